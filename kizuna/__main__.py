@@ -1,0 +1,3 @@
+from kizuna.cli import main_exit
+
+main_exit()

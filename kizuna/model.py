@@ -1,0 +1,132 @@
+"""The program as typed, immutable objects shared by the CLI, the dashboard and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+
+KINDS = (
+    "arrival",
+    "lecture",
+    "visit",
+    "briefing",
+    "courtesy-call",
+    "exchange",
+    "transfer",
+    "overnight",
+    "departure",
+)
+LOGISTICS_KINDS = frozenset({"arrival", "transfer", "overnight", "departure"})
+
+# How far the true place may be from the point, in metres (see data/README.md).
+PRECISION_RADIUS_M = {"exact": 100, "approximate": 500, "district": 3_000, "city": 10_000}
+PRECISIONS = tuple(PRECISION_RADIUS_M)
+CONFIDENCES = ("high", "medium", "low")
+STATUSES = ("confirmed", "cancelled")
+
+
+@dataclass(frozen=True)
+class Theme:
+    slug: str
+    label: str
+    colour: str
+    group: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class City:
+    slug: str
+    name: str
+    name_ja: str
+    prefecture: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str
+    name_ja: str
+    address: str
+    city: str
+    lat: float
+    lon: float
+    precision: str
+    confidence: str
+    source: str
+    note: str = ""
+
+    @property
+    def radius_m(self) -> int:
+        return PRECISION_RADIUS_M[self.precision]
+
+
+@dataclass(frozen=True)
+class Country:
+    country: str
+    capital: str
+    lat: float
+    lon: float
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    date: date
+    city: str
+    venue: str
+    title: str
+    kind: str
+    themes: tuple[str, ...]
+    order: int
+    status: str = "confirmed"
+    revision: int = 0
+    description: str = ""
+    start: time | None = None
+    end: time | None = None
+    to_city: str | None = None
+
+    @property
+    def is_logistics(self) -> bool:
+        return self.kind in LOGISTICS_KINDS
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, self.start or time.min, self.order, self.id)
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    title: str
+    short_title: str
+    start_date: date
+    end_date: date
+    timezone: str
+    organiser: str
+    updated: datetime
+    summary: str
+    source: str
+    themes: dict[str, Theme] = field(default_factory=dict)
+    cities: dict[str, City] = field(default_factory=dict)
+    venues: dict[str, Venue] = field(default_factory=dict)
+    sessions: tuple[Session, ...] = ()
+    countries: tuple[Country, ...] = ()
+
+    @cached_property
+    def sessions_by_id(self) -> dict[str, Session]:
+        return {session.id: session for session in self.sessions}
+
+    @property
+    def days(self) -> list[date]:
+        """Every day of the program, first to last."""
+        return [date.fromordinal(n) for n in range(self.start_date.toordinal(), self.end_date.toordinal() + 1)]
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        used = {session.kind for session in self.sessions}
+        return tuple(kind for kind in KINDS if kind in used)

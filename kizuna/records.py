@@ -1,0 +1,52 @@
+"""Sessions as flat records: the CLI's JSON, the agenda table and the map share these fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from kizuna.model import Program, Session
+
+
+def session_record(program: Program, session: Session) -> dict[str, Any]:
+    venue = program.venues[session.venue]
+    return {
+        "id": session.id,
+        "title": session.title,
+        "date": session.date.isoformat(),
+        "start": session.start.strftime("%H:%M") if session.start else None,
+        "end": session.end.strftime("%H:%M") if session.end else None,
+        "city": session.city,
+        "to_city": session.to_city,
+        "kind": session.kind,
+        "themes": list(session.themes),
+        "venue_id": venue.id,
+        "venue": venue.name,
+        "venue_ja": venue.name_ja,
+        "address": venue.address,
+        "lat": venue.lat,
+        "lon": venue.lon,
+        "precision": venue.precision,
+        "confidence": venue.confidence,
+        "order": session.order,
+        "status": session.status,
+        "revision": session.revision,
+        "description": session.description,
+    }
+
+
+def session_records(program: Program, sessions: Iterable[Session]) -> list[dict[str, Any]]:
+    return [session_record(program, session) for session in sessions]
+
+
+def sessions_frame(program: Program, sessions: Iterable[Session]) -> pd.DataFrame:
+    """One row per session, columns as in `session_record`."""
+    return pd.DataFrame.from_records(session_records(program, sessions), columns=RECORD_FIELDS)
+
+
+RECORD_FIELDS = (
+    "id title date start end city to_city kind themes venue_id venue venue_ja address lat lon "
+    "precision confidence order status revision description"
+).split()

@@ -1,0 +1,50 @@
+"""Independent calendar programs that read our .ics files: ical.js (Node) and calcurse."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+JS_DIR = Path(__file__).parent / "js"
+
+
+def ical_js_events(path: Path) -> dict:
+    """The calendar as ical.js reads it; fails the test on a parse error or a floating TZID."""
+    result = subprocess.run(
+        ["node", str(JS_DIR / "read_ics.mjs"), str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, f"ical.js rejected {path}: {result.stderr}"
+    return json.loads(result.stdout)
+
+
+def calcurse_days(path: Path, first: str, days: int) -> Counter[tuple[str, str]]:
+    """(ISO date, title) of every item calcurse shows after importing the file under TZ=UTC."""
+    env = {**os.environ, "TZ": "UTC"}
+    with tempfile.TemporaryDirectory() as home:
+        imported = subprocess.run(
+            ["calcurse", "-D", home, "-i", str(path)], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert imported.returncode == 0, f"calcurse skipped items of {path}: {imported.stdout}{imported.stderr}"
+        query = ["calcurse", "-D", home, "--input-datefmt", "4", "-Q", "--from", first, "--days", str(days)]
+        query += ["--format-event", "%m\n", "--format-apt", "%m\n", "--format-recur-event", "%m\n"]
+        query += ["--format-recur-apt", "%m\n"]
+        shown = subprocess.run(query, capture_output=True, text=True, env=env, timeout=120, check=True).stdout
+    found: Counter[tuple[str, str]] = Counter()
+    day = ""
+    for line in shown.splitlines():
+        if re.fullmatch(r"\d\d/\d\d/\d\d:", line):
+            day = datetime.strptime(line[:-1], "%m/%d/%y").date().isoformat()
+        elif line.strip():
+            found[(day, line)] += 1
+    return found
+
+
+def have(program: str) -> bool:
+    return shutil.which(program) is not None

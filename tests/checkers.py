@@ -48,3 +48,14 @@ def calcurse_days(path: Path, first: str, days: int) -> Counter[tuple[str, str]]
 
 def have(program: str) -> bool:
     return shutil.which(program) is not None
+
+
+def require(program: str) -> None:
+    """Skip when a checker program is missing locally; under CI=true a missing program is a failure."""
+    import pytest
+
+    if have(program):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{program} is not installed; scripts/test installs it")
+    pytest.skip(f"{program} is not installed (scripts/test installs it)")

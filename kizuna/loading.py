@@ -8,7 +8,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -112,7 +112,7 @@ def parse_utc(cell: str) -> datetime:
         raise ValueError(f"{cell!r} is not a date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
     if value.tzinfo is None:
         raise ValueError(f"{cell!r} has no UTC offset (end it with Z)")
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def parse_zone(cell: str) -> str:
@@ -351,9 +351,7 @@ def read_program(folder: Path) -> tuple[Program | None, list[Problem]]:
     countries = tuple(Country(**v) for _, v in tables["countries.csv"])
     if problems or meta is None:
         return None, sorted(problems, key=problem_order)
-    program = Program(
-        **meta, themes=themes, cities=cities, venues=venues, sessions=sessions, countries=countries
-    )
+    program = Program(**meta, themes=themes, cities=cities, venues=venues, sessions=sessions, countries=countries)
     return program, []
 
 

@@ -46,7 +46,26 @@ def sessions_frame(program: Program, sessions: Iterable[Session]) -> pd.DataFram
     return pd.DataFrame.from_records(session_records(program, sessions), columns=RECORD_FIELDS)
 
 
-RECORD_FIELDS = (
-    "id title date start end city to_city kind themes venue_id venue venue_ja address lat lon "
-    "precision confidence order status revision description"
-).split()
+RECORD_FIELDS = [
+    "id",
+    "title",
+    "date",
+    "start",
+    "end",
+    "city",
+    "to_city",
+    "kind",
+    "themes",
+    "venue_id",
+    "venue",
+    "venue_ja",
+    "address",
+    "lat",
+    "lon",
+    "precision",
+    "confidence",
+    "order",
+    "status",
+    "revision",
+    "description",
+]

@@ -1,0 +1,99 @@
+"""Share links: the whole view lives in the query string, with the CLI's option names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from kizuna.filtering import Filter, parse_filter
+from kizuna.model import LOGISTICS_KINDS, Program
+
+QUERY_KEYS = {"theme": "themes", "city": "cities", "day": "days", "kind": "kinds"}
+SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view
+LAYERS_KEY = "show"  # optional map layers, e.g. show=home
+LAYERS = ("home",)
+MAX_VALUES = 50  # per key: a link with more is hostile or broken
+MAX_LENGTH = 100  # per value
+
+
+@dataclass(frozen=True)
+class View:
+    """What a share link restores: the filter, the open session, and what was dropped from the link."""
+
+    selection: Filter = Filter()
+    selected: str | None = None
+    show_home: bool = False
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+
+def shorten(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
+
+
+def read_view(program: Program, params: Mapping[str, Sequence[str]]) -> View:
+    """Parse query params; unknown keys or values are dropped with a notice, the rest applies."""
+    notices: list[str] = []
+    raw: dict[str, list[str]] = {}
+    for key, values in params.items():
+        if key not in QUERY_KEYS and key not in (SELECTED_KEY, LAYERS_KEY):
+            notices.append(f"Ignored the unknown link option {shorten(key)}.")
+            continue
+        values = [value for value in values if value]
+        if len(values) > MAX_VALUES:
+            notices.append(f"Used the first {MAX_VALUES} of {len(values)} values for {key!r}.")
+            values = values[:MAX_VALUES]
+        raw[key] = [value[:MAX_LENGTH] for value in values]
+    facets = {QUERY_KEYS[key]: list(dict.fromkeys(values)) for key, values in raw.items() if key in QUERY_KEYS}
+    selection, rejected = parse_filter(program, **facets)
+    key_of = {facet: key for key, facet in QUERY_KEYS.items()}
+    for facet, bad in rejected.items():
+        listed = ", ".join(shorten(value) for value in bad[:5]) + (" …" if len(bad) > 5 else "")
+        notices.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listed}.")
+    selected = None
+    for value in raw.get(SELECTED_KEY, []):
+        if value in program.sessions_by_id and selected is None:
+            selected = value
+        elif value not in program.sessions_by_id:
+            notices.append(f"The session {shorten(value)} in the link is not in this program.")
+    layers = raw.get(LAYERS_KEY, [])
+    notices += [f"Ignored the unknown map layer {shorten(value)}." for value in layers if value not in LAYERS]
+    return View(selection, selected, "home" in layers, tuple(notices))
+
+
+def view_query(view: View) -> dict[str, list[str]]:
+    """The query params of a view, sorted so equal views give equal links."""
+    query: dict[str, list[str]] = {}
+    for key, facet in QUERY_KEYS.items():
+        values = sorted(str(value) for value in getattr(view.selection, facet))
+        if values:
+            query[key] = values
+    if view.selected:
+        query[SELECTED_KEY] = [view.selected]
+    if view.show_home:
+        query[LAYERS_KEY] = ["home"]
+    return query
+
+
+def share_url(base: str, view: View) -> str:
+    query = urlencode(view_query(view), doseq=True)
+    base = base.split("?", 1)[0]
+    return f"{base}?{query}" if query else base
+
+
+def kinds_facet(program: Program, chosen: Sequence[str], show_logistics: bool) -> frozenset[str]:
+    """The kind facet from the kinds picker and the logistics switch."""
+    kinds = set(chosen) or set(program.kinds)
+    if not show_logistics:
+        kinds -= LOGISTICS_KINDS
+    return frozenset() if kinds == set(program.kinds) else frozenset(kinds)
+
+
+def kinds_widgets(program: Program, kinds: frozenset[str]) -> tuple[list[str], bool]:
+    """The inverse of `kinds_facet`: what the kinds picker and the logistics switch show."""
+    if not kinds:
+        return [], True
+    if kinds & LOGISTICS_KINDS:
+        return [kind for kind in program.kinds if kind in kinds], True
+    everyday = [kind for kind in program.kinds if kind not in LOGISTICS_KINDS]
+    return ([] if set(everyday) == kinds else [kind for kind in everyday if kind in kinds]), False

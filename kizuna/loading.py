@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -91,18 +92,19 @@ def parse_slug(cell: str) -> str:
 
 def parse_date(cell: str) -> date:
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):
+            raise ValueError
         return date.fromisoformat(cell)
     except ValueError:
         raise ValueError(f"{cell!r} is not a date (YYYY-MM-DD)") from None
 
 
 def parse_time(cell: str) -> time:
-    if not re.fullmatch(r"\d{2}:\d{2}", cell):
+    """HH:MM, also H:MM and HH:MM:00 as spreadsheets write them."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", cell)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(f"{cell!r} is not a time (HH:MM, 24-hour)")
-    try:
-        return time.fromisoformat(cell)
-    except ValueError:
-        raise ValueError(f"{cell!r} is not a time (HH:MM, 24-hour)") from None
+    return time(int(match[1]), int(match[2]))
 
 
 def parse_utc(cell: str) -> datetime:
@@ -130,13 +132,19 @@ def parse_colour(cell: str) -> str:
 
 
 def parse_slugs(cell: str) -> tuple[str, ...]:
-    return tuple(parse_slug(part.strip()) for part in cell.split(";") if part.strip())
+    slugs = tuple(parse_slug(part.strip()) for part in cell.split(";") if part.strip())
+    repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
+    return slugs
 
 
 def number_between(low: float, high: float) -> Callable[[str], float]:
     def parse(cell: str) -> float:
         try:
             value = float(cell)
+            if not math.isfinite(value):
+                raise ValueError
         except ValueError:
             raise ValueError(f"{cell!r} is not a number") from None
         if not low <= value <= high:
@@ -252,47 +260,81 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
     except FileNotFoundError:
         problems.append(Problem(path.name, None, None, "file is missing"))
         return None
+    except OSError as error:
+        problems.append(Problem(path.name, None, None, f"file cannot be read ({error.strerror})"))
+        return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        row = raw[: error.start].count(b"\n") + 1
+        before = raw[: error.start].decode("utf-8-sig")
+        row = max(len(list(csv.reader(io.StringIO(before, newline="")))), 1)
         byte = raw[error.start]
         message = f"file is not UTF-8 (byte 0x{byte:02x}); save it as 'CSV UTF-8'"
         problems.append(Problem(path.name, row, None, message))
         return None
 
 
-def read_table(folder: Path, name: str, problems: list[Problem]) -> list[Row]:
+@dataclass
+class Table:
+    """A file's good rows, plus the key of every row (good or bad) so references to a bad row are not
+    reported a second time as unknown."""
+
+    name: str
+    rows: list[Row] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    readable: bool = False
+
+
+def read_table(folder: Path, name: str, problems: list[Problem]) -> Table:
     """Parse one CSV against its schema; a row with any bad cell is reported and left out."""
+    table = Table(name)
     if name in OPTIONAL_FILES and not (folder / name).exists():
-        return []
+        table.readable = True
+        return table
     text = read_text(folder / name, problems)
     if text is None:
-        return []
+        return table
     records = list(csv.reader(io.StringIO(text, newline="")))
     if not records or not any(cell.strip() for cell in records[0]):
         problems.append(Problem(name, 1, None, "file has no header row"))
-        return []
+        return table
     header = [cell.strip() for cell in records[0]]
+    if not check_header(name, header, problems):
+        return table
     columns = SCHEMA[name]
-    known = {column.name for column in columns}
-    missing = [column.name for column in columns if column.name not in header]
-    for column_name in missing:
-        problems.append(Problem(name, 1, column_name, "column is missing"))
-    for column_name in header:
-        if column_name not in known:
-            problems.append(Problem(name, 1, column_name or "(blank)", f"unknown column; expected {', '.join(known)}"))
-    if missing:
-        return []
-    position = {column_name: header.index(column_name) for column_name in known}
-    rows: list[Row] = []
+    position = {column.name: header.index(column.name) for column in columns}
+    table.readable = True
     for row_number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
+        key_cell = record[position[KEY_COLUMN[name]]].strip() if position[KEY_COLUMN[name]] < len(record) else ""
+        table.keys.add(key_cell)
+        if len(record) > len(header):
+            message = f"row has {len(record)} cells but the header has {len(header)}; quote cells that hold a comma"
+            problems.append(Problem(name, row_number, None, message))
+            continue
         values = parse_record(name, row_number, record, columns, position, problems)
         if values is not None:
-            rows.append((row_number, values))
-    return rows
+            table.rows.append((row_number, values))
+    return table
+
+
+def check_header(name: str, header: list[str], problems: list[Problem]) -> bool:
+    """Report missing, unknown and repeated columns; False when rows cannot be read."""
+    expected = [column.name for column in SCHEMA[name]]
+    found = [Problem(name, 1, column, "column is missing") for column in expected if column not in header]
+    found += [
+        Problem(name, 1, column or "(blank)", f"unknown column; expected {', '.join(expected)}")
+        for column in header
+        if column not in expected
+    ]
+    found += [
+        Problem(name, 1, column, "column appears more than once")
+        for index, column in enumerate(header)
+        if column in expected and column in header[:index]
+    ]
+    problems.extend(found)
+    return not found
 
 
 def parse_record(
@@ -322,33 +364,76 @@ def parse_record(
     return values if ok else None
 
 
-def unique_rows(name: str, rows: list[Row], problems: list[Problem]) -> list[Row]:
+def unique_rows(table: Table, problems: list[Problem]) -> list[Row]:
     """Drop rows whose key repeats an earlier row, reporting each repeat."""
-    key = KEY_COLUMN[name]
+    key = KEY_COLUMN[table.name]
     first_row: dict[Any, int] = {}
     kept: list[Row] = []
-    for row_number, values in rows:
+    for row_number, values in table.rows:
         if values[key] in first_row:
             message = f"duplicate {key} {values[key]!r} (first on row {first_row[values[key]]})"
-            problems.append(Problem(name, row_number, key, message))
+            problems.append(Problem(table.name, row_number, key, message))
             continue
         first_row[values[key]] = row_number
         kept.append((row_number, values))
     return kept
 
 
+class References:
+    """Looks up ids in another file; a row that failed on its own is not reported again as unknown."""
+
+    def __init__(self, what: str, table: Table, known: dict[str, Any]) -> None:
+        self.what, self.table, self.known = what, table, known
+
+    def problem(self, column: str, value: str) -> tuple[str, str | None] | None:
+        """None when the value is known; (column, None) to drop the row silently; else (column, message)."""
+        if value in self.known:
+            return None
+        if not self.table.readable or value in self.table.keys:
+            return column, None
+        return column, f"unknown {self.what} {value!r}; known: {', '.join(sorted(self.known)) or '(none)'}"
+
+
+Check = Callable[[dict[str, Any]], list[tuple[str, str | None]]]
+
+
+def keep_checked(name: str, rows: list[Row], check: Check, problems: list[Problem]) -> list[Row]:
+    """Rows that pass `check`; each (column, message) it returns becomes a problem (None: already reported)."""
+    kept = []
+    for row_number, values in rows:
+        found = check(values)
+        problems.extend(Problem(name, row_number, column, message) for column, message in found if message)
+        if not found:
+            kept.append((row_number, values))
+    return kept
+
+
 def read_program(folder: Path) -> tuple[Program | None, list[Problem]]:
     """Parse and cross-check every file; the program is None whenever any problem was found."""
-    problems: list[Problem] = []
     if not folder.is_dir():
-        return None, [Problem(str(folder), None, None, "program folder not found")]
-    tables = {name: unique_rows(name, read_table(folder, name, problems), problems) for name in SCHEMA}
-    meta = read_meta(tables["program.csv"], problems)
-    themes = {v["slug"]: Theme(**clean(v)) for _, v in tables["themes.csv"]}
-    cities = {v["slug"]: City(**clean(v)) for _, v in tables["cities.csv"]}
-    venues = {v["id"]: Venue(**clean(v)) for _, v in check_venues(tables["venues.csv"], cities, problems)}
-    sessions = check_sessions(tables["sessions.csv"], meta, themes, cities, venues, problems)
-    countries = tuple(Country(**v) for _, v in tables["countries.csv"])
+        message = "is a file, not a program folder" if folder.exists() else "program folder not found"
+        return None, [Problem(str(folder), None, None, message)]
+    problems: list[Problem] = []
+    tables = {name: read_table(folder, name, problems) for name in SCHEMA}
+    rows = {name: unique_rows(table, problems) for name, table in tables.items()}
+    meta = read_meta(tables["program.csv"], rows["program.csv"], problems)
+    themes = {v["slug"]: Theme(**clean(v)) for _, v in rows["themes.csv"]}
+    cities = {v["slug"]: City(**clean(v)) for _, v in rows["cities.csv"]}
+    city_refs = References("city", tables["cities.csv"], cities)
+
+    def check_venue(v: dict[str, Any]) -> list[tuple[str, str | None]]:
+        return [found for found in [city_refs.problem("city", v["city"])] if found]
+
+    venues = {
+        v["id"]: Venue(**clean(v)) for _, v in keep_checked("venues.csv", rows["venues.csv"], check_venue, problems)
+    }
+    refs = {
+        "city": city_refs,
+        "venue": References("venue", tables["venues.csv"], venues),
+        "theme": References("theme", tables["themes.csv"], themes),
+    }
+    sessions = check_sessions(rows["sessions.csv"], meta, refs, problems)
+    countries = tuple(Country(**v) for _, v in rows["countries.csv"])
     if problems or meta is None:
         return None, sorted(problems, key=problem_order)
     program = Program(**meta, themes=themes, cities=cities, venues=venues, sessions=sessions, countries=countries)
@@ -365,66 +450,42 @@ def clean(values: dict[str, Any]) -> dict[str, Any]:
     return {key: "" if value is None else value for key, value in values.items()}
 
 
-def read_meta(rows: list[Row], problems: list[Problem]) -> dict[str, Any] | None:
+def read_meta(table: Table, rows: list[Row], problems: list[Problem]) -> dict[str, Any] | None:
+    """The program row, or None (with a problem unless one was already reported)."""
+    if len(table.keys) > 1:
+        for row_number, _ in table.rows[1:]:
+            problems.append(Problem("program.csv", row_number, None, "only one program row is allowed"))
+        return None
     if len(rows) != 1:
-        if rows or not any(p.file == "program.csv" for p in problems):
-            problems.append(Problem("program.csv", None, None, f"needs exactly one program row, found {len(rows)}"))
+        if table.readable and not table.keys:
+            problems.append(Problem("program.csv", 2, None, "the program row is missing"))
         return None
     row_number, values = rows[0]
     if values["end_date"] < values["start_date"]:
         problems.append(Problem("program.csv", row_number, "end_date", "end_date is before start_date"))
+        return None
     meta = clean(values)
     meta["short_title"] = meta["short_title"] or meta["title"]
     return meta
 
 
-def check_venues(rows: list[Row], cities: dict[str, City], problems: list[Problem]) -> list[Row]:
-    def check(values: dict[str, Any]) -> list[tuple[str, str]]:
-        return [] if values["city"] in cities else [("city", unknown("city", values["city"], cities))]
-
-    return keep_checked("venues.csv", rows, check, problems)
-
-
-def keep_checked(
-    name: str, rows: list[Row], check: Callable[[dict[str, Any]], list[tuple[str, str]]], problems: list[Problem]
-) -> list[Row]:
-    """Rows that pass `check`; each (column, message) it returns becomes a problem."""
-    kept = []
-    for row_number, values in rows:
-        found = check(values)
-        problems.extend(Problem(name, row_number, column, message) for column, message in found)
-        if not found:
-            kept.append((row_number, values))
-    return kept
-
-
-def unknown(what: str, value: str, known: Iterable[str]) -> str:
-    return f"unknown {what} {value!r}; known: {', '.join(sorted(known)) or '(none)'}"
-
-
 def check_sessions(
-    rows: list[Row],
-    meta: dict[str, Any] | None,
-    themes: dict[str, Theme],
-    cities: dict[str, City],
-    venues: dict[str, Venue],
-    problems: list[Problem],
+    rows: list[Row], meta: dict[str, Any] | None, refs: dict[str, References], problems: list[Problem]
 ) -> tuple[Session, ...]:
-    def check(v: dict[str, Any]) -> list[tuple[str, str]]:
-        found = []
-        if v["city"] not in cities:
-            found.append(("city", unknown("city", v["city"], cities)))
-        if v["to_city"] and v["to_city"] not in cities:
-            found.append(("to_city", unknown("city", v["to_city"], cities)))
+    venues = refs["venue"].known
+
+    def check(v: dict[str, Any]) -> list[tuple[str, str | None]]:
+        found = [refs["city"].problem("city", v["city"]), refs["venue"].problem("venue", v["venue"])]
+        if v["to_city"]:
+            found.append(refs["city"].problem("to_city", v["to_city"]))
+        found += [refs["theme"].problem("themes", slug) for slug in v["themes"] or ()]
+        found = [item for item in found if item]
         if v["kind"] == "transfer" and not v["to_city"]:
             found.append(("to_city", "a transfer needs the city it goes to"))
         if v["kind"] != "transfer" and v["to_city"]:
             found.append(("to_city", "only a transfer has a to_city"))
-        if v["venue"] not in venues:
-            found.append(("venue", unknown("venue", v["venue"], venues)))
-        elif v["city"] in cities and venues[v["venue"]].city != v["city"]:
+        if v["venue"] in venues and v["city"] in refs["city"].known and v["city"] != venues[v["venue"]].city:
             found.append(("venue", f"venue {v['venue']!r} is in {venues[v['venue']].city}, not {v['city']}"))
-        found += [("themes", unknown("theme", slug, themes)) for slug in v["themes"] or () if slug not in themes]
         if not v["themes"] and v["kind"] not in LOGISTICS_KINDS:
             found.append(("themes", f"a {v['kind']} needs at least one theme"))
         if v["end"] and not v["start"]:

@@ -1,0 +1,178 @@
+"""The loader and `kizuna validate`: each broken fixture reports exactly its expected.txt; the 2019 program is clean."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from kizuna.loading import ProgramInvalid, load_program, validate_program
+from kizuna.model import PRECISIONS, Program
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_2019 = ROOT / "data" / "2019"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+MINIMAL = FIXTURES / "good" / "minimal"
+BROKEN = sorted(path for path in (FIXTURES / "broken").iterdir() if path.is_dir())
+
+LOADER_BUGS: dict[str, str] = {}  # fixture name -> reason, for a known bug pinned as xfail(strict=True)
+
+
+def expected(folder: Path) -> list[str]:
+    return (folder / "expected.txt").read_text(encoding="utf-8").splitlines()
+
+
+def reported(folder: Path) -> list[str]:
+    return [str(problem) for problem in validate_program(folder)]
+
+
+def broken_cases(with_known_bugs: bool) -> list:
+    def marks(name: str) -> list[pytest.MarkDecorator]:
+        bug = LOADER_BUGS.get(name) if with_known_bugs else None
+        return [pytest.mark.xfail(strict=True, reason=bug)] if bug else []
+
+    return [pytest.param(folder, id=folder.name, marks=marks(folder.name)) for folder in BROKEN]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path} exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def run_validate(folder: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    command = [sys.executable, "-m", "kizuna", "validate", str(folder)]
+    return subprocess.run(command, capture_output=True, encoding="utf-8", cwd=ROOT, env=env, timeout=120)
+
+
+def test_has_enough_broken_fixtures() -> None:
+    assert len(BROKEN) >= 24
+    assert all((folder / "expected.txt").is_file() for folder in BROKEN)
+
+
+def test_minimal_program_loads_times_and_date_only_sessions() -> None:
+    program = load_program(MINIMAL)
+    sessions = program.sessions_by_id
+    assert len(sessions) == 4
+    assert (sessions["lecture-tourism"].start, sessions["lecture-tourism"].end) == (time(9, 30), time(11, 0))
+    assert (sessions["arrival"].start, sessions["arrival"].end) == (None, None)
+    assert sessions["transfer-to-osaka"].to_city == "osaka"
+    assert sessions["visit-osaka-castle"].themes == ("tourism", "culture")
+    assert program.themes["culture"].colour == "#1B998B"
+    assert [country.country for country in program.countries] == ["Japan", "Thailand"]
+
+
+@pytest.mark.parametrize("folder", broken_cases(with_known_bugs=True))
+def test_reports_exactly_the_expected_problems(folder: Path) -> None:
+    assert reported(folder) == expected(folder)
+
+
+def test_collects_problems_from_several_files(tmp_path: Path) -> None:
+    folder = tmp_path / "program"
+    shutil.copytree(MINIMAL, folder)
+    edit(folder / "program.csv", ",Asia/Tokyo,", ",Tokyo,")
+    edit(folder / "sessions.csv", "09:30,11:00", "11:00,09:30")
+    edit(folder / "countries.csv", "Thailand,Bangkok,13.7519", "Thailand,Bangkok,-91")
+    assert reported(folder) == [
+        "program.csv:2: timezone: 'Tokyo' is not a known IANA time zone (e.g. Asia/Tokyo)",
+        "sessions.csv:3: end: end 09:30 is not after start 11:00",
+        "countries.csv:3: lat: -91 is out of range (-90 to 90)",
+    ]
+
+
+def test_reports_a_missing_program_folder(tmp_path: Path) -> None:
+    assert reported(tmp_path / "nowhere") == [f"{tmp_path / 'nowhere'}: program folder not found"]
+
+
+def test_load_program_raises_program_invalid_with_every_problem() -> None:
+    folder = FIXTURES / "broken" / "end-before-start"
+    with pytest.raises(ProgramInvalid) as raised:
+        load_program(folder)
+    assert [str(problem) for problem in raised.value.problems] == expected(folder)
+
+
+@pytest.fixture(scope="module")
+def program_2019() -> Program:
+    return load_program(DATA_2019)
+
+
+def test_2019_program_has_no_problems() -> None:
+    assert validate_program(DATA_2019) == []
+
+
+def test_2019_has_19_sessions_in_the_seminar_week(program_2019: Program) -> None:
+    assert len(program_2019.sessions) == 19
+    assert (program_2019.start_date, program_2019.end_date) == (date(2019, 12, 15), date(2019, 12, 21))
+    assert all(date(2019, 12, 15) <= session.date <= date(2019, 12, 21) for session in program_2019.sessions)
+
+
+def test_2019_sessions_have_no_clock_times(program_2019: Program) -> None:
+    assert [s.id for s in program_2019.sessions if s.start or s.end] == []
+
+
+def test_2019_every_non_logistics_session_has_a_theme(program_2019: Program) -> None:
+    assert [s.id for s in program_2019.sessions if not s.is_logistics and not s.themes] == []
+
+
+def test_2019_cities_are_tokyo_and_shimonoseki(program_2019: Program) -> None:
+    assert set(program_2019.cities) == {"tokyo", "shimonoseki"}
+
+
+def test_2019_logistics_follow_the_report(program_2019: Program) -> None:
+    logistics = {(s.date.day, s.kind, s.city, s.to_city) for s in program_2019.sessions if s.is_logistics}
+    assert {
+        (15, "arrival", "tokyo", None),
+        (17, "transfer", "tokyo", "shimonoseki"),
+        (20, "transfer", "shimonoseki", "tokyo"),
+        (20, "overnight", "tokyo", None),
+        (21, "departure", "tokyo", None),
+    } <= logistics
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("Chofu Garden", 18),
+        ("Mori Museum", 18),
+        ("Tsunoshima Bridge", 19),
+        ("Tsunoshima Lighthouse", 19),
+        ("Karato Market", 20),
+    ],
+)
+def test_2019_named_visits_are_on_their_day(program_2019: Program, name: str, day: int) -> None:
+    days = {session.date for session in program_2019.sessions if name in session.title}
+    assert days == {date(2019, 12, day)}
+
+
+def test_2019_venue_precisions_are_allowed(program_2019: Program) -> None:
+    assert {venue.precision for venue in program_2019.venues.values()} <= set(PRECISIONS)
+
+
+def test_2019_has_nine_countries(program_2019: Program) -> None:
+    assert len(program_2019.countries) == 9
+
+
+@pytest.mark.parametrize("name", ["end-before-start", "not-utf8", "missing-program-file", "two-program-rows"])
+def test_cli_prints_problems_and_exits_1(name: str) -> None:
+    folder = FIXTURES / "broken" / name
+    result = run_validate(folder)
+    assert (result.returncode, result.stdout.splitlines()) == (1, expected(folder))
+
+
+def test_cli_accepts_the_2019_program() -> None:
+    result = run_validate(DATA_2019)
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("folder", broken_cases(with_known_bugs=False))
+def test_cli_fails_cleanly_on_every_broken_folder(folder: Path) -> None:
+    result = run_validate(folder)
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1
+    assert result.stdout.strip()

@@ -7,8 +7,10 @@ from pathlib import Path
 import streamlit as st
 
 from kizuna import config
+from kizuna.feeds import Feed, feed_for, feed_url, feeds, write_feeds
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name, venue_location
+from kizuna.links import add_links, subscribe_links
 from kizuna.loading import default_program_dir, read_program
 from kizuna.maps import PRECISION_LABELS, build_deck, day_label
 from kizuna.model import KINDS, Program, Session
@@ -34,6 +36,16 @@ def program_signature(folder: Path) -> tuple:
 @st.cache_data(show_spinner=False, max_entries=512)
 def calendar_bytes(_program: Program, version: tuple, selection: Filter, base_url: str | None) -> bytes:
     return export_ics(_program, selection, base_url=base_url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def publish_feeds(_program: Program, version: tuple) -> None:
+    """Write the subscription feeds once per data version (`kizuna feeds` does it before start-up)."""
+    write_feeds(_program, base_url=config.base_url())
+
+
+def app_url() -> str:
+    return config.base_url() or st.context.url or "http://localhost:8501/"
 
 
 def show_problems(folder: Path, problems: list) -> None:
@@ -108,7 +120,7 @@ def sync_link(view: View) -> str:
     wanted = view_query(view)
     if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)
-    return share_url(config.base_url() or st.context.url or "http://localhost:8501/", view)
+    return share_url(app_url(), view)
 
 
 def header(program: Program) -> None:
@@ -140,8 +152,10 @@ def session_card(program: Program, session: Session, version: tuple) -> None:
         if session.description:
             st.markdown(plain(session.description))
         one = Filter.of(sessions=[session.id])
-        st.download_button(
-            "Add to calendar (.ics)",
+        st.markdown("**Add to your calendar**")
+        links = st.container(horizontal=True)
+        links.download_button(
+            "Apple Calendar and others (.ics)",
             data=lambda: calendar_bytes(program, version, one, config.base_url()),
             file_name=file_name(program, one),
             mime="text/calendar",
@@ -149,6 +163,8 @@ def session_card(program: Program, session: Session, version: tuple) -> None:
             icon=":material/event:",
             on_click="ignore",
         )
+        for service, link in add_links(program, session).items():
+            links.link_button(service, link, icon=":material/open_in_new:")
 
 
 def agenda(program: Program, sessions: list[Session]) -> None:
@@ -177,9 +193,37 @@ def agenda(program: Program, sessions: list[Session]) -> None:
         st.caption(plain(details + (" · cancelled" if session.status == "cancelled" else "")))
 
 
+def subscribe(program: Program, feed: Feed, key: str) -> None:
+    url = feed_url(app_url(), feed)
+    st.markdown(f"**Subscribe: {plain(feed.label)}**")
+    st.caption("Your calendar checks the feed for changes by itself.")
+    buttons = st.container(horizontal=True)
+    for service, link in subscribe_links(url, f"{program.short_title} — {feed.label}").items():
+        buttons.link_button(service, link, icon=":material/sync:", key=f"{key}-{service}")
+    st.code(url, language=None, wrap_lines=True)
+
+
+def subscriptions(program: Program, selection: Filter) -> None:
+    exact = feed_for(program, selection)
+    if exact:
+        subscribe(program, exact, "view")
+        return
+    st.caption(
+        "Feeds cover the whole program, each theme, each city and each theme in one city. "
+        "This view has none of its own; here are the closest."
+    )
+    nearest = [
+        f for f in feeds(program) if f.selection.themes <= selection.themes and f.selection.cities <= selection.cities
+    ]
+    for index, feed in enumerate(nearest[-3:]):
+        subscribe(program, feed, f"near-{index}")
+
+
 def downloads(program: Program, selection: Filter, version: tuple) -> None:
     base = config.base_url()
-    left, right = st.columns(2)
+    left, middle, right = st.columns([2, 1, 2])
+    with middle.popover("Subscribe", icon=":material/sync:", width="stretch"):
+        subscriptions(program, selection)
     left.download_button(
         "Download this view (.ics)",
         data=lambda: calendar_bytes(program, version, selection, base),
@@ -207,6 +251,7 @@ def main() -> None:
     if program is None:
         show_problems(folder, problems)
         return
+    publish_feeds(program, version)
     restore_view(program)
     header(program)
     for notice in st.session_state.notices:

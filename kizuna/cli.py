@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kizuna import config
+from kizuna.feeds import STATIC_DIR, write_feeds
 from kizuna.filtering import Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
 from kizuna.loading import ProgramInvalid, default_program_dir, load_program, validate_program
@@ -40,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list the selected sessions")
     add_filter_options(listing)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
+    publish = commands.add_parser("feeds", help="write the subscription feeds (.ics) the dashboard serves")
+    publish.add_argument("--program", type=Path, metavar="DIR", help="program folder (default: the built-in 2019 one)")
+    publish.add_argument("-o", "--output", type=Path, default=STATIC_DIR, metavar="DIR", help="static folder")
+    publish.add_argument("--base-url", default=config.base_url(), help="dashboard address for event URLs")
     validate = commands.add_parser("validate", help="check a program folder; one problem per line")
     validate.add_argument("program", nargs="?", type=Path, metavar="DIR")
     return parser
@@ -75,6 +80,11 @@ def run_list(args: argparse.Namespace, program: Program) -> None:
         print(f"{record['date']}  {record['city']:<12} {record['kind']:<14} {record['title']}  [{record['id']}]")
 
 
+def run_feeds(args: argparse.Namespace, program: Program) -> None:
+    for path in write_feeds(program, args.output, args.base_url):
+        print(path)
+
+
 def run_validate(args: argparse.Namespace) -> int:
     folder = args.program or default_program_dir()
     problems = validate_program(folder)
@@ -91,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return run_validate(args)
         program = load_program(args.program)
-        {"export": run_export, "list": run_list}[args.command](args, program)
+        {"export": run_export, "list": run_list, "feeds": run_feeds}[args.command](args, program)
     except ProgramInvalid as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return 1

@@ -1,0 +1,86 @@
+"""Add-to-calendar and subscribe links for web calendars, in each service's documented URL format."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from urllib.parse import quote, urlencode
+
+from kizuna.ics import event_description, one_line, session_times, venue_location
+from kizuna.model import Program, Session
+
+GOOGLE = "https://calendar.google.com/calendar/render"
+OUTLOOK = "https://outlook.live.com/calendar/deeplink/compose"
+OFFICE365 = "https://outlook.office.com/calendar/deeplink/compose"
+YAHOO = "https://calendar.yahoo.com/"
+GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
+OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
+OFFICE365_SUBSCRIBE = "https://outlook.office.com/calendar/0/addfromweb"
+
+
+def utc(moment: date | datetime) -> datetime:
+    return moment.astimezone(UTC)  # type: ignore[union-attr]
+
+
+def compact(moment: date | datetime) -> str:
+    """20191216 for a date, 20191216T003000Z for a zoned time."""
+    return f"{moment:%Y%m%d}" if not isinstance(moment, datetime) else f"{utc(moment):%Y%m%dT%H%M%SZ}"
+
+
+def iso(moment: date | datetime) -> str:
+    return moment.isoformat() if not isinstance(moment, datetime) else f"{utc(moment):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def event_fields(program: Program, session: Session) -> tuple[date | datetime, date | datetime, str, str, str]:
+    """Start, end (exclusive next day when all-day; the start when no end is known), title, details, place."""
+    venue = program.venues[session.venue]
+    start, end = session_times(program, session)
+    details = event_description(program, session, venue)
+    return start, end or start, one_line(session.title), details, one_line(venue_location(venue))
+
+
+def google_link(program: Program, session: Session) -> str:
+    start, end, title, details, place = event_fields(program, session)
+    query = {"action": "TEMPLATE", "text": title, "dates": f"{compact(start)}/{compact(end)}"}
+    query |= {"details": details, "location": place, "ctz": program.timezone}
+    return f"{GOOGLE}?{urlencode(query, quote_via=quote)}"
+
+
+def outlook_link(program: Program, session: Session, service: str = OUTLOOK) -> str:
+    start, end, title, details, place = event_fields(program, session)
+    query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": title}
+    query |= {"startdt": iso(start), "enddt": iso(end), "allday": str(session.start is None).lower()}
+    query |= {"body": details, "location": place}
+    return f"{service}?{urlencode(query, quote_via=quote)}"
+
+
+def yahoo_link(program: Program, session: Session) -> str:
+    start, end, title, details, place = event_fields(program, session)
+    query = {"v": "60", "title": title, "st": compact(start), "et": compact(end)}
+    if session.start is None:
+        query["dur"] = "allday"
+    query |= {"desc": details, "in_loc": place}
+    return f"{YAHOO}?{urlencode(query, quote_via=quote)}"
+
+
+def add_links(program: Program, session: Session) -> dict[str, str]:
+    """Service name -> a link that opens that service's new-event form filled in with the session."""
+    return {
+        "Google Calendar": google_link(program, session),
+        "Outlook.com": outlook_link(program, session, OUTLOOK),
+        "Office 365": outlook_link(program, session, OFFICE365),
+        "Yahoo Calendar": yahoo_link(program, session),
+    }
+
+
+def webcal(feed_url: str) -> str:
+    return "webcal://" + feed_url.split("://", 1)[-1]
+
+
+def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
+    """Ways to subscribe to a published feed, so later changes reach the calendar by themselves."""
+    return {
+        "Apple Calendar / webcal": webcal(feed_url),
+        "Google Calendar": f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(feed_url)}, quote_via=quote)}",
+        "Outlook.com": f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': feed_url, 'name': name}, quote_via=quote)}",
+        "Office 365": f"{OFFICE365_SUBSCRIBE}?{urlencode({'url': feed_url, 'name': name}, quote_via=quote)}",
+    }

@@ -13,7 +13,7 @@ from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, subscribe_links
 from kizuna.loading import default_program_dir, read_program
 from kizuna.maps import PRECISION_LABELS, build_deck, day_label
-from kizuna.model import KINDS, Program, Session
+from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
 from kizuna.text import plain, swatch
 from kizuna.timeline import SELECTION, build_timeline
@@ -82,6 +82,12 @@ def reset_view() -> None:
     st.session_state.update(themes=[], cities=[], days=[], kinds=[], logistics=True, home=False, selected=None)
 
 
+def drop_logistics() -> None:
+    """Switching logistics off removes logistics kinds from the kinds picker too."""
+    if not st.session_state.logistics:
+        st.session_state.kinds = [k for k in st.session_state.kinds if k not in LOGISTICS_KINDS]
+
+
 def select(session_id: str | None) -> None:
     st.session_state.selected = session_id
 
@@ -102,8 +108,9 @@ def filters(program: Program) -> Filter:
         st.multiselect("Cities", list(program.cities), key="cities", format_func=lambda s: program.cities[s].name)
         days = {day.isoformat(): day for day in program.days}
         st.multiselect("Days", list(days), key="days", format_func=lambda d: f"{days[d]:%a} {days[d].day} {days[d]:%b}")
-        st.multiselect("Kinds", [k for k in KINDS if k in program.kinds], key="kinds")
-        st.toggle("Show arrival, transfers, overnight and departure", key="logistics")
+        shown_kinds = [k for k in program.kinds if st.session_state.logistics or k not in LOGISTICS_KINDS]
+        st.multiselect("Kinds", shown_kinds, key="kinds", format_func=lambda k: k.replace("-", " "))
+        st.toggle("Show arrival, transfers, overnight and departure", key="logistics", on_change=drop_logistics)
         st.toggle("Show the participants' home countries", key="home")
         st.button("Reset filters", on_click=reset_view, icon=":material/restart_alt:")
     state = st.session_state

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
@@ -12,25 +11,14 @@ from icalendar import Calendar, Event, vDuration
 
 from kizuna.filtering import Filter, describe, slug
 from kizuna.model import Program, Session, Venue
+from kizuna.text import clean_text, one_line
 
 PRODID = "-//Kizuna//Kizuna seminar program//EN"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 PRECISION_NOTES = {
     "approximate": "Location approximate: the place is known, the map point is within about 500 m.",
     "district": "Location approximate: only the area is known; the map point is the area's centre (within about 3 km).",
     "city": "Location unknown: only the city is known; the map point is the city centre.",
 }
-
-
-def clean_text(text: str) -> str:
-    """Strip control characters (CR and LF stay) that calendar clients reject."""
-    return CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def one_line(text: str) -> str:
-    """SUMMARY must stay on one line: some clients refuse a line break there."""
-    return LINE_BREAKS.sub(" ", clean_text(text)).strip()
 
 
 def session_uid(program: Program, session: Session) -> str:
@@ -48,7 +36,7 @@ def venue_location(venue: Venue) -> str:
 
 
 def event_description(program: Program, session: Session, venue: Venue) -> str:
-    lines = [session.description, ""] if session.description else []
+    lines = [clean_text(session.description), ""] if session.description else []
     if session.to_city:
         lines.append(f"To: {program.cities[session.to_city].name}")
     lines.append(f"Venue: {venue_location(venue)}")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
-from kizuna.ics import event_description, one_line, session_times, venue_location
+from kizuna.ics import event_description, session_times, venue_location
 from kizuna.model import Program, Session
+from kizuna.text import one_line
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.live.com/calendar/deeplink/compose"

@@ -27,11 +27,11 @@ from kizuna.model import (
     Theme,
     Venue,
 )
+from kizuna.text import clean_text
 
 PROGRAM_ENV = "KIZUNA_PROGRAM"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -81,7 +81,7 @@ def validate_program(folder: Path | str) -> list[Problem]:
 
 
 def parse_text(cell: str) -> str:
-    return CONTROL.sub("", cell).strip()
+    return clean_text(cell).strip()
 
 
 def parse_slug(cell: str) -> str:

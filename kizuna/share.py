@@ -82,10 +82,9 @@ def share_url(base: str, view: View) -> str:
 
 
 def kinds_facet(program: Program, chosen: Sequence[str], show_logistics: bool) -> frozenset[str]:
-    """The kind facet from the kinds picker and the logistics switch."""
-    kinds = set(chosen) or set(program.kinds)
-    if not show_logistics:
-        kinds -= LOGISTICS_KINDS
+    """The kind facet from the kinds picker and the logistics switch; the switch wins."""
+    hidden = set() if show_logistics else LOGISTICS_KINDS
+    kinds = (set(chosen) - hidden) or (set(program.kinds) - hidden)
     return frozenset() if kinds == set(program.kinds) else frozenset(kinds)
 
 

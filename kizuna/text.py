@@ -1,10 +1,22 @@
-"""Data text shown through Markdown-rendering widgets must come out as the same text."""
+"""Text cleaning and escaping shared by the loader, the calendar export and the page."""
 
 from __future__ import annotations
 
 import re
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
+LINE_BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
+
+
+def clean_text(text: str) -> str:
+    """Strip control characters (CR and LF stay) that calendar clients reject."""
+    return CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def one_line(text: str) -> str:
+    """SUMMARY must stay on one line: some clients refuse a line break there."""
+    return LINE_BREAKS.sub(" ", clean_text(text)).strip()
 
 
 def plain(text: str) -> str:

@@ -1,0 +1,202 @@
+"""The `kizuna` command run as a real process: `python -m kizuna` and the installed console script."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from checkers import calcurse_days, ical_js_events, require
+from icalendar import Calendar
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "2019"
+SCRIPT = shutil.which("kizuna", path=str(Path(sys.executable).parent))
+MODULE = [sys.executable, "-m", "kizuna"]
+
+
+def run(*args: str, command: list[str] = MODULE, cwd: Path = ROOT) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KIZUNA_PROGRAM", None)
+    env.pop("KIZUNA_BASE_URL", None)
+    return subprocess.run([*command, *args], capture_output=True, cwd=cwd, env=env, timeout=120)
+
+
+def listed(*options: str) -> list[dict]:
+    result = run("list", "--json", *options)
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def uids(data: bytes) -> list[str]:
+    calendar = Calendar.from_ical(data)
+    return [str(event["UID"]).split("@")[0] for event in calendar.walk("VEVENT")]
+
+
+def csv_rows(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
+
+
+def report_dates() -> dict[str, str]:
+    """Session id -> date, read straight from the CSV file, not through kizuna."""
+    with (DATA / "sessions.csv").open(newline="", encoding="utf-8") as file:
+        return {row["id"]: row["date"] for row in csv.DictReader(file)}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--theme", "multiculturalism"],
+        ["--city", "shimonoseki"],
+        ["--day", "2019-12-18"],
+        ["--kind", "visit"],
+        ["--session", "visit-jnto"],
+        ["--theme", "tourism-promotion", "--theme", "multiculturalism", "--city", "tokyo", "--kind", "visit"],
+    ],
+)
+def test_export_holds_exactly_the_listed_sessions(options: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "selection.ics"
+    result = run("export", "-o", str(out), *options)
+    assert result.returncode == 0, result.stderr.decode()
+    expected = [record["id"] for record in listed(*options)]
+    assert expected
+    assert uids(out.read_bytes()) == expected
+
+
+def test_city_option_includes_the_transfer_into_that_city() -> None:
+    ids = [record["id"] for record in listed("--city", "shimonoseki")]
+    assert "transfer-to-shimonoseki" in ids
+    assert "arrival" not in ids
+
+
+def test_export_without_output_writes_the_same_bytes_to_stdout(tmp_path: Path) -> None:
+    out = tmp_path / "theme.ics"
+    assert run("export", "--theme", "tourism-promotion", "-o", str(out)).returncode == 0
+    result = run("export", "--theme", "tourism-promotion")
+    assert result.returncode == 0
+    assert result.stdout == out.read_bytes()
+    assert result.stdout.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+def test_console_script_behaves_like_the_module(tmp_path: Path) -> None:
+    if SCRIPT is None:
+        pytest.skip("the kizuna console script is not installed (pip install -e .)")
+    script = run("export", "--day", "2019-12-19", command=[SCRIPT])
+    assert script.returncode == 0, script.stderr.decode()
+    assert script.stdout == run("export", "--day", "2019-12-19").stdout
+    bad = run("list", "--kind", "party", command=[SCRIPT])
+    assert bad.returncode == 2
+    assert b"courtesy-call" in bad.stderr
+
+
+def test_list_json_fields() -> None:
+    records = listed()
+    assert len(records) == 19
+    fields = {"id", "title", "date", "start", "end", "city", "kind", "themes", "venue", "venue_ja"}
+    fields |= {"lat", "lon", "precision", "status"}
+    for record in records:
+        assert fields <= record.keys()
+        assert record["start"] is None
+        assert record["end"] is None
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", record["date"])
+        assert isinstance(record["themes"], list)
+        assert isinstance(record["lat"], float)
+    by_id = {record["id"]: record for record in records}
+    assert by_id["visit-chofu-garden"]["themes"] == ["tourism-promotion", "regional-revitalisation"]
+    assert by_id["visit-chofu-garden"]["venue_ja"] == "長府庭園"
+    assert {record["id"]: record["date"] for record in records} == report_dates()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "valid"),
+    [
+        ("--theme", "cooking", ["tourism-promotion", "multiculturalism", "water-supply"]),
+        ("--city", "kyoto", ["tokyo", "shimonoseki"]),
+        ("--day", "2019-12-22", [f"2019-12-{day}" for day in range(15, 22)]),
+        ("--kind", "party", ["arrival", "lecture", "visit", "courtesy-call", "departure"]),
+    ],
+)
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_unknown_value_exits_2_and_lists_valid_values(command: str, option: str, value: str, valid: list[str]) -> None:
+    result = run(command, option, value)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    stderr = result.stderr.decode()
+    assert value in stderr
+    for known in valid:
+        assert known in stderr
+    assert "Traceback" not in stderr
+
+
+def test_program_option_reads_another_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "copy"
+    shutil.copytree(DATA, folder)
+    rows = csv_rows(folder / "sessions.csv")
+    title = rows[0].index("title")
+    departure = next(row for row in rows if row[0] == "departure")
+    departure[title] = "Participants fly home (edited copy)"
+    with (folder / "sessions.csv").open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(rows)
+    records = listed("--program", str(folder), "--session", "departure")
+    assert [record["title"] for record in records] == ["Participants fly home (edited copy)"]
+    exported = run("export", "--program", str(folder))
+    assert exported.returncode == 0
+    assert b"SUMMARY:Participants fly home (edited copy)" in exported.stdout
+    assert uids(exported.stdout) == list(report_dates())
+
+
+def corrupt(path: Path, row_id: str, column: str, value: str) -> int:
+    """Set one cell; returns its spreadsheet row number (header = 1)."""
+    rows = csv_rows(path)
+    index = rows[0].index(column)
+    number = next(n for n, row in enumerate(rows, start=1) if row[0] == row_id)
+    rows[number - 1][index] = value
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(rows)
+    return number
+
+
+@pytest.mark.parametrize("command", [["list"], ["export"], ["export", "-o", "out.ics"]])
+def test_invalid_program_exits_1_with_located_problems(command: list[str], tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(DATA, folder)
+    date_row = corrupt(folder / "sessions.csv", "visit-jnto", "date", "2019-12-32")
+    lat_row = corrupt(folder / "venues.csv", "karato-market", "lat", "north")
+    result = run(*command, "--program", str(folder), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert not (tmp_path / "out.ics").exists()
+    stderr = result.stderr.decode()
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert lines
+    for line in lines:
+        assert re.fullmatch(r"[\w.-]+\.csv:\d+: \w+: .+", line), line
+    assert any(line.startswith(f"sessions.csv:{date_row}: date: ") and "2019-12-32" in line for line in lines)
+    assert any(line.startswith(f"venues.csv:{lat_row}: lat: ") and "north" in line for line in lines)
+
+
+def test_whole_export_is_read_by_calcurse_and_ical_js(tmp_path: Path) -> None:
+    require("calcurse")
+    require("node")
+    result = run("export", "-o", "all.ics", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr.decode()
+    path = tmp_path / "all.ics"
+    dates = report_dates()
+    assert len(dates) == 19
+    events = ical_js_events(path)["events"]
+    assert {event["uid"].split("@")[0]: event["date"] for event in events} == dates
+    with (DATA / "sessions.csv").open(newline="", encoding="utf-8") as file:
+        expected = Counter((row["date"], row["title"]) for row in csv.DictReader(file))
+    first = min(date.fromisoformat(day) for day in dates.values())
+    span = (max(date.fromisoformat(day) for day in dates.values()) - first).days + 1
+    assert calcurse_days(path, first.isoformat(), span) == expected

@@ -1,0 +1,23 @@
+"""The naive reference page the dashboard is measured against: a table, one multiselect, one map, one chart."""
+
+import altair as alt
+import pydeck as pdk
+import streamlit as st
+
+from kizuna.loading import default_program_dir, load_program
+from kizuna.records import sessions_frame
+
+
+@st.cache_resource
+def frame(folder: str):
+    program = load_program(folder)
+    return program, sessions_frame(program, program.sessions)
+
+
+program, rows = frame(str(default_program_dir()))
+themes = st.multiselect("Themes", list(program.themes), key="themes")
+shown = rows[rows["themes"].map(lambda t: not themes or bool(set(t) & set(themes)))]
+st.dataframe(shown.drop(columns=["themes"]))
+layer = pdk.Layer("ScatterplotLayer", data=shown[["lon", "lat", "title"]], get_position=["lon", "lat"], get_radius=200)
+st.pydeck_chart(pdk.Deck(layers=[layer], map_style=None))
+st.altair_chart(alt.Chart(shown[["date", "kind"]]).mark_bar().encode(x="date:O", y="count()", color="kind:N"))

@@ -1,0 +1,376 @@
+"""Benchmarks against budgets: python bench/run.py [--sizes 20 1000 10000] [--quick]
+
+Prints one table of figures and ratios (dashboard vs a reference measured in the same run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import write_program  # noqa: E402
+from kizuna.loading import PROGRAM_ENV, load_program  # noqa: E402
+
+APP = ROOT / "app.py"
+REFERENCE = ROOT / "bench" / "reference_app.py"
+HELLO = ROOT / "bench" / "hello_app.py"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def median_time(action: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@contextmanager
+def program_env(folder: Path):
+    previous = os.environ.get(PROGRAM_ENV)
+    os.environ[PROGRAM_ENV] = str(folder)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(PROGRAM_ENV, None)
+        else:
+            os.environ[PROGRAM_ENV] = previous
+
+
+def element_bytes(at) -> Counter:
+    """Serialized size of every element the page holds, by element type: what a rerun sends."""
+    sizes: Counter = Counter()
+
+    def walk(node) -> None:
+        children = getattr(node, "children", None) or {}
+        for child in children.values():
+            walk(child)
+        proto = getattr(node, "proto", None)
+        if proto is not None and not children:
+            sizes[getattr(node, "type", "other")] += proto.ByteSize()
+
+    walk(at._tree)
+    return sizes
+
+
+def filter_change(script: Path, folder: Path, repeats: int) -> tuple[float, Counter]:
+    """Median rerun time after switching the theme filter, and the bytes of the filtered page."""
+    from streamlit.testing.v1 import AppTest
+
+    theme = next(iter(load_program(folder).themes))
+    with program_env(folder):
+        at = AppTest.from_file(str(script), default_timeout=600)
+        at.run()
+        times = []
+        for index in range(repeats):
+            at.multiselect(key="themes").set_value([theme] if index % 2 == 0 else [])
+            start = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - start)
+            assert not at.exception, at.exception
+        at.multiselect(key="themes").set_value([theme])
+        at.run()
+        return statistics.median(times), element_bytes(at)
+
+
+def export_figures(folder: Path) -> tuple[float, float, int]:
+    """Our export vs bare icalendar building the same events from precomputed values; export calls on reruns."""
+    from icalendar import Calendar, Event, Timezone
+
+    from kizuna import ics
+    from kizuna.filtering import Filter
+
+    program = load_program(folder)
+    sessions = list(program.sessions)
+
+    def precomputed() -> list[dict]:
+        rows = []
+        for s in sessions:
+            venue = program.venues[s.venue]
+            start, end = ics.session_times(program, s)
+            rows.append(
+                {
+                    "uid": ics.session_uid(program, s),
+                    "sequence": s.revision,
+                    "status": s.status.upper(),
+                    "summary": s.title,
+                    "dtstart": start,
+                    "dtend": end,
+                    "location": ics.venue_location(venue),
+                    "geo": (venue.lat, venue.lon),
+                    "description": ics.event_description(program, s, venue),
+                    "categories": [program.themes[t].label for t in s.themes],
+                }
+            )
+        return rows
+
+    values = precomputed()
+    years = [s.date.year for s in sessions]
+
+    def bare() -> bytes:
+        calendar = Calendar()
+        header = {"prodid": ics.PRODID, "version": "2.0", "calscale": "GREGORIAN", "method": "PUBLISH"}
+        header |= {"name": program.title, "x-wr-calname": program.title, "x-wr-timezone": program.timezone}
+        for name, value in header.items():
+            calendar.add(name, value)
+        first, last = date(min(years), 1, 1), date(max(years) + 1, 1, 1)
+        calendar.add_component(Timezone.from_tzid(program.timezone, first_date=first, last_date=last))
+        for row in values:
+            event = Event()
+            event.add("uid", row["uid"])
+            event.add("dtstamp", program.updated)
+            for name in ("sequence", "status", "summary", "dtstart"):
+                event.add(name, row[name])
+            if row["dtend"] is not None:
+                event.add("dtend", row["dtend"])
+            for name in ("location", "geo", "description"):
+                event.add(name, row[name])
+            if row["categories"]:
+                event.add("categories", row["categories"])
+            calendar.add_component(event)
+        return calendar.to_ical()
+
+    def ours() -> bytes:
+        return ics.export_ics(program, Filter())
+
+    ours_times, bare_times = [], []
+    for _ in range(3):  # interleaved, so load on the machine hits both alike
+        ours_times.append(median_time(ours, 1))
+        bare_times.append(median_time(bare, 1))
+    return statistics.median(ours_times), statistics.median(bare_times), export_calls_on_reruns(folder)
+
+
+def export_calls_on_reruns(folder: Path) -> int:
+    """How many exports five reruns that keep the filter (and five that change it) cause."""
+    from streamlit.testing.v1 import AppTest
+
+    import kizuna.ics
+
+    calls = 0
+    original = kizuna.ics.export_ics
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return original(*args, **kwargs)
+
+    kizuna.ics.export_ics = counting
+    try:
+        with program_env(folder):
+            at = AppTest.from_file(str(APP), default_timeout=600)
+            at.run()
+            for index in range(5):
+                at.toggle(key="home").set_value(index % 2 == 0)
+                at.run()
+            kept = calls
+            for index in range(5):
+                at.multiselect(key="themes").set_value(["tourism-promotion"] if index % 2 == 0 else [])
+                at.run()
+    finally:
+        kizuna.ics.export_ics = original
+    return kept
+
+
+def server(script: Path, port: int, env: dict) -> subprocess.Popen:
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def open_when_up(page, url: str, deadline: float) -> None:
+    while True:
+        try:
+            page.goto(url, timeout=5_000)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def cold_start(browser, script: Path, runs: int) -> float:
+    """Process start to the first finished render of the page, median of runs."""
+    from kizuna.serving import free_port
+
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        context = browser.new_context()
+        page = context.new_page()
+        start = time.perf_counter()
+        process = server(script, port, {})
+        try:
+            open_when_up(page, f"http://127.0.0.1:{port}/", time.monotonic() + 60)
+            page.wait_for_selector(f"{READY} h1", timeout=60_000)
+            times.append(time.perf_counter() - start)
+        finally:
+            context.close()
+            stop(process)
+    return statistics.median(times)
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def memory(browser, sessions: int) -> tuple[float, float]:
+    """Server RSS with one browser session and with `sessions` sessions open at once (2019 program)."""
+    from kizuna.serving import free_port, wait_healthy
+
+    port = free_port()
+    process = server(APP, port, {})
+    url = f"http://127.0.0.1:{port}"
+    contexts = []
+    try:
+        wait_healthy(url, process)
+
+        def open_session() -> None:
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(url + "/?theme=tourism-promotion")
+            page.wait_for_selector(f"{READY} h1", timeout=60_000)
+            contexts.append(context)
+
+        open_session()
+        time.sleep(1)
+        one = rss_mib(process.pid)
+        for _ in range(sessions - 1):
+            open_session()
+        time.sleep(1)
+        many = rss_mib(process.pid)
+    finally:
+        for context in contexts:
+            context.close()
+        stop(process)
+    return one, many
+
+
+def row(name: str, ours: str, reference: str, ratio: str, budget: str, ok: bool | None) -> str:
+    verdict = "" if ok is None else ("yes" if ok else "**no**")
+    return f"| {name} | {ours} | {reference} | {ratio} | {budget} | {verdict} |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1_000, 10_000])
+    parser.add_argument("--reruns", type=int, default=11)
+    parser.add_argument("--runs", type=int, default=3, help="cold starts per page")
+    parser.add_argument("--sessions", type=int, default=20, help="browser sessions for the memory figure")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out cold start and memory")
+    args = parser.parse_args()
+    lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = {n: write_program(Path(tmp) / f"p{n}", n) for n in args.sizes}
+        for n, folder in folders.items():
+            ours, our_bytes = filter_change(APP, folder, args.reruns)
+            ref, ref_bytes = filter_change(REFERENCE, folder, args.reruns)
+            ratio = ours / ref
+            budget_ok = ratio <= 1.5 if n == max(args.sizes) else None
+            lines.append(
+                row(
+                    f"filter change, {n:,} sessions (median rerun)",
+                    f"{ours * 1000:.0f} ms",
+                    f"{ref * 1000:.0f} ms",
+                    f"{ratio:.2f}×",
+                    "≤ 1.5× at the largest",
+                    budget_ok,
+                )
+            )
+            sent, ref_sent = sum(our_bytes.values()), sum(ref_bytes.values())
+            detail = ", ".join(f"{k} {v / 1e3:.0f} kB" for k, v in our_bytes.most_common(3))
+            lines.append(
+                row(
+                    f"bytes per rerun, {n:,} sessions ({detail})",
+                    f"{sent / 1e6:.3f} MB",
+                    f"{ref_sent / 1e6:.3f} MB",
+                    f"{sent / ref_sent:.2f}×",
+                    "≤ 0.5 MB",
+                    sent <= 500_000 if n == max(args.sizes) else None,
+                )
+            )
+        largest = folders[max(args.sizes)]
+        ours, bare, calls = export_figures(largest)
+        lines.append(
+            row(
+                f"export, {max(args.sizes):,} sessions",
+                f"{ours:.2f} s",
+                f"{bare:.2f} s (bare icalendar)",
+                f"{ours / bare:.2f}×",
+                "≤ 1.2×",
+                ours / bare <= 1.2,
+            )
+        )
+        lines.append(row("exports during 5 reruns that keep the filter", str(calls), "", "", "0", calls == 0))
+    if not args.skip_browser:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            hello = cold_start(browser, HELLO, args.runs)
+            dashboard = cold_start(browser, APP, args.runs)
+            lines.append(
+                row(
+                    "cold start to first render (median)",
+                    f"{dashboard:.2f} s",
+                    f"{hello:.2f} s (hello world)",
+                    f"{dashboard / hello:.2f}×",
+                    "≤ 1.3×",
+                    dashboard / hello <= 1.3,
+                )
+            )
+            one, many = memory(browser, args.sessions)
+            per = (many - one) / (args.sessions - 1)
+            lines.append(
+                row(
+                    f"server RSS, 1 → {args.sessions} sessions",
+                    f"{one:.0f} → {many:.0f} MiB",
+                    "",
+                    f"{per:.1f} MiB per extra session",
+                    "≤ 10 MiB",
+                    per <= 10,
+                )
+            )
+            browser.close()
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

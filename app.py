@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from threading import Thread
 
 import streamlit as st
 
 from kizuna import config
-from kizuna.feeds import Feed, feed_for, feed_url, feeds, write_feeds
+from kizuna.feeds import STATIC_DIR, Feed, feed_for, feed_url, feeds, feeds_current, write_feeds
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, subscribe_links
-from kizuna.loading import default_program_dir, read_program
+from kizuna.loading import data_version, default_program_dir, read_program
 from kizuna.maps import PRECISION_LABELS, build_deck, day_label
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
@@ -24,24 +25,22 @@ st.set_page_config(page_title="Kizuna · seminar program", page_icon="🤝", lay
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def cached_program(folder: str, signature: tuple) -> tuple:
+def cached_program(folder: str, version: str) -> tuple:
     """Loaded once per data version and shared by every visitor."""
     return read_program(Path(folder))
 
 
-def program_signature(folder: Path) -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
-
-
 @st.cache_data(show_spinner=False, max_entries=512)
-def calendar_bytes(_program: Program, version: tuple, selection: Filter, base_url: str | None) -> bytes:
+def calendar_bytes(_program: Program, version: str, selection: Filter, base_url: str | None) -> bytes:
     return export_ics(_program, selection, base_url=base_url)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def publish_feeds(_program: Program, version: tuple) -> None:
-    """Write the subscription feeds once per data version (`kizuna feeds` does it before start-up)."""
-    write_feeds(_program, base_url=config.base_url())
+def publish_feeds(_program: Program, version: str) -> None:
+    """Write stale feeds in the background, once per data version (`kizuna feeds` does it before start-up)."""
+    base = config.base_url()
+    if not feeds_current(version, base):
+        Thread(target=write_feeds, args=(_program, STATIC_DIR, base, version), daemon=True).start()
 
 
 def app_url() -> str:
@@ -79,7 +78,9 @@ def restore_view(program: Program) -> None:
 
 
 def reset_view() -> None:
-    st.session_state.update(themes=[], cities=[], days=[], kinds=[], logistics=True, home=False, selected=None)
+    st.session_state.update(
+        themes=[], cities=[], days=[], kinds=[], logistics=True, home=False, selected=None, notices=()
+    )
 
 
 def drop_logistics() -> None:
@@ -142,7 +143,7 @@ def header(program: Program) -> None:
         st.caption(plain(program.summary))
 
 
-def session_card(program: Program, session: Session, version: tuple) -> None:
+def session_card(program: Program, session: Session, version: str) -> None:
     venue = program.venues[session.venue]
     with st.container(border=True):
         top, close = st.columns([6, 1])
@@ -226,7 +227,7 @@ def subscriptions(program: Program, selection: Filter) -> None:
         subscribe(program, feed, f"near-{index}")
 
 
-def downloads(program: Program, selection: Filter, version: tuple) -> None:
+def downloads(program: Program, selection: Filter, version: str) -> None:
     base = config.base_url()
     left, middle, right = st.columns([2, 1, 2])
     with middle.popover("Subscribe", icon=":material/sync:", width="stretch"):
@@ -253,7 +254,7 @@ def downloads(program: Program, selection: Filter, version: tuple) -> None:
 
 def main() -> None:
     folder = default_program_dir()
-    version = program_signature(folder) if folder.is_dir() else ()
+    version = data_version(folder) if folder.is_dir() else ""
     program, problems = cached_program(str(folder), version)
     if program is None:
         show_problems(folder, problems)

@@ -12,7 +12,7 @@ from kizuna import config
 from kizuna.feeds import STATIC_DIR, write_feeds
 from kizuna.filtering import Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
-from kizuna.loading import ProgramInvalid, default_program_dir, load_program, validate_program
+from kizuna.loading import ProgramInvalid, data_version, default_program_dir, load_program, validate_program
 from kizuna.model import Program
 from kizuna.records import session_records
 
@@ -81,7 +81,8 @@ def run_list(args: argparse.Namespace, program: Program) -> None:
 
 
 def run_feeds(args: argparse.Namespace, program: Program) -> None:
-    for path in write_feeds(program, args.output, args.base_url):
+    version = data_version(args.program or default_program_dir())
+    for path in write_feeds(program, args.output, args.base_url, version):
         print(path)
 
 

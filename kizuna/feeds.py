@@ -13,6 +13,7 @@ from kizuna.model import Program
 REFRESH = timedelta(hours=6)
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 FEEDS_PATH = "feeds"  # under static/, served at /app/static/feeds/
+STAMP = ".published"  # data version and base URL of the feeds last written
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,19 @@ def feed_for(program: Program, selection: Filter) -> Feed | None:
     return None
 
 
-def write_feeds(program: Program, folder: Path = STATIC_DIR, base_url: str | None = None) -> list[Path]:
+def stamp(version: str, base_url: str | None) -> str:
+    return f"{version} {base_url or ''}".strip()
+
+
+def feeds_current(version: str, base_url: str | None, folder: Path = STATIC_DIR) -> bool:
+    """True when the feeds on disk were written from this data version and base URL."""
+    path = folder / FEEDS_PATH / STAMP
+    return path.exists() and path.read_text(encoding="utf-8") == stamp(version, base_url)
+
+
+def write_feeds(
+    program: Program, folder: Path = STATIC_DIR, base_url: str | None = None, version: str = ""
+) -> list[Path]:
     """Write the feeds; a file whose bytes are unchanged is left alone so its ETag stays valid."""
     target = folder / FEEDS_PATH
     target.mkdir(parents=True, exist_ok=True)
@@ -51,6 +64,7 @@ def write_feeds(program: Program, folder: Path = STATIC_DIR, base_url: str | Non
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
         written.append(path)
+    (target / STAMP).write_text(stamp(version, base_url), encoding="utf-8")
     return written
 
 

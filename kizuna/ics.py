@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration
 
 from kizuna.filtering import Filter, describe, slug
 from kizuna.model import Program, Session, Venue
@@ -105,11 +105,12 @@ def build_calendar(
         calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vDuration(refresh))
     sessions = list(sessions)
+    timed = [session.date.year for session in sessions if session.start]
+    if timed:  # the one TZID events use: icalendar generates its VTIMEZONE for those years only
+        first, last = date(min(timed), 1, 1), date(max(timed) + 1, 1, 1)
+        calendar.add_component(Timezone.from_tzid(program.timezone, first_date=first, last_date=last))
     for session in sessions:
         calendar.add_component(build_event(program, session, base_url))
-    if any(session.start for session in sessions):
-        years = [session.date.year for session in sessions]
-        calendar.add_missing_timezones(date(min(years), 1, 1), date(max(years) + 1, 1, 1))
     return calendar
 
 

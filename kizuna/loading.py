@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import math
 import os
@@ -62,6 +63,14 @@ def default_program_dir() -> Path:
     if os.environ.get(PROGRAM_ENV):
         return Path(os.environ[PROGRAM_ENV])
     return Path(__file__).resolve().parent.parent / "data" / "2019"
+
+
+def data_version(folder: Path) -> str:
+    """A hash of the folder's CSV files: the same data gives the same version on any machine."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def load_program(folder: Path | str | None = None) -> Program:

@@ -31,14 +31,25 @@ def shorten(value: str) -> str:
     return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
+def listing(values: Sequence[str]) -> str:
+    """At most five values, each cut short: a notice never echoes a hostile link whole."""
+    return ", ".join(shorten(value) for value in values[:5]) + (
+        f" and {len(values) - 5} more" if len(values) > 5 else ""
+    )
+
+
 def read_view(program: Program, params: Mapping[str, Sequence[str]]) -> View:
-    """Parse query params; unknown keys or values are dropped with a notice, the rest applies."""
+    """Parse query params; what is unknown is dropped with one notice per kind of problem, the rest applies."""
     notices: list[str] = []
     raw: dict[str, list[str]] = {}
+    unknown_keys = [key for key in params if key not in QUERY_KEYS and key not in (SELECTED_KEY, LAYERS_KEY)]
+    if unknown_keys:
+        notices.append(f"Ignored unknown link options: {listing(unknown_keys)}.")
     for key, values in params.items():
-        if key not in QUERY_KEYS and key not in (SELECTED_KEY, LAYERS_KEY):
-            notices.append(f"Ignored the unknown link option {shorten(key)}.")
+        if key in unknown_keys:
             continue
+        if not all(values):
+            notices.append(f"Ignored empty values for {key!r}.")
         values = [value for value in values if value]
         if len(values) > MAX_VALUES:
             notices.append(f"Used the first {MAX_VALUES} of {len(values)} values for {key!r}.")
@@ -48,17 +59,16 @@ def read_view(program: Program, params: Mapping[str, Sequence[str]]) -> View:
     selection, rejected = parse_filter(program, **facets)
     key_of = {facet: key for key, facet in QUERY_KEYS.items()}
     for facet, bad in rejected.items():
-        listed = ", ".join(shorten(value) for value in bad[:5]) + (" …" if len(bad) > 5 else "")
-        notices.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listed}.")
-    selected = None
-    for value in raw.get(SELECTED_KEY, []):
-        if value in program.sessions_by_id and selected is None:
-            selected = value
-        elif value not in program.sessions_by_id:
-            notices.append(f"The session {shorten(value)} in the link is not in this program.")
+        notices.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listing(bad)}.")
+    chosen = raw.get(SELECTED_KEY, [])
+    known = [value for value in chosen if value in program.sessions_by_id]
+    missing = [value for value in chosen if value not in program.sessions_by_id]
+    if missing:
+        notices.append(f"Sessions in the link that are not in this program: {listing(missing)}.")
     layers = raw.get(LAYERS_KEY, [])
-    notices += [f"Ignored the unknown map layer {shorten(value)}." for value in layers if value not in LAYERS]
-    return View(selection, selected, "home" in layers, tuple(notices))
+    if set(layers) - set(LAYERS):
+        notices.append(f"Ignored unknown map layers: {listing([v for v in layers if v not in LAYERS])}.")
+    return View(selection, known[0] if known else None, "home" in layers, tuple(notices))
 
 
 def view_query(view: View) -> dict[str, list[str]]:

@@ -21,8 +21,8 @@ def one_line(text: str) -> str:
 
 def plain(text: str) -> str:
     """Escape every Markdown/HTML-significant character so text renders literally, line breaks kept."""
-    escaped = MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\r", ""))
-    return escaped.replace("\n", "  \n")
+    lines = (line.strip(" \t") for line in text.replace("\r", "").split("\n"))  # indentation would make a code block
+    return "  \n".join(MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in lines)
 
 
 SWATCHES = {

@@ -1,0 +1,506 @@
+"""The dashboard run headless with Streamlit's AppTest: filters, share links, hostile links, downloads, bad data."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pyarrow as pa
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from kizuna.filtering import Filter
+from kizuna.ics import export_ics
+from kizuna.loading import load_program
+from kizuna.model import LOGISTICS_KINDS
+from kizuna.share import read_view
+from kizuna.text import plain
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+DATA = ROOT / "data" / "2019"
+PROGRAM = load_program(DATA)
+TOTAL = len(PROGRAM.sessions)
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture(autouse=True)
+def built_in_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts from the built-in program and no public address."""
+    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
+    monkeypatch.delenv("KIZUNA_BASE_URL", raising=False)
+
+
+def dashboard(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+STREAMLIT_KEYS = {"embed", "embed_options"}  # Streamlit's own; st.query_params never shows them to the app
+
+
+def url_params(at: AppTest) -> dict[str, list[str]]:
+    """The address bar the app wrote, as lists of values (what the app itself reads)."""
+    return {
+        key: value if isinstance(value, list) else [value]
+        for key, value in at.query_params.items()
+        if key not in STREAMLIT_KEYS
+    }
+
+
+def count_line(at: AppTest) -> str:
+    lines = [m.value for m in at.main.markdown if " sessions** · " in m.value]
+    assert len(lines) == 1, [m.value for m in at.main.markdown]
+    return lines[0]
+
+
+def shown_count(at: AppTest) -> int:
+    return int(count_line(at).removeprefix("**").split(" of ")[0])
+
+
+def deck(at: AppTest) -> dict:
+    (chart,) = at.get("deck_gl_json_chart")
+    return json.loads(chart.proto.json)
+
+
+def deck_layer(at: AppTest, layer_id: str) -> list[dict]:
+    return next(item["data"] for item in deck(at)["layers"] if item["id"] == layer_id)
+
+
+def timeline_ids(at: AppTest) -> list[str]:
+    (chart,) = at.get("vega_lite_chart")
+    (dataset,) = chart.proto.datasets
+    return pa.ipc.open_stream(dataset.data.data).read_all().column("id").to_pylist()
+
+
+def agenda_ids(at: AppTest) -> list[str]:
+    return [b.key.removeprefix("agenda-") for b in at.main.button if b.key and b.key.startswith("agenda-")]
+
+
+def card_title(at: AppTest) -> str | None:
+    """The subheader of the open session card, if any."""
+    titles = [s.value for s in at.main.subheader if s.value != "Agenda"]
+    assert len(titles) <= 1, titles
+    return titles[0] if titles else None
+
+
+def ids(selection: Filter) -> list[str]:
+    return [s.id for s in selection.apply(PROGRAM)]
+
+
+# The default view
+
+
+def test_the_default_view_shows_the_whole_program_without_errors() -> None:
+    at = dashboard()
+    assert at.title[0].value == PROGRAM.title
+    assert count_line(at) == f"**{TOTAL} of {TOTAL} sessions** · All sessions"
+    assert TOTAL == 19
+    assert not at.warning
+    assert not at.error
+    assert url_params(at) == {}
+    assert at.sidebar.code[0].value == "http://localhost:8501/"
+
+
+def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
+    at = dashboard()
+    (chart,) = at.get("deck_gl_json_chart")
+    assert json.loads(chart.proto.tooltip) == {"text": "{label}"}
+    assert [layer["id"] for layer in deck(at)["layers"]] == ["uncertainty", "transfers", "venues", "cities"]
+    assert len(deck_layer(at, "venues")) == 13
+    assert timeline_ids(at) == ids(Filter())
+    (timeline,) = at.get("vega_lite_chart")
+    assert json.loads(timeline.proto.spec)["params"][0]["name"] == "pick"
+    assert agenda_ids(at) == ids(Filter())
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download this view (.ics)", "Download the whole program (.ics)"]
+    assert "card-ics" not in [b.key for b in at.get("download_button")]
+    assert card_title(at) is None
+    assert any("Select a session" in info.value for info in at.info)
+
+
+def test_the_header_escapes_the_data_it_shows() -> None:
+    at = dashboard()
+    assert at.main.caption[0].value == plain(PROGRAM.summary)
+    assert "🟧 Tourism Promotion" in at.main.markdown[0].value
+
+
+# Filters
+
+
+@pytest.mark.parametrize(
+    ("widget", "value", "count", "query"),
+    [
+        ("themes", ["tourism-promotion"], 8, {"theme": ["tourism-promotion"]}),
+        ("themes", ["multiculturalism", "water-supply"], 3, {"theme": ["multiculturalism", "water-supply"]}),
+        ("cities", ["shimonoseki"], 12, {"city": ["shimonoseki"]}),
+        ("cities", ["tokyo"], 9, {"city": ["tokyo"]}),
+        ("days", ["2019-12-18"], 5, {"day": ["2019-12-18"]}),
+        ("days", ["2019-12-15", "2019-12-21"], 2, {"day": ["2019-12-15", "2019-12-21"]}),
+        ("kinds", ["visit"], 9, {"kind": ["visit"]}),
+        ("kinds", ["transfer"], 2, {"kind": ["transfer"]}),
+    ],
+)
+def test_each_filter_changes_the_count_and_writes_the_url(
+    widget: str, value: list[str], count: int, query: dict
+) -> None:
+    at = dashboard()
+    at.multiselect(key=widget).set_value(value).run()
+    assert not at.exception
+    assert shown_count(at) == count
+    assert url_params(at) == query
+    view = read_view(PROGRAM, url_params(at))
+    assert ids(view.selection) == timeline_ids(at) == agenda_ids(at)
+    assert len(ids(view.selection)) == count
+    assert at.sidebar.code[0].value == "http://localhost:8501/?" + urlencode(query, doseq=True)
+
+
+def test_the_logistics_toggle_hides_arrival_transfers_overnight_and_departure() -> None:
+    at = dashboard()
+    at.toggle(key="logistics").set_value(False).run()
+    assert shown_count(at) == 14
+    everyday = sorted(set(PROGRAM.kinds) - LOGISTICS_KINDS)
+    assert url_params(at) == {"kind": everyday}
+    assert not any(PROGRAM.sessions_by_id[i].is_logistics for i in agenda_ids(at))
+    assert deck_layer(at, "transfers") == []
+    at.toggle(key="logistics").set_value(True).run()
+    assert shown_count(at) == TOTAL
+    assert url_params(at) == {}
+
+
+def test_filters_combine_and_the_map_follows() -> None:
+    at = dashboard()
+    at.multiselect(key="themes").set_value(["tourism-promotion"])
+    at.multiselect(key="cities").set_value(["tokyo"]).run()
+    assert shown_count(at) == 2
+    assert url_params(at) == {"theme": ["tourism-promotion"], "city": ["tokyo"]}
+    markers = deck_layer(at, "venues")
+    assert sorted(m["session_id"] for m in markers) == ["visit-jnto", "visit-tourist-information-center"]
+
+
+def test_a_filter_matching_nothing_says_so() -> None:
+    at = dashboard()
+    at.multiselect(key="themes").set_value(["water-supply"])
+    at.multiselect(key="cities").set_value(["tokyo"]).run()
+    assert shown_count(at) == 0
+    assert any("No session matches" in info.value for info in at.info)
+    assert agenda_ids(at) == []
+
+
+def test_the_home_countries_toggle_adds_the_capitals_and_writes_show_home() -> None:
+    at = dashboard()
+    at.toggle(key="home").set_value(True).run()
+    assert shown_count(at) == TOTAL
+    assert url_params(at) == {"show": ["home"]}
+    assert len(deck_layer(at, "home-capitals")) == 9
+
+
+def test_the_reset_button_clears_every_filter_and_the_selection() -> None:
+    at = dashboard({"theme": "multiculturalism", "city": "tokyo", "session": "visit-jnto", "show": "home"})
+    at.toggle(key="logistics").set_value(False)
+    at.multiselect(key="days").set_value(["2019-12-16"]).run()
+    assert shown_count(at) == 1
+    (reset,) = [b for b in at.sidebar.button if b.label == "Reset filters"]
+    reset.click().run()
+    assert not at.exception
+    assert shown_count(at) == TOTAL
+    assert url_params(at) == {}
+    for widget in ("themes", "cities", "days", "kinds"):
+        assert at.multiselect(key=widget).value == []
+    assert at.toggle(key="logistics").value is True
+    assert at.toggle(key="home").value is False
+    assert card_title(at) is None
+
+
+# Share links
+
+
+def test_a_share_link_restores_the_widgets_and_opens_the_session_card() -> None:
+    link = {
+        "theme": ["tourism-promotion", "multiculturalism"],
+        "city": "tokyo",
+        "day": "2019-12-16",
+        "kind": "visit",
+        "session": "visit-tourist-information-center",
+        "show": "home",
+    }
+    at = dashboard(link)
+    assert not at.warning
+    assert at.multiselect(key="themes").value == ["multiculturalism", "tourism-promotion"]
+    assert at.multiselect(key="cities").value == ["tokyo"]
+    assert at.multiselect(key="days").value == ["2019-12-16"]
+    assert at.multiselect(key="kinds").value == ["visit"]
+    assert at.toggle(key="logistics").value is False  # visits only: no logistics either way
+    assert at.toggle(key="home").value is True
+    assert shown_count(at) == 2
+    assert card_title(at) == plain("Visit to the Tourist Information Center (TIC)")
+    assert [b.key for b in at.get("download_button")] == [None, None, "card-ics"]  # the card's own calendar file
+    tic = PROGRAM.venues["tokyo-tourist-information-center"]
+    assert deck_layer(at, "selected") == [{"position": [tic.lon, tic.lat]}]
+    assert read_view(PROGRAM, url_params(at)) == read_view(
+        PROGRAM, {k: v if isinstance(v, list) else [v] for k, v in link.items()}
+    )
+
+
+def test_a_share_link_without_logistics_restores_the_toggle_off() -> None:
+    everyday = sorted(set(PROGRAM.kinds) - LOGISTICS_KINDS)
+    at = dashboard({"kind": everyday})
+    assert at.multiselect(key="kinds").value == []
+    assert at.toggle(key="logistics").value is False
+    assert shown_count(at) == 14
+    assert url_params(at) == {"kind": everyday}
+
+
+def test_a_link_to_one_session_opens_its_card_over_the_whole_program() -> None:
+    at = dashboard({"session": "visit-karato-market"})
+    assert shown_count(at) == TOTAL
+    assert card_title(at) == plain("Visit to Karato Market")
+    assert url_params(at) == {"session": ["visit-karato-market"]}
+
+
+def test_the_link_is_read_once_so_widget_changes_win() -> None:
+    at = dashboard({"theme": "water-supply"})
+    assert shown_count(at) == 1
+    at.multiselect(key="themes").set_value([]).run()
+    assert shown_count(at) == TOTAL
+    assert url_params(at) == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "count", "clean"),
+    [
+        ({"theme": HOSTILE}, TOTAL, {}),
+        ({"day": "2019-13-45"}, TOTAL, {}),
+        ({"theme": [HOSTILE] * 1_000}, TOTAL, {}),
+        ({"theme": ["water-supply"] * 1_000}, 1, {"theme": ["water-supply"]}),
+        ({HOSTILE: HOSTILE, "city": "tokyo"}, 9, {"city": ["tokyo"]}),
+        ({"session": HOSTILE, "show": HOSTILE, "kind": "x" * 10_000}, TOTAL, {}),
+    ],
+    ids=["script-theme", "bad-day", "1000-script-themes", "1000-good-themes", "script-key", "bad-session-show-kind"],
+)
+def test_a_hostile_link_warns_escaped_applies_the_rest_and_cleans_the_url(query: dict, count: int, clean: dict) -> None:
+    at = dashboard(query)
+    assert at.warning
+    for warning in at.warning:
+        assert "<script>" not in warning.value
+        assert len(warning.value) < 500
+    assert shown_count(at) == count
+    assert url_params(at) == clean
+    assert card_title(at) is None
+
+
+def test_streamlit_embed_options_pass_through_without_a_warning() -> None:
+    at = dashboard({"embed": "true", "theme": "water-supply"})
+    assert not at.warning
+    assert shown_count(at) == 1
+    assert at.query_params == {"embed": "true", "theme": "water-supply"}
+
+
+def test_switching_logistics_off_drops_logistics_kinds_from_the_picker() -> None:
+    at = dashboard()
+    at.multiselect(key="kinds").set_value(["arrival", "visit"]).run()
+    assert shown_count(at) == 10
+    at.toggle(key="logistics").set_value(False).run()
+    assert not at.exception
+    assert at.multiselect(key="kinds").value == ["visit"]
+    assert "arrival" not in at.multiselect(key="kinds").options
+    assert shown_count(at) == 9
+    assert url_params(at) == {"kind": ["visit"]}
+
+
+def test_a_bad_date_in_the_link_is_named_in_the_warning() -> None:
+    at = dashboard({"day": ["2019-13-45", "2019-12-19"]})
+    assert shown_count(at) == 3
+    assert any("2019\\-13\\-45" in w.value for w in at.warning)
+
+
+def test_a_thousand_repeated_keys_warn_that_the_link_was_cut() -> None:
+    at = dashboard({"theme": [HOSTILE] * 1_000})
+    assert any("50 of 1000" in w.value for w in at.warning)
+    assert len(at.warning) == 2
+
+
+query_keys = st.sampled_from(["theme", "city", "day", "kind", "session", "show", "embed"]) | st.text(max_size=20)
+known_values = [value for values in (PROGRAM.themes, PROGRAM.cities, PROGRAM.kinds) for value in values]
+known_values += [d.isoformat() for d in PROGRAM.days] + [s.id for s in PROGRAM.sessions] + ["home"]
+query_values = st.lists(st.sampled_from(known_values) | st.text(max_size=60), min_size=1, max_size=5)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=st.dictionaries(query_keys, query_values, max_size=6))
+def test_any_query_string_renders_without_an_exception_and_leaves_a_clean_url(query: dict) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == PROGRAM.title
+    written = read_view(PROGRAM, url_params(at))
+    assert written.notices == ()
+    assert shown_count(at) == len(written.selection.apply(PROGRAM))
+    for warning in at.warning:
+        assert "<script" not in warning.value
+
+
+# Selecting a session
+
+
+def test_clicking_an_agenda_entry_opens_its_card_and_writes_session_to_the_url() -> None:
+    at = dashboard()
+    at.button(key="agenda-visit-jnto").click().run()
+    assert not at.exception
+    assert card_title(at) == plain("Visit to the Japan National Tourism Organization (JNTO)")
+    assert url_params(at) == {"session": ["visit-jnto"]}
+    jnto = PROGRAM.venues["jnto-head-office"]
+    assert deck_layer(at, "selected") == [{"position": [jnto.lon, jnto.lat]}]
+    assert shown_count(at) == TOTAL
+    assert "session=visit-jnto" in at.sidebar.code[0].value
+
+
+def test_clicking_another_entry_moves_the_card_and_close_shuts_it() -> None:
+    at = dashboard()
+    at.button(key="agenda-visit-jnto").click().run()
+    at.button(key="agenda-departure").click().run()
+    assert card_title(at) == plain("Participants return home")
+    assert url_params(at) == {"session": ["departure"]}
+    at.button(key="close-card").click().run()
+    assert card_title(at) is None
+    assert url_params(at) == {}
+    assert "selected" not in [layer["id"] for layer in deck(at)["layers"]]
+
+
+def test_the_card_shows_the_venue_precision_and_escaped_description() -> None:
+    at = dashboard({"session": "visit-mori-museum"})
+    session = PROGRAM.sessions_by_id["visit-mori-museum"]
+    texts = [m.value for m in at.main.markdown]
+    assert plain(session.description) in texts
+    captions = " ".join(c.value for c in at.main.caption)
+    assert "approximate" in captions
+    assert "Hofu" in captions  # the venue note
+
+
+# Downloads
+
+
+def cli_export(options: list[str]) -> bytes:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("KIZUNA_PROGRAM", None)
+    env.pop("KIZUNA_BASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "kizuna", "export", *options], capture_output=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("widgets", "logistics", "options", "count"),
+    [
+        (
+            {
+                "themes": ["tourism-promotion", "regional-revitalisation"],
+                "cities": ["shimonoseki"],
+                "days": ["2019-12-18", "2019-12-19"],
+                "kinds": ["visit"],
+            },
+            True,
+            "--theme tourism-promotion --theme regional-revitalisation --city shimonoseki"
+            " --day 2019-12-18 --day 2019-12-19 --kind visit",
+            4,
+        ),
+        (
+            {"cities": ["tokyo"]},
+            False,
+            "--city tokyo --kind briefing --kind courtesy-call --kind exchange --kind lecture --kind visit",
+            4,
+        ),
+        ({"days": ["2019-12-17"]}, True, "--day 2019-12-17", 3),
+    ],
+    ids=["four-facets", "tokyo-without-logistics", "one-day"],
+)
+def test_the_view_download_equals_kizuna_export_with_the_same_options(
+    widgets: dict, logistics: bool, options: str, count: int
+) -> None:
+    at = dashboard()
+    for key, value in widgets.items():
+        at.multiselect(key=key).set_value(value)
+    at.toggle(key="logistics").set_value(logistics).run()
+    assert not at.exception
+    assert shown_count(at) == count
+    view = read_view(PROGRAM, url_params(at))
+    assert view.notices == ()
+    assert len(view.selection.apply(PROGRAM)) == count
+    app_bytes = export_ics(PROGRAM, view.selection)
+    assert app_bytes == cli_export(options.split())
+    assert app_bytes.count(b"BEGIN:VEVENT") == count
+
+
+def test_the_whole_program_download_equals_kizuna_export_without_options() -> None:
+    at = dashboard({"theme": "water-supply"})
+    assert [b.proto.label for b in at.get("download_button")][1] == "Download the whole program (.ics)"
+    assert export_ics(PROGRAM, Filter()) == cli_export([])
+
+
+# A broken program folder
+
+
+def corrupt_copy(tmp_path: Path, file: str, row: int, column: str, value: str) -> Path:
+    folder = tmp_path / "program"
+    folder.mkdir()
+    for source in DATA.glob("*.csv"):
+        (folder / source.name).write_bytes(source.read_bytes())
+    with (folder / file).open(newline="", encoding="utf-8") as handle:
+        records = list(csv.reader(handle))
+    records[row - 1][records[0].index(column)] = value  # row as a spreadsheet numbers it: header = 1
+    with (folder / file).open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(records)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("file", "row", "column", "value", "message"),
+    [
+        ("sessions.csv", 6, "date", "2019-12-32", "'2019-12-32' is not a date (YYYY-MM-DD)"),
+        ("venues.csv", 4, "lat", "north", "north"),
+        ("themes.csv", 3, "colour", HOSTILE, "colour"),
+    ],
+)
+def test_an_invalid_program_shows_an_error_panel_naming_file_row_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, file: str, row: int, column: str, value: str, message: str
+) -> None:
+    folder = corrupt_copy(tmp_path, file, row, column, value)
+    monkeypatch.setenv("KIZUNA_PROGRAM", str(folder))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (error,) = at.error
+    assert "problem(s)" in error.value
+    assert plain(str(folder)) in error.value
+    (table,) = at.dataframe
+    problems = table.value.to_dict("records")
+    assert [(p["file"], p["row"], p["column"]) for p in problems] == [(file, row, column)]
+    assert message in problems[0]["problem"]
+    (code,) = at.code
+    assert code.value.startswith(f"{file}:{row}: {column}: ")
+    assert not at.title
+    assert not at.get("deck_gl_json_chart")
+
+
+def test_a_missing_program_folder_shows_an_error_panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIZUNA_PROGRAM", str(tmp_path / "nowhere"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "1 problem(s)" in at.error[0].value
+    assert "program folder not found" in at.code[0].value

@@ -1,0 +1,269 @@
+"""The pydeck map, read back from the JSON the browser receives."""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from datetime import date
+from pathlib import Path
+
+import pydeck as pdk
+import pytest
+
+from kizuna.filtering import Filter
+from kizuna.loading import load_program
+from kizuna.maps import build_deck
+from kizuna.share import kinds_facet
+
+PROGRAM = load_program()
+DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
+# data/README.md: how far the true place may be from the point, for each precision.
+HALO_METRES = {"approximate": 500, "district": 3_000, "city": 10_000}
+MAP_PX = 460  # the dashboard's map height; the column is at least as wide on a desktop
+NO_LOGISTICS = kinds_facet(PROGRAM, [], False)
+FILTERS = {
+    "all": Filter(),
+    "tokyo": Filter.of(cities=["tokyo"]),
+    "shimonoseki": Filter.of(cities=["shimonoseki"]),
+    "tokyo-no-logistics": Filter.of(cities=["tokyo"], kinds=NO_LOGISTICS),
+    "tourism": Filter.of(themes=["tourism-promotion"]),
+    "17-dec": Filter.of(days=[date(2019, 12, 17)]),
+    "transfers": Filter.of(kinds=["transfer"]),
+    "one-session": Filter.of(sessions=["visit-jnto"]),
+    "nothing": Filter.of(themes=["water-supply"], cities=["tokyo"]),
+}
+
+
+def deck_json(selection: Filter = Filter(), selected: str | None = None, show_home: bool = False) -> dict:
+    deck = build_deck(PROGRAM, selection.apply(PROGRAM), selected, show_home)
+    return json.loads(deck.to_json())
+
+
+def layer(spec: dict, layer_id: str) -> dict:
+    found = [item for item in spec["layers"] if item["id"] == layer_id]
+    assert len(found) == 1, f"expected one {layer_id!r} layer in {[item['id'] for item in spec['layers']]}"
+    return found[0]
+
+
+def layer_ids(spec: dict) -> list[str]:
+    return [item["id"] for item in spec["layers"]]
+
+
+def venue_of(session_id: str):
+    return PROGRAM.venues[PROGRAM.sessions_by_id[session_id].venue]
+
+
+def test_build_deck_returns_a_pydeck_deck_without_a_base_map_style() -> None:
+    deck = build_deck(PROGRAM, PROGRAM.sessions)
+    assert isinstance(deck, pdk.Deck)
+    assert "mapStyle" not in json.loads(deck.to_json())
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_one_venue_marker_per_distinct_venue_of_the_shown_non_transfer_sessions(name: str) -> None:
+    shown = FILTERS[name].apply(PROGRAM)
+    expected = {s.venue for s in shown if s.kind != "transfer"}
+    markers = layer(deck_json(FILTERS[name]), "venues")["data"]
+    venues = [venue_of(marker["session_id"]).id for marker in markers]
+    assert sorted(venues) == sorted(expected)
+    for marker in markers:
+        venue = venue_of(marker["session_id"])
+        assert marker["position"] == [venue.lon, venue.lat]
+        assert marker["session_id"] in {s.id for s in shown}
+
+
+def test_the_full_program_has_thirteen_venue_markers() -> None:
+    assert len(layer(deck_json(), "venues")["data"]) == 13
+
+
+def test_a_marker_tooltip_lists_every_session_at_its_venue() -> None:
+    markers = layer(deck_json(), "venues")["data"]
+    city_hall = next(m for m in markers if venue_of(m["session_id"]).id == "shimonoseki-city-hall")
+    for title in ("Briefing on Shimonoseki City", "Courtesy call on the Mayor", "Opinion Exchange Session"):
+        assert title in city_hall["label"]
+    assert "Shimonoseki City Hall / 下関市役所" in city_hall["label"]
+
+
+@pytest.mark.parametrize(
+    ("name", "arcs"),
+    [
+        ("all", 2),
+        ("tokyo", 2),  # the city facet matches a transfer's origin or its destination
+        ("shimonoseki", 2),
+        ("tokyo-no-logistics", 0),
+        ("tourism", 0),
+        ("17-dec", 1),
+        ("transfers", 2),
+        ("one-session", 0),
+    ],
+)
+def test_transfer_arcs_are_drawn_only_for_shown_transfers(name: str, arcs: int) -> None:
+    data = layer(deck_json(FILTERS[name]), "transfers")["data"]
+    assert len(data) == arcs
+    for arc in data:
+        session = PROGRAM.sessions_by_id[arc["session_id"]]
+        assert session.kind == "transfer"
+        origin, destination = PROGRAM.cities[session.city], PROGRAM.cities[session.to_city]
+        assert arc["from"] == [origin.lon, origin.lat]
+        assert arc["to"] == [destination.lon, destination.lat]
+
+
+def test_transfers_are_arcs_not_venue_markers() -> None:
+    spec = deck_json(FILTERS["transfers"])
+    assert layer(spec, "venues")["data"] == []
+    assert len(layer(spec, "transfers")["data"]) == 2
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_uncertainty_halos_are_exactly_the_non_exact_venues_sized_in_metres(name: str) -> None:
+    spec = deck_json(FILTERS[name])
+    halos = layer(spec, "uncertainty")
+    markers = layer(spec, "venues")["data"]
+    inexact = sorted(venue_of(m["session_id"]).id for m in markers if venue_of(m["session_id"]).precision != "exact")
+    assert sorted(venue_of(h["session_id"]).id for h in halos["data"]) == inexact
+    for halo in halos["data"]:
+        assert halo["radius"] == HALO_METRES[venue_of(halo["session_id"]).precision]
+    assert halos["radiusUnits"] == "meters"
+    assert halos["getRadius"] == "@@=radius"
+
+
+def test_the_2019_halos_cover_nine_venues_of_three_precisions() -> None:
+    halos = layer(deck_json(), "uncertainty")["data"]
+    assert len(halos) == 9
+    assert {halo["radius"] for halo in halos} == {500, 3_000, 10_000}
+
+
+def test_venue_dots_are_sized_in_pixels() -> None:
+    assert layer(deck_json(), "venues")["radiusUnits"] == "pixels"
+
+
+@pytest.mark.parametrize("show_home", [False, True])
+def test_the_tooltip_is_plain_text_and_every_pickable_item_has_a_label(show_home: bool) -> None:
+    deck = build_deck(PROGRAM, PROGRAM.sessions, "visit-jnto", show_home)
+    assert deck._tooltip == {"text": "{label}"}
+    spec = json.loads(deck.to_json())
+    for item in spec["layers"]:
+        if item.get("pickable"):
+            assert item["data"], item["id"]
+            assert all(isinstance(row["label"], str) and row["label"] for row in item["data"]), item["id"]
+
+
+def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
+    """Web-Mercator pixel coordinates at a zoom level, as deck.gl draws them (the world is 512 px at zoom 0)."""
+    scale = 512 * 2**zoom
+    x = (lon + 180) / 360 * scale
+    y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * scale
+    return x, y
+
+
+def assert_fits(spec: dict, positions: list[list[float]], size: int = MAP_PX) -> None:
+    view = spec["initialViewState"]
+    cx, cy = mercator(view["longitude"], view["latitude"], view["zoom"])
+    for lon, lat in positions:
+        x, y = mercator(lon, lat, view["zoom"])
+        assert abs(x - cx) <= size / 2, f"{(lon, lat)} is off a {size}-px map: {view}"
+        assert abs(y - cy) <= size / 2, f"{(lon, lat)} is off a {size}-px map: {view}"
+
+
+def shown_positions(spec: dict) -> list[list[float]]:
+    positions = [m["position"] for m in layer(spec, "venues")["data"]]
+    positions += [end for arc in layer(spec, "transfers")["data"] for end in (arc["from"], arc["to"])]
+    if "home-capitals" in layer_ids(spec):
+        positions += [c["position"] for c in layer(spec, "home-capitals")["data"]]
+    return positions
+
+
+@pytest.mark.parametrize("name", [name for name in FILTERS if name != "nothing"])
+@pytest.mark.parametrize("show_home", [False, True])
+def test_the_initial_view_shows_every_marker_and_arc_end(name: str, show_home: bool) -> None:
+    spec = deck_json(FILTERS[name], show_home=show_home)
+    assert_fits(spec, shown_positions(spec))
+
+
+def tokyo_box() -> tuple[float, float, float, float]:
+    tokyo = [v for v in PROGRAM.venues.values() if v.city == "tokyo"]
+    return min(v.lon for v in tokyo), max(v.lon for v in tokyo), min(v.lat for v in tokyo), max(v.lat for v in tokyo)
+
+
+@pytest.mark.parametrize("name", ["tokyo-no-logistics", "one-session"])
+def test_a_tokyo_only_view_is_centred_in_tokyo_and_closer_than_both_cities(name: str) -> None:
+    view = deck_json(FILTERS[name])["initialViewState"]
+    west, east, south, north = tokyo_box()
+    assert west <= view["longitude"] <= east
+    assert south <= view["latitude"] <= north
+    assert view["zoom"] > deck_json()["initialViewState"]["zoom"] + 4
+
+
+def test_tokyo_days_alone_zoom_in_on_tokyo() -> None:
+    view = deck_json(Filter.of(days=[date(2019, 12, 16)]))["initialViewState"]
+    west, east, south, north = tokyo_box()
+    assert west <= view["longitude"] <= east
+    assert south <= view["latitude"] <= north
+    assert view["zoom"] > deck_json()["initialViewState"]["zoom"]
+
+
+def test_the_tokyo_city_filter_keeps_both_transfers_so_the_view_spans_both_cities() -> None:
+    spec = deck_json(FILTERS["tokyo"])
+    shimonoseki = PROGRAM.cities["shimonoseki"]
+    assert_fits(spec, [[shimonoseki.lon, shimonoseki.lat]])
+    assert [c["name"] for c in layer(spec, "cities")["data"]] == ["Tokyo", "Shimonoseki"]
+
+
+def test_a_single_point_view_is_capped_at_street_level() -> None:
+    assert deck_json(FILTERS["one-session"])["initialViewState"]["zoom"] == 12
+
+
+def test_no_shown_session_falls_back_to_a_view_of_japan() -> None:
+    spec = deck_json(FILTERS["nothing"])
+    assert spec["initialViewState"] == {"latitude": 36.2, "longitude": 138.2, "zoom": 4}
+    assert all(not item["data"] for item in spec["layers"])
+
+
+def countries_csv() -> list[dict]:
+    with (DATA / "countries.csv").open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_show_home_adds_the_nine_home_capitals_linked_to_tokyo() -> None:
+    spec = deck_json(show_home=True)
+    capitals = layer(spec, "home-capitals")["data"]
+    rows = countries_csv()
+    assert len(capitals) == len(rows) == 9
+    assert sorted(c["name"] for c in capitals) == sorted(row["country"] for row in rows)
+    for capital, row in zip(
+        sorted(capitals, key=lambda c: c["name"]), sorted(rows, key=lambda r: r["country"]), strict=True
+    ):
+        assert capital["position"] == [float(row["lon"]), float(row["lat"])]
+        assert row["capital"] in capital["label"]
+    tokyo = PROGRAM.cities["tokyo"]
+    links = layer(spec, "home-links")["data"]
+    assert len(links) == 9
+    assert all(link["to"] == [tokyo.lon, tokyo.lat] for link in links)
+    assert len(layer(spec, "home-names")["data"]) == 9
+
+
+def test_home_layers_are_absent_unless_asked_for_and_drawn_beneath_the_program() -> None:
+    assert not {"home-capitals", "home-links", "home-names"} & set(layer_ids(deck_json()))
+    ids = layer_ids(deck_json(show_home=True))
+    assert ids.index("home-capitals") < ids.index("venues")
+    assert ids.index("home-links") < ids.index("transfers")
+
+
+def test_show_home_zooms_out_to_the_capitals() -> None:
+    assert deck_json(show_home=True)["initialViewState"]["zoom"] < deck_json()["initialViewState"]["zoom"]
+
+
+@pytest.mark.parametrize("session_id", ["visit-jnto", "visit-tsunoshima-lighthouse", "arrival"])
+def test_the_selected_session_is_ringed_at_its_venue(session_id: str) -> None:
+    spec = deck_json(selected=session_id)
+    venue = venue_of(session_id)
+    ring = layer(spec, "selected")
+    assert ring["data"] == [{"position": [venue.lon, venue.lat]}]
+    assert ring["filled"] is False
+    assert layer_ids(spec)[-1] == "selected"  # drawn on top
+
+
+def test_without_a_selection_there_is_no_ring() -> None:
+    assert "selected" not in layer_ids(deck_json())
+    assert layer(deck_json(selected="no-such-session"), "selected")["data"] == []

@@ -1,0 +1,240 @@
+"""Share links: the dashboard's whole view in the query string, read back tolerantly."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import chain, combinations
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kizuna.filtering import Filter
+from kizuna.loading import load_program
+from kizuna.model import KINDS, LOGISTICS_KINDS
+from kizuna.share import MAX_VALUES, View, kinds_facet, kinds_widgets, read_view, share_url, view_query
+
+PROGRAM = load_program()
+BASE = "http://localhost:8501/"
+KIND_OPTIONS = [kind for kind in KINDS if kind in PROGRAM.kinds]  # what the dashboard's kinds picker offers
+EVERYDAY = frozenset(PROGRAM.kinds) - LOGISTICS_KINDS
+
+
+def subsets(values):
+    values = list(values)
+    return chain.from_iterable(combinations(values, n) for n in range(len(values) + 1))
+
+
+def test_a_full_link_restores_filter_selected_session_and_home_layer() -> None:
+    params = {
+        "theme": ["multiculturalism", "tourism-promotion"],
+        "city": ["tokyo"],
+        "day": ["2019-12-16"],
+        "kind": ["visit"],
+        "session": ["visit-shinjuku-multicultural-plaza"],
+        "show": ["home"],
+    }
+    view = read_view(PROGRAM, params)
+    assert view.selection == Filter.of(
+        themes=["multiculturalism", "tourism-promotion"], cities=["tokyo"], days=[date(2019, 12, 16)], kinds=["visit"]
+    )
+    assert view.selected == "visit-shinjuku-multicultural-plaza"
+    assert view.show_home is True
+    assert view.notices == ()
+    assert [s.id for s in view.selection.apply(PROGRAM)] == [
+        "visit-shinjuku-multicultural-plaza",
+        "visit-tourist-information-center",
+    ]
+
+
+def test_an_empty_link_is_the_whole_program_with_nothing_selected() -> None:
+    view = read_view(PROGRAM, {})
+    assert view == View()
+    assert view.notices == ()
+
+
+def test_the_selected_session_does_not_narrow_the_view() -> None:
+    view = read_view(PROGRAM, {"session": ["visit-jnto"]})
+    assert view.selection.is_empty
+    assert view.selected == "visit-jnto"
+
+
+def test_hostile_values_are_dropped_with_notices_and_the_rest_applies() -> None:
+    long_value = "tourism-promotion" + "x" * 9_983
+    assert len(long_value) == 10_000
+    params = {
+        "theme": ["<script>alert(1)</script>", "tourism-promotion"],
+        "day": ["2019-13-45", "2019-12-19"],
+        "kind": [long_value, "visit"],
+        "city": ["", "shimonoseki"],
+        "utm_source": ["newsletter"],
+        "session": ["<img src=x onerror=alert(1)>"],
+        "show": ["satellite"],
+    }
+    view = read_view(PROGRAM, params)
+    assert view.selection == Filter.of(
+        themes=["tourism-promotion"], cities=["shimonoseki"], days=[date(2019, 12, 19)], kinds=["visit"]
+    )
+    assert view.selected is None
+    assert view.show_home is False
+    text = "\n".join(view.notices)
+    for fragment in ("<script>alert(1)</script>", "2019-13-45", "utm_source", "<img src=x onerror=alert(1)>"):
+        assert fragment in text
+    assert "satellite" in text
+    assert "kind" in text  # the over-long value is reported under its key...
+    assert all(len(notice) < 300 for notice in view.notices)  # ...but never echoed whole
+    assert len(view.notices) == 7  # one per kind of problem: key, empty value, theme, day, kind, session, layer
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("theme", "<script>alert(1)</script>"),
+        ("theme", "Tourism-Promotion"),
+        ("city", "osaka"),
+        ("day", "2019-13-45"),
+        ("day", "20191216"),
+        ("day", "2019-12-14"),
+        ("kind", "party"),
+        ("session", "no-such-session"),
+        ("show", "satellite"),
+        ("<script>", "1"),
+        ("x" * 10_000, "1"),
+    ],
+)
+def test_each_unknown_value_or_key_gives_one_notice_and_no_filter(key: str, value: str) -> None:
+    view = read_view(PROGRAM, {key: [value]})
+    assert view.selection.is_empty
+    assert view.selected is None
+    assert view.show_home is False
+    assert len(view.notices) == 1
+    assert len(view.notices[0]) < 300
+
+
+@pytest.mark.parametrize("key", ["theme", "city", "day", "kind", "session", "show"])
+def test_empty_values_are_dropped_with_a_notice_and_the_rest_applies(key: str) -> None:
+    view = read_view(PROGRAM, {key: [""], "city": ["tokyo"]} if key != "city" else {key: ["", "tokyo"]})
+    assert view.selection == Filter.of(cities=["tokyo"])
+    assert view.selected is None
+    assert view.show_home is False
+    assert view.notices == (f"Ignored empty values for {key!r}.",)
+
+
+def test_a_thousand_unknown_keys_give_one_short_notice() -> None:
+    view = read_view(PROGRAM, {f"k{n}": ["x"] for n in range(1_000)} | {"city": ["tokyo"]})
+    assert view.selection == Filter.of(cities=["tokyo"])
+    assert len(view.notices) == 1
+    assert "and 995 more" in view.notices[0]
+    assert len(view.notices[0]) < 300
+
+
+def test_a_thousand_repeated_keys_are_capped_with_a_notice() -> None:
+    view = read_view(PROGRAM, {"theme": ["water-supply"] * 1_000, "city": ["tokyo"]})
+    assert view.selection == Filter.of(themes=["water-supply"], cities=["tokyo"])
+    assert view.notices == (f"Used the first {MAX_VALUES} of 1000 values for 'theme'.",)
+
+
+def test_a_thousand_distinct_hostile_values_give_few_short_notices() -> None:
+    values = [f"<script>alert({n})</script>" for n in range(1_000)]
+    view = read_view(PROGRAM, {"theme": values, "day": ["2019-12-15"]})
+    assert view.selection == Filter.of(days=[date(2019, 12, 15)])
+    assert len(view.notices) == 2
+    assert "50 of 1000" in view.notices[0]
+    assert len(view.notices[1]) < 500
+
+
+def test_values_past_the_cap_are_not_applied() -> None:
+    values = ["<script>"] * MAX_VALUES + ["water-supply"]
+    view = read_view(PROGRAM, {"theme": values})
+    assert view.selection.is_empty
+
+
+def test_view_query_is_sorted_so_equal_views_give_equal_links() -> None:
+    one = View(Filter.of(themes=["water-supply", "multiculturalism"], days=[date(2019, 12, 18), date(2019, 12, 16)]))
+    two = View(Filter.of(themes=["multiculturalism", "water-supply"], days=[date(2019, 12, 16), date(2019, 12, 18)]))
+    assert share_url(BASE, one) == share_url(BASE, two)
+    assert view_query(one) == {"theme": ["multiculturalism", "water-supply"], "day": ["2019-12-16", "2019-12-18"]}
+
+
+def test_share_url_of_the_whole_program_is_the_bare_address() -> None:
+    assert share_url(BASE, View()) == BASE
+    assert share_url("https://example.org/kizuna/?theme=old&x=1", View()) == "https://example.org/kizuna/"
+
+
+def test_share_url_replaces_the_query_of_the_base_address() -> None:
+    url = share_url("https://example.org/kizuna/?theme=old", View(Filter.of(cities=["tokyo"]), "visit-jnto", True))
+    assert url == "https://example.org/kizuna/?city=tokyo&session=visit-jnto&show=home"
+
+
+def round_trip(base: str, view: View) -> View:
+    return read_view(PROGRAM, parse_qs(urlsplit(share_url(base, view)).query))
+
+
+def facet(values) -> st.SearchStrategy:
+    return st.frozensets(st.sampled_from(list(values)))
+
+
+views = st.builds(
+    View,
+    selection=st.builds(
+        Filter,
+        themes=facet(PROGRAM.themes),
+        cities=facet(PROGRAM.cities),
+        days=facet(PROGRAM.days),
+        kinds=facet(PROGRAM.kinds),
+    ),
+    selected=st.none() | st.sampled_from([s.id for s in PROGRAM.sessions]),
+    show_home=st.booleans(),
+)
+
+
+@given(view=views, base=st.sampled_from([BASE, "https://example.org/kizuna/?old=1", "https://example.org"]))
+def test_share_url_round_trips_every_dashboard_view(view: View, base: str) -> None:
+    back = round_trip(base, view)
+    assert back == view
+    assert back.notices == ()
+    assert back.selection.apply(PROGRAM) == view.selection.apply(PROGRAM)
+
+
+@given(view=views)
+def test_view_query_read_back_directly_is_the_same_view(view: View) -> None:
+    assert read_view(PROGRAM, view_query(view)) == view
+
+
+def test_kinds_widgets_then_kinds_facet_gives_back_every_kind_facet() -> None:
+    for kinds in map(frozenset, subsets(PROGRAM.kinds)):  # all 512
+        chosen, logistics = kinds_widgets(PROGRAM, kinds)
+        assert set(chosen) <= set(KIND_OPTIONS), kinds
+        assert chosen == [kind for kind in KIND_OPTIONS if kind in chosen], kinds  # picker order
+        everything = kinds == frozenset(PROGRAM.kinds)  # "every kind" is written as no kind facet
+        assert kinds_facet(PROGRAM, chosen, logistics) == (frozenset() if everything else kinds), kinds
+
+
+def test_kinds_facet_then_kinds_widgets_is_a_fixed_point() -> None:
+    for chosen in map(list, subsets(KIND_OPTIONS)):
+        for logistics in (True, False):
+            kinds = kinds_facet(PROGRAM, chosen, logistics)
+            assert kinds_facet(PROGRAM, *kinds_widgets(PROGRAM, kinds)) == kinds, (chosen, logistics)
+
+
+def test_logistics_switch_off_hides_the_logistics_kinds() -> None:
+    kinds = kinds_facet(PROGRAM, [], False)
+    assert kinds == EVERYDAY
+    assert kinds_widgets(PROGRAM, kinds) == ([], False)
+    shown = Filter(kinds=kinds).apply(PROGRAM)
+    assert len(shown) == 14
+    assert not any(session.is_logistics for session in shown)
+
+
+@pytest.mark.parametrize("chosen", [["arrival"], ["transfer", "departure"], sorted(LOGISTICS_KINDS)])
+def test_the_logistics_switch_wins_over_logistics_kinds_in_the_picker(chosen: list[str]) -> None:
+    kinds = kinds_facet(PROGRAM, chosen, False)
+    shown = Filter(kinds=kinds).apply(PROGRAM)
+    assert not any(session.is_logistics for session in shown)
+    assert kinds == EVERYDAY
+
+
+def test_logistics_kinds_mixed_with_others_and_the_switch_off_keep_the_others() -> None:
+    assert kinds_facet(PROGRAM, ["arrival", "visit"], False) == {"visit"}
+    assert kinds_facet(PROGRAM, ["arrival", "visit"], True) == {"arrival", "visit"}

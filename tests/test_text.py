@@ -1,0 +1,116 @@
+"""Data text shown through Markdown widgets comes out as the same text; theme colours as emoji squares."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from kizuna.loading import load_program
+from kizuna.text import SWATCHES, plain, swatch
+
+PROGRAM = load_program()
+try:
+    from markdown_it import MarkdownIt
+except ImportError:  # markdown-it-py is not a dependency of streamlit 1.67; pip install markdown-it-py
+    MarkdownIt = None
+COMMONMARK = MarkdownIt("commonmark") if MarkdownIt else None
+needs_commonmark = pytest.mark.skipif(COMMONMARK is None, reason="markdown-it-py (a CommonMark renderer) is missing")
+SPECIAL = " \t\n\r\\`*_{}[]()#+-.!|<>~$:=^&\"';/@%?"
+# CommonMark replaces U+0000 with U+FFFD whatever the escaping; the loader strips control characters anyway.
+texts = st.text(alphabet=st.characters(exclude_characters="\x00")) | st.text(alphabet=SPECIAL + "a1 ")
+# Unicode spaces and controls at a paragraph's edges are trimmed by the renderer: whitespace, not text.
+block_texts = st.text(
+    alphabet=st.characters(exclude_categories=("Cc", "Cs", "Zs", "Zl", "Zp"), include_characters=" \t\n\r")
+) | st.text(SPECIAL + "a1")
+
+
+def lines_of(text: str) -> str:
+    """Text as a reader compares it: line by line, ignoring spaces and tabs at the ends of lines."""
+    return "\n".join(line.strip(" \t") for line in text.replace("\r", "").split("\n"))
+
+
+def rendered_inline(text: str) -> str:
+    """What a reader sees: the HTML's text, with hard breaks as newlines."""
+    return lines_of(html.unescape(COMMONMARK.renderInline(plain(text)).replace("<br />\n", "\n")))
+
+
+def rendered_blocks(text: str) -> str:
+    """What st.markdown shows: paragraphs separated by a blank line, hard breaks as newlines."""
+    out = COMMONMARK.render(plain(text))
+    assert set(re.findall(r"<[^>]*>", out)) <= {"<p>", "</p>", "<br />"}, out  # no heading, list, code, link...
+    out = out.replace("<br />\n", "\n").replace("</p>\n<p>", "\n\n").removeprefix("<p>").removesuffix("</p>\n")
+    return html.unescape(out)
+
+
+@needs_commonmark
+@settings(max_examples=500)
+@given(text=texts)
+@example(text="<script>alert(1)</script>")
+@example(text="**bold** _it_ `code` [link](http://x) ![img](y) <b>x</b> &amp; &#65; \\* :smile: $x$ ~~s~~")
+@example(text="# heading\n1. item\n- item\n> quote\n---")
+@example(text="line one\nline two\r\nline three")
+@example(text="a\\\nb")
+def test_plain_text_renders_as_itself_through_commonmark(text: str) -> None:
+    assert rendered_inline(text) == lines_of(text)
+
+
+@needs_commonmark
+@settings(max_examples=500)
+@given(text=block_texts)
+@example(text="First paragraph.\n\n    Indented (see note).")
+@example(text="\tTabbed *start*\n    four spaces\n\n\n\n- not a list\n1) not a list either\n===")
+@example(text="| a | b |\n|---|---|\n| 1 | 2 |")
+def test_plain_text_in_blocks_is_paragraphs_of_itself(text: str) -> None:
+    expected = re.sub(r"\n{2,}", "\n\n", lines_of(text)).strip("\n")
+    assert rendered_blocks(text) == expected
+
+
+@needs_commonmark
+@given(text=texts)
+@example(text="<script>alert(1)</script>")
+@example(text="<<script>script>")
+@example(text="\\<script>")
+def test_script_tags_or_any_other_markup_never_come_out_of_plain_text(text: str) -> None:
+    for rendered in (COMMONMARK.renderInline(plain(text)), COMMONMARK.render(plain(text))):
+        assert "<script" not in rendered.lower()
+        assert set(re.findall(r"<[^>]*>", rendered)) <= {"<p>", "</p>", "<br />"}, rendered
+
+
+def test_plain_escapes_every_markdown_and_streamlit_marker() -> None:
+    assert plain("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
+    assert plain(":red[x] :material/home: $x^2$") == r"\:red\[x\] \:material/home\: \$x\^2\$"
+    assert plain("a\nb") == "a  \nb"
+    assert plain("a\r\nb") == "a  \nb"
+
+
+@needs_commonmark
+def test_an_indented_paragraph_in_a_description_is_not_shown_as_code() -> None:
+    rendered = COMMONMARK.render(plain("First paragraph.\n\n    Indented (see note)."))
+    assert rendered == "<p>First paragraph.</p>\n<p>Indented (see note).</p>\n"
+
+
+@given(colour=st.from_regex(r"\A#[0-9A-Fa-f]{6}\Z"))
+def test_swatch_is_always_one_of_the_squares(colour: str) -> None:
+    assert swatch(colour) in SWATCHES
+
+
+@pytest.mark.parametrize(
+    ("colour", "square"),
+    [("#FF0000", "🟥"), ("#DD2E44", "🟥"), ("#00FF00", "🟩"), ("#0000FF", "🟦"), ("#000000", "⬛"), ("#808000", "🟩")],
+)
+def test_swatch_picks_the_nearest_square(colour: str, square: str) -> None:
+    assert swatch(colour) == square
+    assert swatch(colour.lower()) == square
+
+
+def test_the_six_2019_theme_colours_get_six_different_squares() -> None:
+    squares = {theme.slug: swatch(theme.colour) for theme in PROGRAM.themes.values()}
+    assert len(squares) == 6
+    assert len(set(squares.values())) == 6
+    assert squares["tourism-promotion"] == "🟧"
+    assert squares["disaster-prevention"] == "🟥"
+    assert squares["water-supply"] == "🟦"

@@ -1,0 +1,149 @@
+"""The Altair timeline, read back from its Vega-Lite spec."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kizuna.filtering import Filter
+from kizuna.loading import load_program
+from kizuna.maps import LOGISTICS_COLOUR
+from kizuna.timeline import SELECTION, build_timeline, timeline_frame
+
+PROGRAM = load_program()
+DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
+FILTERS = {
+    "all": Filter(),
+    "one-day": Filter.of(days=[date(2019, 12, 18)]),
+    "tokyo": Filter.of(cities=["tokyo"]),
+    "multiculturalism": Filter.of(themes=["multiculturalism"]),
+    "logistics": Filter.of(kinds=["arrival", "transfer", "overnight", "departure"]),
+    "nothing": Filter.of(themes=["water-supply"], cities=["tokyo"]),
+}
+
+
+def spec(selection: Filter = Filter(), selected: str | None = None) -> dict:
+    return build_timeline(PROGRAM, selection.apply(PROGRAM), selected).to_dict()
+
+
+def rows(chart: dict) -> list[dict]:
+    (name,) = chart["datasets"]
+    assert chart["data"] == {"name": name}
+    return chart["datasets"][name]
+
+
+def blocks(chart: dict) -> dict:
+    return next(item for item in chart["layer"] if item["mark"]["type"] == "rect")
+
+
+def csv_rows(name: str) -> list[dict]:
+    with (DATA / name).open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def test_clicking_a_block_selects_by_session_id_through_the_pick_param() -> None:
+    chart = spec()
+    assert SELECTION == "pick"
+    (param,) = chart["params"]
+    assert param["name"] == "pick"
+    assert param["select"]["type"] == "point"
+    assert param["select"]["fields"] == ["id"]
+    assert param["views"] == [blocks(chart)["name"]]
+    assert blocks(chart)["encoding"]["opacity"]["condition"]["param"] == "pick"
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_data_rows_are_the_filtered_sessions_in_program_order(name: str) -> None:
+    chart = spec(FILTERS[name])
+    assert [row["id"] for row in rows(chart)] == [s.id for s in FILTERS[name].apply(PROGRAM)]
+
+
+def test_rows_carry_what_the_tooltip_shows() -> None:
+    row = next(r for r in rows(spec()) if r["id"] == "visit-chofu-garden")
+    assert row["title"] == "Visit to Chofu Garden"
+    assert row["city"] == "Shimonoseki"
+    assert row["venue"] == "Chofu Garden"
+    assert row["theme"] == "Tourism Promotion"
+    assert row["themes"] == "Tourism Promotion, Regional Revitalisation"
+    assert row["when"] == "all day (no time given)"
+    tooltip_fields = {item["field"] for item in blocks(spec())["encoding"]["tooltip"]}
+    assert tooltip_fields <= set(row)
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_every_program_day_is_on_the_x_axis_whatever_the_filter(name: str) -> None:
+    chart = spec(FILTERS[name])
+    domain = blocks(chart)["encoding"]["x"]["scale"]["domain"]
+    assert len(domain) == 7
+    assert [label.split("|")[0] for label in domain] == [f"{d:%a} {d.day} {d:%b}" for d in PROGRAM.days]
+    assert {row["day"] for row in rows(chart)} <= set(domain)
+
+
+def test_day_labels_name_the_cities_of_that_day_from_the_whole_program() -> None:
+    domain = blocks(spec(FILTERS["one-day"]))["encoding"]["x"]["scale"]["domain"]
+    assert domain[2] == "Tue 17 Dec|Tokyo → Shimonoseki"
+    assert domain[5] == "Fri 20 Dec|Shimonoseki → Tokyo"
+    assert domain[0] == "Sun 15 Dec|Tokyo"
+
+
+def test_colour_domain_is_the_theme_labels_then_logistics_in_the_data_colours() -> None:
+    scale = blocks(spec())["encoding"]["color"]["scale"]
+    themes = csv_rows("themes.csv")
+    assert scale["domain"] == [row["label"] for row in themes] + ["Logistics"]
+    assert scale["range"] == [row["colour"] for row in themes] + [LOGISTICS_COLOUR]
+    assert blocks(spec())["encoding"]["color"]["field"] == "theme"
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_the_colour_domain_does_not_shrink_with_the_filter(name: str) -> None:
+    assert blocks(spec(FILTERS[name]))["encoding"]["color"]["scale"] == blocks(spec())["encoding"]["color"]["scale"]
+
+
+def test_a_block_is_coloured_by_its_first_theme_and_logistics_is_grey() -> None:
+    by_id = {row["id"]: row["theme"] for row in rows(spec())}
+    assert by_id["opinion-exchange-session"] == "Tourism Promotion"
+    assert by_id["briefing-shimonoseki-city"] == "Local Administration"
+    for session in PROGRAM.sessions:
+        if session.is_logistics:
+            assert by_id[session.id] == "Logistics"
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_slots_number_each_days_sessions_in_program_order(name: str) -> None:
+    shown = FILTERS[name].apply(PROGRAM)
+    frame = timeline_frame(PROGRAM, shown)
+    assert list(frame["id"]) == [s.id for s in shown]
+    for day in {s.date for s in shown}:
+        expected = [s.id for s in shown if s.date == day]  # program order
+        on_day = frame[frame["id"].isin(expected)].sort_values("slot")
+        assert list(on_day["id"]) == expected
+        assert list(on_day["slot"]) == list(range(1, len(expected) + 1))
+
+
+def test_slots_follow_the_order_column_of_the_data_within_a_day() -> None:
+    frame = timeline_frame(PROGRAM, PROGRAM.sessions)
+    by_id = dict(zip(frame["id"], frame["slot"], strict=True))
+    for row in csv_rows("sessions.csv"):
+        assert by_id[row["id"]] == int(row["order"]), row["id"]
+
+
+def test_an_empty_selection_gives_an_empty_chart_with_the_full_axis() -> None:
+    chart = spec(FILTERS["nothing"])
+    assert rows(chart) == []
+    assert len(blocks(chart)["encoding"]["x"]["scale"]["domain"]) == 7
+    assert chart["height"] == 180
+
+
+def test_the_chart_grows_with_the_busiest_day() -> None:
+    assert spec()["height"] == 44 * 5  # 18 Dec has five sessions
+    assert spec(Filter.of(days=[date(2019, 12, 21)]))["height"] == 180
+
+
+def test_the_selected_session_gets_a_thicker_outline() -> None:
+    condition = blocks(spec(selected="visit-jnto"))["encoding"]["strokeWidth"]["condition"]
+    assert "visit-jnto" in condition["test"]
+    assert condition["value"] > blocks(spec(selected="visit-jnto"))["encoding"]["strokeWidth"]["value"]
+    assert "strokeWidth" not in blocks(spec())["encoding"]

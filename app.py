@@ -293,8 +293,8 @@ def main() -> None:
             session_card(program, program.sessions_by_id[selected], version)
         else:
             st.info("Select a session on the map, the timeline or the agenda to see its details.")
-    st.altair_chart(
-        build_timeline(program, sessions, selected),
+    st.vega_lite_chart(
+        build_timeline(program, sessions, selected).to_dict(validate=False),  # tests validate the spec
         key="timeline",
         on_select=lambda: pick_from("timeline", lambda s: next(iter(s.get(SELECTION) or []), {}).get("id")),
         selection_mode=SELECTION,

@@ -33,12 +33,8 @@ def feeds(program: Program) -> list[Feed]:
 
 
 def feed_for(program: Program, selection: Filter) -> Feed | None:
-    """The published feed holding exactly this filter's sessions, if there is one."""
-    wanted = {s.id for s in selection.apply(program)}
-    for feed in feeds(program):
-        if feed.selection == selection or {s.id for s in feed.selection.apply(program)} == wanted:
-            return feed
-    return None
+    """The published feed for exactly this filter, if there is one."""
+    return next((feed for feed in feeds(program) if feed.selection == selection), None)
 
 
 def stamp(version: str, base_url: str | None) -> str:

@@ -75,7 +75,7 @@ def parse_filter(program: Program, **raw: list[str]) -> tuple[Filter, dict[str, 
 
 def describe(program: Program, selection: Filter) -> str:
     """A short human label for the filter, e.g. 'Tourism Promotion · Shimonoseki'."""
-    titles = {session.id: session.title for session in program.sessions}
+    titles = {s.id: s.title for s in program.sessions if s.id in selection.sessions} if selection.sessions else {}
     parts = [
         " + ".join(program.themes[slug].label for slug in sorted(selection.themes)),
         " + ".join(program.cities[slug].name for slug in sorted(selection.cities)),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from itertools import groupby
 
 import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
 from pydeck.data_utils.viewport_helpers import bbox_to_zoom_level
 
 from kizuna.model import Program, Session, Venue
@@ -110,6 +112,13 @@ def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
     return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=min(max(zoom, 2), 12))
 
 
+class CompactDeck(pdk.Deck):
+    """pydeck indents its JSON and Streamlit sends it as it is: the same spec without indentation is half the bytes."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
 def build_deck(
     program: Program, sessions: Sequence[Session], selected: str | None = None, show_home: bool = False
 ) -> pdk.Deck:
@@ -120,7 +129,7 @@ def build_deck(
         pdk.Layer(
             "ScatterplotLayer",
             id="uncertainty",
-            data=[p for p in points if not p["exact"]],
+            data=[{k: p[k] for k in ("position", "radius", "fill", "colour")} for p in points if not p["exact"]],
             get_position="position",
             get_radius="radius",
             radius_units=pdk.types.String("meters"),
@@ -129,7 +138,6 @@ def build_deck(
             get_line_color="colour",
             stroked=True,
             line_width_min_pixels=1,
-            pickable=True,
         ),
         pdk.Layer(
             "ArcLayer",
@@ -189,7 +197,7 @@ def build_deck(
         capitals, links = home_links(program)
         layers[:0] = home_layers(capitals, links)
         positions += [c["position"] for c in capitals]
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=fit_view(positions),
         map_style=None,

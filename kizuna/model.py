@@ -99,7 +99,7 @@ class Session:
         return (self.date, self.start or time.min, self.order, self.id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one loaded program, cached per version
 class Program:
     id: str
     title: str

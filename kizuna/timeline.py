@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -16,6 +17,7 @@ DETAIL_LIMIT = 300  # sessions drawn one by one; above it the timeline counts th
 LOGISTICS = "Logistics"
 
 
+@lru_cache(maxsize=8)
 def day_names(program: Program) -> dict:
     """'Tue 17 Dec|Tokyo → Shimonoseki' per day: the cities come from the whole program."""
     cities: dict = {day: [] for day in program.days}

@@ -120,10 +120,9 @@ def test_uncertainty_halos_are_exactly_the_non_exact_venues_sized_in_metres(name
     spec = deck_json(FILTERS[name])
     halos = layer(spec, "uncertainty")
     markers = layer(spec, "venues")["data"]
-    inexact = sorted(venue_of(m["session_id"]).id for m in markers if venue_of(m["session_id"]).precision != "exact")
-    assert sorted(venue_of(h["session_id"]).id for h in halos["data"]) == inexact
-    for halo in halos["data"]:
-        assert halo["radius"] == HALO_METRES[venue_of(halo["session_id"]).precision]
+    venues = [venue_of(m["session_id"]) for m in markers]
+    inexact = sorted(([v.lon, v.lat], HALO_METRES[v.precision]) for v in venues if v.precision != "exact")
+    assert sorted((h["position"], h["radius"]) for h in halos["data"]) == inexact
     assert halos["radiusUnits"] == "meters"
     assert halos["getRadius"] == "@@=radius"
 

@@ -59,3 +59,26 @@ def require(program: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{program} is not installed; scripts/test installs it")
     pytest.skip(f"{program} is not installed (scripts/test installs it)")
+
+
+def khal_events(path: Path, first: str, last: str) -> list[tuple[str, str, str]]:
+    """(ISO date, title, UID) of every event khal lists after `khal import --batch` of the file."""
+    with tempfile.TemporaryDirectory() as home:
+        calendar = Path(home) / "calendar"
+        calendar.mkdir()
+        config = Path(home) / "config"
+        config.write_text(
+            f"[calendars]\n[[kizuna]]\npath = {calendar}\ntype = calendar\n"
+            "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+            "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+            "local_timezone = UTC\ndefault_timezone = UTC\n",
+            encoding="utf-8",
+        )
+        base = ["khal", "-c", str(config)]
+        imported = subprocess.run(
+            [*base, "import", "--batch", "-a", "kizuna", str(path)], capture_output=True, text=True
+        )
+        assert imported.returncode == 0, f"khal could not import {path}: {imported.stderr}"
+        listing = [*base, "list", "--format", "{start-date}|{title}|{uid}", first, last]
+        shown = subprocess.run(listing, capture_output=True, text=True, check=True, timeout=120).stdout
+    return [tuple(line.split("|", 2)) for line in shown.splitlines() if line.count("|") >= 2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from kizuna.filtering import Filter, parse_filter
 from kizuna.model import LOGISTICS_KINDS, Program
@@ -87,7 +87,8 @@ def view_query(view: View) -> dict[str, list[str]]:
 
 def share_url(base: str, view: View) -> str:
     query = urlencode(view_query(view), doseq=True)
-    base = base.split("?", 1)[0]
+    parts = urlsplit(base)
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
     return f"{base}?{query}" if query else base
 
 

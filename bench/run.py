@@ -23,19 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_program  # noqa: E402
 from kizuna.loading import PROGRAM_ENV, load_program  # noqa: E402
+from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402
 
 APP = ROOT / "app.py"
 REFERENCE = ROOT / "bench" / "reference_app.py"
 HELLO = ROOT / "bench" / "hello_app.py"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -233,8 +225,6 @@ def open_when_up(page, url: str, deadline: float) -> None:
 
 def cold_start(browser, script: Path, runs: int) -> float:
     """Process start to the first finished render of the page, median of runs."""
-    from kizuna.serving import free_port
-
     times = []
     for _ in range(runs):
         port = free_port()
@@ -261,8 +251,6 @@ def rss_mib(pid: int) -> float:
 
 def memory(browser, sessions: int) -> tuple[float, float]:
     """Server RSS with one browser session and with `sessions` sessions open at once (2019 program)."""
-    from kizuna.serving import free_port, wait_healthy
-
     port = free_port()
     process = server(APP, port, {})
     url = f"http://127.0.0.1:{port}"
@@ -352,7 +340,7 @@ def main() -> int:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             hello = cold_start(browser, HELLO, args.runs)
             dashboard = cold_start(browser, APP, args.runs)
             lines.append(

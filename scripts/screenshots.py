@@ -6,18 +6,8 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from kizuna.serving import ROOT, dashboard
+from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = {
     "dashboard.png": "",
     "shimonoseki-tourism.png": "?theme=tourism-promotion&city=shimonoseki&session=visit-tsunoshima-bridge",

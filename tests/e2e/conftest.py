@@ -11,17 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
 
-from kizuna.serving import ROOT, dashboard
+from kizuna.serving import CHROMIUM, ROOT, dashboard
+from kizuna.serving import CHROMIUM_ARGS as BASE_ARGS
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BASE_ARGS,
     # Hermetic map: the basemap style fails at once, online or not, so only our layers are drawn.
     "--host-resolver-rules=MAP basemaps.cartocdn.com ~NOTFOUND",
 ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from itertools import groupby
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -30,9 +29,15 @@ def session_colour(program: Program, session: Session) -> str:
     return program.themes[session.themes[0]].colour if session.themes else LOGISTICS_COLOUR
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day_label(session: Session) -> str:
-    time = f" {session.start:%H:%M}" if session.start else ""
-    return f"{session.date:%a} {session.date.day} {session.date:%b}{time}"
+    """'Tue 17 Dec' or 'Tue 17 Dec 09:30', in English whatever the server's locale."""
+    day = session.date
+    time = f" {session.start.hour:02d}:{session.start.minute:02d}" if session.start else ""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}{time}"
 
 
 def venue_label(venue: Venue, sessions: Sequence[Session]) -> str:
@@ -45,10 +50,12 @@ def venue_label(venue: Venue, sessions: Sequence[Session]) -> str:
 
 def venue_points(program: Program, sessions: Sequence[Session]) -> list[dict]:
     """One marker per venue of the shown sessions (transfers are arcs, not markers)."""
-    placed = sorted((s for s in sessions if s.kind != "transfer"), key=lambda s: (s.venue, s.sort_key))
+    by_venue: dict[str, list[Session]] = {}
+    for session in sessions:  # already in program order
+        if session.kind != "transfer":
+            by_venue.setdefault(session.venue, []).append(session)
     points = []
-    for venue_id, group in groupby(placed, key=lambda s: s.venue):
-        group = list(group)
+    for venue_id, group in sorted(by_venue.items()):
         venue = program.venues[venue_id]
         points.append(
             {

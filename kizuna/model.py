@@ -126,7 +126,7 @@ class Program:
         """Every day of the program, first to last."""
         return [date.fromordinal(n) for n in range(self.start_date.toordinal(), self.end_date.toordinal() + 1)]
 
-    @property
+    @cached_property
     def kinds(self) -> tuple[str, ...]:
         used = {session.kind for session in self.sessions}
         return tuple(kind for kind in KINDS if kind in used)

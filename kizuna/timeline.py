@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import altair as alt
-import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from kizuna.maps import LOGISTICS_COLOUR
 from kizuna.model import Program, Session
@@ -28,7 +28,8 @@ def day_names(program: Program) -> dict:
     return {day: f"{day:%a} {day.day} {day:%b}|{' → '.join(names) or ' '}" for day, names in cities.items()}
 
 
-def timeline_frame(program: Program, sessions: Sequence[Session]) -> pd.DataFrame:
+def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:
+    """One row per session: its day column and slot (position in the day), and what the tooltip shows."""
     days = day_names(program)
     rows = []
     slot: dict = {}
@@ -47,7 +48,7 @@ def timeline_frame(program: Program, sessions: Sequence[Session]) -> pd.DataFram
                 "themes": ", ".join(program.themes[t].label for t in session.themes) or LOGISTICS,
             }
         )
-    return pd.DataFrame(rows, columns=["id", "day", "slot", "title", "when", "city", "venue", "theme", "themes"])
+    return rows
 
 
 def day_axis(program: Program) -> alt.X:
@@ -76,12 +77,18 @@ def build_timeline(program: Program, sessions: Sequence[Session], selected: str 
     """Clicking a block selects that session (selection parameter `pick`, field `id`).
 
     Past DETAIL_LIMIT sessions the blocks would be unreadable: the chart counts sessions per day and theme.
+    Altair checks every piece against its schema as it is built; the finished spec is checked by the tests.
     """
+    with debug_mode(False):
+        return build_chart(program, sessions, selected)
+
+
+def build_chart(program: Program, sessions: Sequence[Session], selected: str | None) -> alt.TopLevelMixin:
     if len(sessions) > DETAIL_LIMIT:
         return build_day_counts(program, sessions)
-    frame = timeline_frame(program, sessions)
+    rows = timeline_rows(program, sessions)
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
-    base = alt.Chart(frame).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
+    base = alt.Chart(alt.Data(values=rows)).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
     blocks = base.mark_rect(cornerRadius=4, stroke="white", strokeWidth=2).encode(
         color=theme_colour(program),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
@@ -98,7 +105,7 @@ def build_timeline(program: Program, sessions: Sequence[Session], selected: str 
     labels = base.mark_text(fontSize=11, color="white", limit=110, ellipsis="…").encode(text="title:N")
     return (
         alt.layer(blocks.add_params(pick), labels)
-        .properties(height=max(180, 44 * int(frame["slot"].max() if len(frame) else 1)))
+        .properties(height=max(180, 44 * max((row["slot"] for row in rows), default=1)))
         .configure_view(strokeWidth=0)
     )
 
@@ -107,16 +114,16 @@ def build_day_counts(program: Program, sessions: Sequence[Session]) -> alt.Chart
     """Sessions per day and (first) theme: a few hundred bytes whatever the number of sessions."""
     days = day_names(program)
     counts = Counter((days[s.date], program.themes[s.themes[0]].label if s.themes else LOGISTICS) for s in sessions)
-    frame = pd.DataFrame([(day, theme, n) for (day, theme), n in counts.items()], columns=["day", "theme", "sessions"])
+    rows = [{"day": day, "theme": theme, "sessions": n} for (day, theme), n in counts.items()]
     pick = alt.selection_point(name=SELECTION, fields=["day"], on="click", clear="dblclick")
     return (
-        alt.Chart(frame)
+        alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
             x=day_axis(program),
             y=alt.Y("sessions:Q", title="Sessions"),
             color=theme_colour(program),
-            tooltip=["day:N", "theme:N", "sessions:Q"],
+            tooltip=[alt.Tooltip("day:N"), alt.Tooltip("theme:N"), alt.Tooltip("sessions:Q")],
         )
         .add_params(pick)
         .properties(height=260)

@@ -80,8 +80,7 @@ def deck_layer(at: AppTest, layer_id: str) -> list[dict]:
 
 def timeline_ids(at: AppTest) -> list[str]:
     (chart,) = at.get("vega_lite_chart")
-    (dataset,) = chart.proto.datasets
-    return pa.ipc.open_stream(dataset.data.data).read_all().column("id").to_pylist()
+    return pa.ipc.open_stream(chart.proto.data.data).read_all().column("id").to_pylist()
 
 
 def agenda_ids(at: AppTest) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
 from kizuna.maps import LOGISTICS_COLOUR
-from kizuna.timeline import SELECTION, build_timeline, timeline_frame
+from kizuna.timeline import SELECTION, build_timeline, timeline_rows
 
 PROGRAM = load_program()
 DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
@@ -30,9 +30,7 @@ def spec(selection: Filter = Filter(), selected: str | None = None) -> dict:
 
 
 def rows(chart: dict) -> list[dict]:
-    (name,) = chart["datasets"]
-    assert chart["data"] == {"name": name}
-    return chart["datasets"][name]
+    return chart["data"]["values"]
 
 
 def blocks(chart: dict) -> dict:
@@ -114,18 +112,17 @@ def test_a_block_is_coloured_by_its_first_theme_and_logistics_is_grey() -> None:
 @pytest.mark.parametrize("name", FILTERS)
 def test_slots_number_each_days_sessions_in_program_order(name: str) -> None:
     shown = FILTERS[name].apply(PROGRAM)
-    frame = timeline_frame(PROGRAM, shown)
-    assert list(frame["id"]) == [s.id for s in shown]
+    table = timeline_rows(PROGRAM, shown)
+    assert [row["id"] for row in table] == [s.id for s in shown]
     for day in {s.date for s in shown}:
         expected = [s.id for s in shown if s.date == day]  # program order
-        on_day = frame[frame["id"].isin(expected)].sort_values("slot")
-        assert list(on_day["id"]) == expected
-        assert list(on_day["slot"]) == list(range(1, len(expected) + 1))
+        on_day = sorted((row for row in table if row["id"] in expected), key=lambda row: row["slot"])
+        assert [row["id"] for row in on_day] == expected
+        assert [row["slot"] for row in on_day] == list(range(1, len(expected) + 1))
 
 
 def test_slots_follow_the_order_column_of_the_data_within_a_day() -> None:
-    frame = timeline_frame(PROGRAM, PROGRAM.sessions)
-    by_id = dict(zip(frame["id"], frame["slot"], strict=True))
+    by_id = {row["id"]: row["slot"] for row in timeline_rows(PROGRAM, PROGRAM.sessions)}
     for row in csv_rows("sessions.csv"):
         assert by_id[row["id"]] == int(row["order"]), row["id"]
 

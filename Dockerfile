@@ -11,7 +11,7 @@ RUN pip install -e .
 COPY app.py ./
 COPY .streamlit ./.streamlit
 COPY data ./data
-COPY deploy/start.sh ./deploy/start.sh
+COPY deploy ./deploy
 RUN mkdir static && chown kizuna static
 
 USER kizuna

@@ -28,6 +28,7 @@ from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # n
 APP = ROOT / "app.py"
 REFERENCE = ROOT / "bench" / "reference_app.py"
 HELLO = ROOT / "bench" / "hello_app.py"
+FLOOR = ROOT / "bench" / "floor_app.py"
 READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
@@ -197,7 +198,10 @@ def export_calls_on_reruns(folder: Path) -> int:
 
 
 def server(script: Path, port: int, env: dict) -> subprocess.Popen:
+    """The dashboard as its run command starts it (deploy/serve.py); other pages with `streamlit run`."""
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    if script == APP:
+        command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
     return subprocess.Popen(
         command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

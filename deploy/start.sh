@@ -3,5 +3,5 @@
 set -e
 cd "$(dirname "$0")/.."
 python -m kizuna feeds > /dev/null
-exec python -m streamlit run app.py \
+exec python deploy/serve.py \
   --server.port="${PORT:-8501}" --server.address="${ADDRESS:-0.0.0.0}" --server.headless=true

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
 CHROMIUM = "/usr/bin/chromium"  # Debian's; browser downloads are not used
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -47,11 +48,13 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> No
 
 @contextmanager
 def dashboard(
-    script: Path = ROOT / "app.py", port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
+    script: Path = APP, port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[str]:
-    """Yield the base URL of a running `streamlit run` of the script; stop it afterwards."""
+    """Yield the base URL of the dashboard started as `scripts/run` does (another script: `streamlit run`)."""
     port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--server.port", str(port)]
+    if script != APP:
+        command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=output)

@@ -1,0 +1,63 @@
+"""Run the dashboard: `python deploy/serve.py [streamlit options]`.
+
+Streamlit imports a page's libraries on the first visit. Here they are imported in the background while the
+server starts and the first browser loads the page's scripts, so the first visitor does not wait for them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def preload(port: str) -> None:
+    """Import after the server answers, so start-up itself is not slowed down by the imports."""
+    wait_for_server(port)
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+    import pydeck  # noqa: F401
+
+    import kizuna.feeds
+    import kizuna.links
+    import kizuna.maps
+    import kizuna.timeline  # noqa: F401
+
+
+def wait_for_server(port: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+
+
+def option(name: str, default: str) -> str:
+    """A `--name value` or `--name=value` option from the command line."""
+    arguments = sys.argv[1:]
+    for index, argument in enumerate(arguments):
+        if argument == name and index + 1 < len(arguments):
+            return arguments[index + 1]
+        if argument.startswith(name + "="):
+            return argument.split("=", 1)[1]
+    return default
+
+
+def main() -> int:
+    port = option("--server.port", os.environ.get("STREAMLIT_SERVER_PORT", "8501"))
+    threading.Thread(target=preload, args=(port,), name="preload", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    return cli.main()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -32,13 +32,13 @@ def rss_mib(pid: int) -> float:
 
 
 def server_pid(port: int) -> int:
-    """The process listening on the port (the `streamlit run` child of `dashboard`)."""
+    """The dashboard server started by `dashboard` on that port."""
     for path in Path("/proc").glob("[0-9]*/cmdline"):
         try:
             command = path.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"streamlit" in command and str(port).encode() in command:
+        if b"--server.port" in command and str(port).encode() in command:
             return int(path.parent.name)
     raise LookupError(f"no streamlit process on port {port}")
 

@@ -288,22 +288,16 @@ def row(name: str, ours: str, reference: str, ratio: str, budget: str, ok: bool 
     return f"| {name} | {ours} | {reference} | {ratio} | {budget} | {verdict} |"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1_000, 10_000])
-    parser.add_argument("--reruns", type=int, default=11)
-    parser.add_argument("--runs", type=int, default=3, help="cold starts per page")
-    parser.add_argument("--sessions", type=int, default=20, help="browser sessions for the memory figure")
-    parser.add_argument("--skip-browser", action="store_true", help="leave out cold start and memory")
-    args = parser.parse_args()
-    lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
+def server_side(sizes: list[int], reruns: int) -> list[str]:
+    """Filter change, bytes per rerun and export, on synthetic programs of each size."""
+    lines: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        folders = {n: write_program(Path(tmp) / f"p{n}", n) for n in args.sizes}
+        folders = {n: write_program(Path(tmp) / f"p{n}", n) for n in sizes}
         for n, folder in folders.items():
-            ours, our_bytes = filter_change(APP, folder, args.reruns)
-            ref, ref_bytes = filter_change(REFERENCE, folder, args.reruns)
+            ours, our_bytes = filter_change(APP, folder, reruns)
+            ref, ref_bytes = filter_change(REFERENCE, folder, reruns)
             ratio = ours / ref
-            budget_ok = ratio <= 1.5 if n == max(args.sizes) else None
+            budget_ok = ratio <= 1.5 if n == max(sizes) else None
             lines.append(
                 row(
                     f"filter change, {n:,} sessions (median rerun)",
@@ -323,14 +317,14 @@ def main() -> int:
                     f"{ref_sent / 1e6:.3f} MB",
                     f"{sent / ref_sent:.2f}×",
                     "≤ 0.5 MB",
-                    sent <= 500_000 if n == max(args.sizes) else None,
+                    sent <= 500_000 if n == max(sizes) else None,
                 )
             )
-        largest = folders[max(args.sizes)]
+        largest = folders[max(sizes)]
         ours, bare, calls = export_figures(largest)
         lines.append(
             row(
-                f"export, {max(args.sizes):,} sessions",
+                f"export, {max(sizes):,} sessions",
                 f"{ours:.2f} s",
                 f"{bare:.2f} s (bare icalendar)",
                 f"{ours / bare:.2f}×",
@@ -339,6 +333,21 @@ def main() -> int:
             )
         )
         lines.append(row("exports during 5 reruns that keep the filter", str(calls), "", "", "0", calls == 0))
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1_000, 10_000])
+    parser.add_argument("--reruns", type=int, default=11)
+    parser.add_argument("--runs", type=int, default=3, help="cold starts per page")
+    parser.add_argument("--sessions", type=int, default=20, help="browser sessions for the memory figure")
+    parser.add_argument("--skip-browser", action="store_true", help="leave out cold start and memory")
+    parser.add_argument("--browser-only", action="store_true", help="only cold start and memory")
+    args = parser.parse_args()
+    lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
+    if not args.browser_only:
+        lines += server_side(args.sizes, args.reruns)
     publish(ROOT / "data" / "2019")
     if not args.skip_browser:
         from playwright.sync_api import sync_playwright
@@ -346,15 +355,27 @@ def main() -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             hello = cold_start(browser, HELLO, args.runs)
+            floor = cold_start(browser, FLOOR, args.runs)
             dashboard = cold_start(browser, APP, args.runs)
+            ratio = dashboard / hello
             lines.append(
                 row(
-                    "cold start to first render (median)",
+                    "cold start to full render",
                     f"{dashboard:.2f} s",
                     f"{hello:.2f} s (hello world)",
-                    f"{dashboard / hello:.2f}×",
+                    f"{ratio:.2f}×",
                     "≤ 1.3×",
-                    dashboard / hello <= 1.3,
+                    ratio <= 1.3,
+                )
+            )
+            lines.append(
+                row(
+                    "cold start, against a bare map + chart page",
+                    f"{dashboard:.2f} s",
+                    f"{floor:.2f} s",
+                    f"{dashboard / floor:.2f}× (that page: {floor / hello:.2f}× hello)",
+                    "",
+                    None,
                 )
             )
             one, many = memory(browser, args.sessions)

@@ -114,7 +114,7 @@ def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
         return pdk.ViewState(latitude=36.2, longitude=138.2, zoom=4)
     lons = [p[0] for p in positions]
     lats = [p[1] for p in positions]
-    zoom = bbox_to_zoom_level([[max(lats), min(lons)], [min(lats), max(lons)]]) - 0.6
+    zoom = bbox_to_zoom_level([[max(lats), min(lons)], [min(lats), max(lons)]]) - 0.2
     centre_lat, centre_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
     return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=min(max(zoom, 2), 12))
 

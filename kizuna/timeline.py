@@ -58,11 +58,11 @@ def day_axis(program: Program) -> alt.X:
         scale=alt.Scale(domain=list(day_names(program).values())),
         axis=alt.Axis(
             title=None,
-            orient="top",
+            orient="bottom",  # two-line labels (day, cities) grow away from the blocks
             labelAngle=0,
             labelExpr="split(datum.label, '|')",
-            labelBaseline="bottom",
-            labelPadding=4,
+            labelPadding=6,
+            labelFontSize=11,
         ),
     )
 

@@ -17,7 +17,7 @@ SHOTS = {
 def main() -> int:
     with dashboard() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page = browser.new_page(viewport={"width": 1400, "height": 1700})
         for name, query in SHOTS.items():
             page.goto(f"{url}/{query}")
             page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)

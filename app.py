@@ -13,7 +13,7 @@ from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, subscribe_links
 from kizuna.loading import data_version, default_program_dir, read_program
-from kizuna.maps import PRECISION_LABELS, build_deck, day_label
+from kizuna.maps import PRECISION_LABELS, build_deck, day_label, short_day
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
 from kizuna.text import plain, swatch
@@ -108,7 +108,7 @@ def filters(program: Program) -> Filter:
         )
         st.multiselect("Cities", list(program.cities), key="cities", format_func=lambda s: program.cities[s].name)
         days = {day.isoformat(): day for day in program.days}
-        st.multiselect("Days", list(days), key="days", format_func=lambda d: f"{days[d]:%a} {days[d].day} {days[d]:%b}")
+        st.multiselect("Days", list(days), key="days", format_func=lambda d: short_day(days[d]))
         shown_kinds = [k for k in program.kinds if st.session_state.logistics or k not in LOGISTICS_KINDS]
         st.multiselect("Kinds", shown_kinds, key="kinds", format_func=lambda k: k.replace("-", " "))
         st.toggle("Show arrival, transfers, overnight and departure", key="logistics", on_change=drop_logistics)

@@ -10,14 +10,11 @@ from pathlib import Path
 
 from kizuna import config
 from kizuna.feeds import STATIC_DIR, write_feeds
-from kizuna.filtering import Filter, parse_filter, valid_values
+from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
 from kizuna.loading import ProgramInvalid, data_version, default_program_dir, load_program, validate_program
 from kizuna.model import Program
 from kizuna.records import session_records
-
-# CLI option -> filter facet; the share-link query keys use the same names.
-OPTION_FACETS = {"theme": "themes", "city": "cities", "day": "days", "kind": "kinds", "session": "sessions"}
 
 
 class UsageError(Exception):

@@ -8,6 +8,8 @@ from datetime import date
 from kizuna.model import Program, Session
 
 FACETS = ("themes", "cities", "days", "kinds", "sessions")
+# The CLI's option names (--theme …), also the share links' query keys, and the facet each one sets.
+OPTION_FACETS = {"theme": "themes", "city": "cities", "day": "days", "kind": "kinds", "session": "sessions"}
 
 
 @dataclass(frozen=True)

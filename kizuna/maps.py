@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -33,11 +34,15 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def short_day(day: date) -> str:
+    """'Tue 17 Dec', in English whatever the server's locale."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+
+
 def day_label(session: Session) -> str:
-    """'Tue 17 Dec' or 'Tue 17 Dec 09:30', in English whatever the server's locale."""
-    day = session.date
+    """'Tue 17 Dec' or 'Tue 17 Dec 09:30'."""
     time = f" {session.start.hour:02d}:{session.start.minute:02d}" if session.start else ""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}{time}"
+    return short_day(session.date) + time
 
 
 def venue_label(venue: Venue, sessions: Sequence[Session]) -> str:

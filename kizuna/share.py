@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from kizuna.filtering import Filter, parse_filter
+from kizuna.filtering import OPTION_FACETS, Filter, parse_filter
 from kizuna.model import LOGISTICS_KINDS, Program
 
-QUERY_KEYS = {"theme": "themes", "city": "cities", "day": "days", "kind": "kinds"}
 SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view
+QUERY_KEYS = {key: facet for key, facet in OPTION_FACETS.items() if key != SELECTED_KEY}
 LAYERS_KEY = "show"  # optional map layers, e.g. show=home
 LAYERS = ("home",)
 MAX_VALUES = 50  # per key: a link with more is hostile or broken

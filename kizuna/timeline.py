@@ -9,7 +9,7 @@ from functools import lru_cache
 import altair as alt
 from altair.utils.schemapi import debug_mode
 
-from kizuna.maps import LOGISTICS_COLOUR
+from kizuna.maps import LOGISTICS_COLOUR, short_day
 from kizuna.model import Program, Session
 
 SELECTION = "pick"
@@ -25,7 +25,7 @@ def day_names(program: Program) -> dict:
         for slug in (session.city, session.to_city):
             if slug and program.cities[slug].name not in cities[session.date]:
                 cities[session.date].append(program.cities[slug].name)
-    return {day: f"{day:%a} {day.day} {day:%b}|{' → '.join(names) or ' '}" for day, names in cities.items()}
+    return {day: f"{short_day(day)}|{' → '.join(names) or ' '}" for day, names in cities.items()}
 
 
 def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:

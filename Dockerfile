@@ -7,7 +7,7 @@ WORKDIR /app
 
 COPY pyproject.toml README.md ./
 COPY kizuna ./kizuna
-RUN pip install -e .
+RUN pip install -e . && python -m compileall -q kizuna
 COPY app.py ./
 COPY .streamlit ./.streamlit
 COPY data ./data

@@ -269,8 +269,7 @@ def main() -> None:
     selected = st.session_state.selected if st.session_state.selected in program.sessions_by_id else None
     view = View(selection, selected, st.session_state.home)
     link = sync_link(view)
-    with st.sidebar:
-        st.subheader("Share this view")
+    with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
     label = describe(program, selection) or "All sessions"
     st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")

@@ -22,6 +22,7 @@ def preload(port: str) -> None:
     import altair  # noqa: F401
     import pandas  # noqa: F401
     import pydeck  # noqa: F401
+    import streamlit.emojis  # noqa: F401  (the emoji page icon)
 
     import kizuna.feeds
     import kizuna.links

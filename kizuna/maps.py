@@ -1,4 +1,4 @@
-"""The itinerary as a pydeck map: venues coloured by theme, uncertainty halos, transfer arcs."""
+"""The itinerary as a pydeck map: venues coloured by theme, uncertainty halos, transfer lines."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def venue_label(venue: Venue, sessions: Sequence[Session]) -> str:
 
 
 def venue_points(program: Program, sessions: Sequence[Session]) -> list[dict]:
-    """One marker per venue of the shown sessions (transfers are arcs, not markers)."""
+    """One marker per venue of the shown sessions (transfers are lines, not markers)."""
     by_venue: dict[str, list[Session]] = {}
     for session in sessions:  # already in program order
         if session.kind != "transfer":
@@ -76,12 +76,12 @@ def venue_points(program: Program, sessions: Sequence[Session]) -> list[dict]:
     return points
 
 
-def transfer_arcs(program: Program, sessions: Sequence[Session]) -> list[dict]:
-    arcs = []
+def transfer_lines(program: Program, sessions: Sequence[Session]) -> list[dict]:
+    lines = []
     for session in sessions:
         if session.kind == "transfer" and session.to_city:
             origin, destination = program.cities[session.city], program.cities[session.to_city]
-            arcs.append(
+            lines.append(
                 {
                     "from": [origin.lon, origin.lat],
                     "to": [destination.lon, destination.lat],
@@ -89,7 +89,7 @@ def transfer_arcs(program: Program, sessions: Sequence[Session]) -> list[dict]:
                     "label": f"{day_label(session)} · {session.title}\nRoute only: the report does not say how.",
                 }
             )
-    return arcs
+    return lines
 
 
 def city_labels(program: Program, sessions: Sequence[Session]) -> list[dict]:
@@ -134,9 +134,13 @@ class CompactDeck(pdk.Deck):
 def build_deck(
     program: Program, sessions: Sequence[Session], selected: str | None = None, show_home: bool = False
 ) -> pdk.Deck:
-    """Layers stay readable without map tiles: city labels and outlines carry the picture."""
+    """Layers stay readable without map tiles: city labels and outlines carry the picture.
+
+    Few kinds of layer, plain lines and unboxed labels: each extra GPU program delays the first draw by about
+    a second where WebGL runs in software (bench/run.py).
+    """
     points = venue_points(program, sessions)
-    arcs = transfer_arcs(program, sessions)
+    lines = transfer_lines(program, sessions)
     layers = [
         pdk.Layer(
             "ScatterplotLayer",
@@ -152,13 +156,12 @@ def build_deck(
             line_width_min_pixels=1,
         ),
         pdk.Layer(
-            "ArcLayer",
+            "LineLayer",
             id="transfers",
-            data=arcs,
+            data=lines,
             get_source_position="from",
             get_target_position="to",
-            get_source_color=rgb(LOGISTICS_COLOUR),
-            get_target_color=rgb(LOGISTICS_COLOUR),
+            get_color=rgb(LOGISTICS_COLOUR),
             get_width=3,
             pickable=True,
         ),
@@ -184,9 +187,8 @@ def build_deck(
             get_text="name",
             get_size=15,
             get_color=[17, 24, 39, 255],
-            get_pixel_offset=[0, -22],
-            background=True,
-            get_background_color=[255, 255, 255, 220],
+            get_alignment_baseline=pdk.types.String("top"),
+            get_pixel_offset=[0, 14],
         ),
     ]
     if selected:
@@ -204,7 +206,7 @@ def build_deck(
                 line_width_min_pixels=3,
             )
         )
-    positions = [p["position"] for p in points] + [a["from"] for a in arcs] + [a["to"] for a in arcs]
+    positions = [p["position"] for p in points] + [line["from"] for line in lines] + [line["to"] for line in lines]
     if show_home:
         capitals, links = home_links(program)
         layers[:0] = home_layers(capitals, links)
@@ -229,13 +231,12 @@ def home_layers(capitals: list[dict], links: list[dict]) -> list[pdk.Layer]:
     grey = [107, 114, 128, 160]
     return [
         pdk.Layer(
-            "ArcLayer",
+            "LineLayer",
             id="home-links",
             data=links,
             get_source_position="from",
             get_target_position="to",
-            get_source_color=grey,
-            get_target_color=grey,
+            get_color=grey,
             get_width=1.5,
             pickable=True,
         ),

@@ -86,7 +86,7 @@ def test_a_marker_tooltip_lists_every_session_at_its_venue() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "arcs"),
+    ("name", "lines"),
     [
         ("all", 2),
         ("tokyo", 2),  # the city facet matches a transfer's origin or its destination
@@ -98,18 +98,18 @@ def test_a_marker_tooltip_lists_every_session_at_its_venue() -> None:
         ("one-session", 0),
     ],
 )
-def test_transfer_arcs_are_drawn_only_for_shown_transfers(name: str, arcs: int) -> None:
+def test_transfer_lines_are_drawn_only_for_shown_transfers(name: str, lines: int) -> None:
     data = layer(deck_json(FILTERS[name]), "transfers")["data"]
-    assert len(data) == arcs
-    for arc in data:
-        session = PROGRAM.sessions_by_id[arc["session_id"]]
+    assert len(data) == lines
+    for line in data:
+        session = PROGRAM.sessions_by_id[line["session_id"]]
         assert session.kind == "transfer"
         origin, destination = PROGRAM.cities[session.city], PROGRAM.cities[session.to_city]
-        assert arc["from"] == [origin.lon, origin.lat]
-        assert arc["to"] == [destination.lon, destination.lat]
+        assert line["from"] == [origin.lon, origin.lat]
+        assert line["to"] == [destination.lon, destination.lat]
 
 
-def test_transfers_are_arcs_not_venue_markers() -> None:
+def test_transfers_are_lines_not_venue_markers() -> None:
     spec = deck_json(FILTERS["transfers"])
     assert layer(spec, "venues")["data"] == []
     assert len(layer(spec, "transfers")["data"]) == 2
@@ -167,7 +167,7 @@ def assert_fits(spec: dict, positions: list[list[float]], size: int = MAP_PX) ->
 
 def shown_positions(spec: dict) -> list[list[float]]:
     positions = [m["position"] for m in layer(spec, "venues")["data"]]
-    positions += [end for arc in layer(spec, "transfers")["data"] for end in (arc["from"], arc["to"])]
+    positions += [end for line in layer(spec, "transfers")["data"] for end in (line["from"], line["to"])]
     if "home-capitals" in layer_ids(spec):
         positions += [c["position"] for c in layer(spec, "home-capitals")["data"]]
     return positions
@@ -175,7 +175,7 @@ def shown_positions(spec: dict) -> list[list[float]]:
 
 @pytest.mark.parametrize("name", [name for name in FILTERS if name != "nothing"])
 @pytest.mark.parametrize("show_home", [False, True])
-def test_the_initial_view_shows_every_marker_and_arc_end(name: str, show_home: bool) -> None:
+def test_the_initial_view_shows_every_marker_and_line_end(name: str, show_home: bool) -> None:
     spec = deck_json(FILTERS[name], show_home=show_home)
     assert_fits(spec, shown_positions(spec))
 

@@ -111,7 +111,7 @@ def test_default_view_draws_everything(page: Page, app_url: str, console_errors:
 
     colours = settled_map(page)
     assert colours["tourism-promotion"] >= 30, f"too few orange marker pixels on the map: {colours}"
-    assert colours["logistics"] >= 100, f"the transfer arc is not drawn: {colours}"
+    assert colours["logistics"] >= 100, f"the transfer line is not drawn: {colours}"
     assert sum(colours.values()) >= 300, f"the map looks blank: {colours}"
 
     timeline = page.get_by_test_id("stVegaLiteChart")
@@ -148,7 +148,7 @@ def test_choosing_a_theme_narrows_url_count_agenda_and_map(page: Page, app_url: 
     after = settled_map(page, unlike=before)
     assert after != before, f"the map did not change: {after}"
     assert after["multiculturalism"] > 0, f"no Multiculturalism marker: {after}"
-    assert after["logistics"] < before["logistics"] / 5, f"the transfer arc is still drawn: {before} -> {after}"
+    assert after["logistics"] < before["logistics"] / 5, f"the transfer line is still drawn: {before} -> {after}"
     no_exception(page)
     assert console_errors == [], f"unexpected console errors: {console_errors}"
 

@@ -1,4 +1,4 @@
-"""Benchmarks against budgets: python bench/run.py [--sizes 20 1000 10000] [--quick]
+"""Benchmarks against budgets: python bench/run.py [--sizes 20 1000 10000] [--skip-browser | --browser-only]
 
 Prints one table of figures and ratios (dashboard vs a reference measured in the same run).
 """
@@ -8,50 +8,37 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_program  # noqa: E402
 from kizuna.loading import PROGRAM_ENV, load_program  # noqa: E402
-from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402
+from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, start, stop, wait_healthy  # noqa: E402
 
 APP = ROOT / "app.py"
 REFERENCE = ROOT / "bench" / "reference_app.py"
 HELLO = ROOT / "bench" / "hello_app.py"
 FLOOR = ROOT / "bench" / "floor_app.py"
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
-def median_time(action: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def seconds(action: Callable[[], object]) -> float:
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
 
 
-@contextmanager
 def program_env(folder: Path):
-    previous = os.environ.get(PROGRAM_ENV)
-    os.environ[PROGRAM_ENV] = str(folder)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(PROGRAM_ENV, None)
-        else:
-            os.environ[PROGRAM_ENV] = previous
+    """The dashboard reads this program folder while the block runs."""
+    return patch.dict(os.environ, {PROGRAM_ENV: str(folder)})
 
 
 def element_bytes(at) -> Counter:
@@ -161,13 +148,13 @@ def export_figures(folder: Path) -> tuple[float, float, int]:
 
     ours_times, bare_times = [], []
     for _ in range(3):  # interleaved, so load on the machine hits both alike
-        ours_times.append(median_time(ours, 1))
-        bare_times.append(median_time(bare, 1))
+        ours_times.append(seconds(ours))
+        bare_times.append(seconds(bare))
     return statistics.median(ours_times), statistics.median(bare_times), export_calls_on_reruns(folder)
 
 
 def export_calls_on_reruns(folder: Path) -> int:
-    """How many exports five reruns that keep the filter (and five that change it) cause."""
+    """How many exports five reruns that keep the filter cause."""
     from streamlit.testing.v1 import AppTest
 
     import kizuna.ics
@@ -188,32 +175,9 @@ def export_calls_on_reruns(folder: Path) -> int:
             for index in range(5):
                 at.toggle(key="home").set_value(index % 2 == 0)
                 at.run()
-            kept = calls
-            for index in range(5):
-                at.multiselect(key="themes").set_value(["tourism-promotion"] if index % 2 == 0 else [])
-                at.run()
     finally:
         kizuna.ics.export_ics = original
-    return kept
-
-
-def server(script: Path, port: int, env: dict) -> subprocess.Popen:
-    """The dashboard as its run command starts it (deploy/serve.py); other pages with `streamlit run`."""
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-    if script == APP:
-        command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--server.port", str(port)]
-    command += ["--server.address", "127.0.0.1", "--server.headless", "true"]
-    return subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    return calls
 
 
 def open_when_up(page, url: str, deadline: float) -> None:
@@ -236,20 +200,19 @@ DRAWN = (
 
 def cold_start(browser, script: Path) -> tuple[float, float | None]:
     """Seconds from process start to the first finished render, and to the map and chart drawn (if any)."""
-    port = free_port()
     context = browser.new_context()
     page = context.new_page()
-    start = time.perf_counter()
-    process = server(script, port, {})
+    began = time.perf_counter()
+    process, url = start(script)
     try:
-        open_when_up(page, f"http://127.0.0.1:{port}/", time.monotonic() + 60)
+        open_when_up(page, url + "/", time.monotonic() + 60)
         page.wait_for_selector(f"{READY} h1", timeout=60_000)
-        rendered = time.perf_counter() - start
+        rendered = time.perf_counter() - began
         if script == HELLO:
             return rendered, None
         for selector in DRAWN:
             page.wait_for_selector(selector, timeout=60_000)
-        return rendered, time.perf_counter() - start
+        return rendered, time.perf_counter() - began
     finally:
         context.close()
         stop(process)
@@ -315,9 +278,7 @@ def rss_mib(pid: int) -> float:
 
 def memory(browser, sessions: int) -> tuple[float, float]:
     """Server RSS with one browser session and with `sessions` sessions open at once (2019 program)."""
-    port = free_port()
-    process = server(APP, port, {})
-    url = f"http://127.0.0.1:{port}"
+    process, url = start()
     contexts = []
     try:
         wait_healthy(url, process)

@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'  # the page's run has finished
 
 
 def free_port() -> int:
@@ -46,27 +47,38 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> No
     raise TimeoutError(f"{url} was not healthy after {timeout:.0f} s")
 
 
-@contextmanager
-def dashboard(
-    script: Path = APP, port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
-) -> Iterator[str]:
-    """Yield the base URL of the dashboard started as `scripts/run` does (another script: `streamlit run`)."""
+def start(
+    script: Path = APP, port: int | None = None, env: dict[str, str] | None = None, output=subprocess.DEVNULL
+) -> tuple[subprocess.Popen, str]:
+    """Start the dashboard as `scripts/run` does (another script: `streamlit run`); the process and its URL."""
     port = port or free_port()
     command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--server.port", str(port)]
     if script != APP:
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=output)
-    url = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@contextmanager
+def dashboard(
+    script: Path = APP, port: int | None = None, env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[str]:
+    """Yield the base URL of a started and healthy dashboard (see `start`), its output going to `log`."""
+    output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    process, url = start(script, port, env, output)
     try:
         wait_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         if log:
             output.close()

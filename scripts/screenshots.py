@@ -6,7 +6,7 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, ROOT, dashboard
+from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
 
 SHOTS = {
     "dashboard.png": "",
@@ -20,7 +20,7 @@ def main() -> int:
         page = browser.new_page(viewport={"width": 1400, "height": 1700})
         for name, query in SHOTS.items():
             page.goto(f"{url}/{query}")
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+            page.wait_for_selector(READY, timeout=60_000)
             page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=30_000)
             page.wait_for_timeout(1500)
             page.screenshot(path=ROOT / "docs" / name, full_page=True)

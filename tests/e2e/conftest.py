@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
 
-from kizuna.serving import CHROMIUM, ROOT, dashboard
+from kizuna.serving import CHROMIUM, READY, ROOT, dashboard
 from kizuna.serving import CHROMIUM_ARGS as BASE_ARGS
 
 CHROMIUM_ARGS = [
@@ -21,7 +21,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-results" / "e2e"
 VIEWPORT = {"width": 1280, "height": 900}
-READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MAP = '[data-testid="stDeckGlJsonChart"]'
 # Offline, the basemap style cannot load (the layers still draw): Chromium logs the failed request, and the
 # deck.gl chart logs "Failed to fetch". Nothing else may log an error.

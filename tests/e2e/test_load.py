@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kizuna.loading import load_program
-from kizuna.serving import dashboard, free_port
+from kizuna.serving import READY, dashboard, free_port
 
-from .conftest import READY, open_view
+from .conftest import open_view
 
 PROGRAM = load_program()
 THEMES = list(PROGRAM.themes)

@@ -11,6 +11,7 @@ from pydeck.bindings.json_tools import default_serialize
 from pydeck.data_utils.viewport_helpers import bbox_to_zoom_level
 
 from kizuna.model import Program, Session, Venue
+from kizuna.text import channels
 
 LOGISTICS_COLOUR = "#6B7280"
 PRECISION_LABELS = {
@@ -23,7 +24,7 @@ MAX_LISTED = 5  # sessions named in one marker's tooltip
 
 
 def rgb(colour: str, alpha: int = 255) -> list[int]:
-    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
+    return [*channels(colour), alpha]
 
 
 def session_colour(program: Program, session: Session) -> str:

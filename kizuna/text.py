@@ -37,7 +37,13 @@ SWATCHES = {
 }
 
 
+def channels(colour: str) -> tuple[int, int, int]:
+    """#RRGGBB as (red, green, blue)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return red, green, blue
+
+
 def swatch(colour: str) -> str:
     """The coloured-square emoji nearest to #RRGGBB, for labels that cannot be styled."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return min(SWATCHES, key=lambda s: sum((a - b) ** 2 for a, b in zip(SWATCHES[s], (red, green, blue), strict=True)))
+    rgb = channels(colour)
+    return min(SWATCHES, key=lambda s: sum((a - b) ** 2 for a, b in zip(SWATCHES[s], rgb, strict=True)))

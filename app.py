@@ -57,12 +57,16 @@ def show_problems(folder: Path, problems: list) -> None:
     st.code("\n".join(str(p) for p in problems), language=None)
 
 
+def address_query() -> dict[str, list[str]]:
+    """The query params in the address bar, each key with all its values."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
 def restore_view(program: Program) -> None:
     """Copy the link's view into widget state once per browser session."""
     if "restored" in st.session_state:
         return
-    params = {key: st.query_params.get_all(key) for key in st.query_params}
-    view = read_view(program, params)
+    view = read_view(program, address_query())
     kinds, logistics = kinds_widgets(program, view.selection.kinds)
     st.session_state.update(
         restored=True,
@@ -126,7 +130,7 @@ def filters(program: Program) -> Filter:
 def sync_link(view: View) -> str:
     """Write the view into the address bar and return the link to share."""
     wanted = view_query(view)
-    if {key: st.query_params.get_all(key) for key in st.query_params} != wanted:
+    if address_query() != wanted:
         st.query_params.from_dict(wanted)
     return share_url(app_url(), view)
 

@@ -44,7 +44,7 @@ def session_records(program: Program, sessions: Iterable[Session]) -> list[dict[
 
 def sessions_frame(program: Program, sessions: Iterable[Session]) -> pd.DataFrame:
     """One row per session, columns as in `session_record`."""
-    import pandas as pd  # only the dashboard needs it; the CLI starts faster without it
+    import pandas as pd  # imported only when a table is asked for (the bench's reference page)
 
     return pd.DataFrame.from_records(session_records(program, sessions), columns=RECORD_FIELDS)
 

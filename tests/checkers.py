@@ -52,13 +52,23 @@ def have(program: str) -> bool:
 
 def require(program: str) -> None:
     """Skip when a checker program is missing locally; under CI=true a missing program is a failure."""
+    if not have(program):
+        missing(f"{program} is not installed", "scripts/test installs it")
+
+
+def require_file(path: Path, how: str) -> None:
+    """Skip when a checker's file (say, a script from tests/js) is missing; under CI=true that is a failure."""
+    if not path.is_file():
+        missing(f"{path} is missing", how)
+
+
+def missing(what: str, how: str) -> None:
+    """A local run skips, so the rest of the suite still runs; CI must not pass with a checker missing."""
     import pytest
 
-    if have(program):
-        return
     if os.environ.get("CI") == "true":
-        pytest.fail(f"{program} is not installed; scripts/test installs it")
-    pytest.skip(f"{program} is not installed (scripts/test installs it)")
+        pytest.fail(f"{what}; {how}")
+    pytest.skip(f"{what} ({how})")
 
 
 def khal_events(path: Path, first: str, last: str) -> list[tuple[str, str, str]]:

@@ -12,7 +12,10 @@ COPY app.py ./
 COPY .streamlit ./.streamlit
 COPY data ./data
 COPY deploy ./deploy
-RUN mkdir static && chown kizuna static
+# The code stays root's; feeds go to a writable folder outside it, which /app/static (what Streamlit serves at
+# /app/static/) links to. So `docker run --read-only` works with a volume or `--tmpfs` on /var/lib/kizuna.
+ENV KIZUNA_STATIC_DIR=/var/lib/kizuna/static
+RUN mkdir -p "$KIZUNA_STATIC_DIR" && chown -R kizuna /var/lib/kizuna && ln -s "$KIZUNA_STATIC_DIR" static
 
 USER kizuna
 EXPOSE 8501

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import tempfile
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
+from threading import Thread
 
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name
 from kizuna.model import Program
 
 REFRESH = timedelta(hours=6)
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-FEEDS_PATH = "feeds"  # under static/, served at /app/static/feeds/
+FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/
 STAMP = ".published"  # data version and base URL of the feeds last written
+TEMP_PREFIX = ".kizuna-"  # a file being written; renamed over its feed when complete
+LEFTOVER_AGE = timedelta(minutes=10)  # a temporary file this old was left by a writer that died
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,36 +42,107 @@ def feeds(program: Program) -> list[Feed]:
     return [Feed(file_name(program, s), describe(program, s) or "Whole program", s) for s in selections]
 
 
-def feed_for(program: Program, selection: Filter) -> Feed | None:
-    """The published feed for exactly this filter, if there is one."""
-    return next((feed for feed in feeds(program) if feed.selection == selection), None)
+@lru_cache(maxsize=8)
+def feed_sessions(program: Program) -> dict[str, frozenset[str]]:
+    """Session ids per feed name, once per loaded program: the Subscribe popover asks on every rerun."""
+    return {feed.name: frozenset(s.id for s in feed.selection.apply(program)) for feed in feeds(program)}
+
+
+def session_count(program: Program, feed: Feed) -> int:
+    """How many sessions the feed holds, so a visitor can judge its size before subscribing."""
+    return len(feed_sessions(program)[feed.name])
+
+
+def containing_feeds(program: Program, selection: Filter) -> list[Feed]:
+    """Feeds holding every session of the view, fewest sessions first and the whole program last."""
+    everything, *others = feeds(program)
+    view = {session.id for session in selection.apply(program)}
+    if not view:
+        return [everything]
+    held = feed_sessions(program)
+    containing = [feed for feed in others if view <= held[feed.name]]
+    return [*sorted(containing, key=lambda feed: len(held[feed.name])), everything]
 
 
 def stamp(version: str, base_url: str | None) -> str:
     return f"{version} {base_url or ''}".strip()
 
 
-def feeds_current(version: str, base_url: str | None, folder: Path = STATIC_DIR) -> bool:
-    """True when the feeds on disk were written from this data version and base URL."""
-    path = folder / FEEDS_PATH / STAMP
-    return path.exists() and path.read_text(encoding="utf-8") == stamp(version, base_url)
+def feeds_current(version: str, base_url: str | None, folder: Path) -> bool:
+    """True when the feeds in the static folder were written from this data version and base URL."""
+    try:
+        return (folder / FEEDS_PATH / STAMP).read_text(encoding="utf-8") == stamp(version, base_url)
+    except OSError:  # not written yet, or a folder the dashboard may not read: write (or try to)
+        return False
 
 
-def write_feeds(
-    program: Program, folder: Path = STATIC_DIR, base_url: str | None = None, version: str = ""
-) -> list[Path]:
-    """Write the feeds; a file whose bytes are unchanged is left alone so its ETag stays valid."""
+def replace_file(path: Path, data: bytes) -> None:
+    """Rename a complete copy over the file, so a calendar client fetching meanwhile gets old or new, never half."""
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp", delete=False) as file:
+        try:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())  # the new bytes are on disk before the name points at them
+            os.fchmod(file.fileno(), 0o644)  # readable like any published file (temporary files start private)
+            os.replace(file.name, path)
+        except BaseException:
+            os.unlink(file.name)
+            raise
+
+
+def update_file(path: Path, data: bytes) -> None:
+    """Write only changed bytes, so an unchanged feed keeps its modification time and its ETag stays valid."""
+    with contextlib.suppress(FileNotFoundError):
+        if path.read_bytes() == data:
+            return
+    replace_file(path, data)
+
+
+def remove_stale(target: Path, keep: set[str]) -> None:
+    """Remove feeds the program no longer has, and temporary files a writer that died left behind."""
+    cutoff = time.time() - LEFTOVER_AGE.total_seconds()
+    for path in target.glob(f"{TEMP_PREFIX}*.tmp"):
+        with contextlib.suppress(FileNotFoundError):  # a concurrent writer may have just renamed it
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+    for path in target.glob("*.ics"):
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+
+
+def write_feeds(program: Program, folder: Path, base_url: str | None = None, version: str = "") -> list[Path]:
+    """Write the feeds into folder/feeds/, each atomically, and drop the files of feeds that no longer exist."""
     target = folder / FEEDS_PATH
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for feed in feeds(program):
         path = target / feed.name
-        data = export_ics(program, feed.selection, base_url=base_url, refresh=REFRESH)
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
+        update_file(path, export_ics(program, feed.selection, base_url=base_url, refresh=REFRESH))
         written.append(path)
-    (target / STAMP).write_text(stamp(version, base_url), encoding="utf-8")
+    remove_stale(target, {path.name for path in written})
+    update_file(target / STAMP, stamp(version, base_url).encode())
     return written
+
+
+def write_feeds_logged(program: Program, folder: Path, base_url: str | None = None, version: str = "") -> bool:
+    """`write_feeds` for a background thread: a folder that cannot be written is logged, not raised."""
+    try:
+        write_feeds(program, folder, base_url, version)
+    except OSError as error:
+        log.error("feeds not written to %s: %s (it, or what it links to, must be writable)", folder, error)
+        return False
+    return True
+
+
+def refresh_feeds(program: Program, folder: Path, base_url: str | None, version: str) -> Thread | None:
+    """Rewrite stale feeds in a background thread, so no visitor waits for them; None when they are current."""
+    if feeds_current(version, base_url, folder):
+        return None
+    thread = Thread(
+        target=write_feeds_logged, args=(program, folder, base_url, version), name="kizuna-feeds", daemon=True
+    )
+    thread.start()
+    return thread
 
 
 def feed_url(app_url: str, feed: Feed) -> str:

@@ -1,19 +1,41 @@
-"""Subscription feeds: which exist, what they hold, and that unchanged data leaves them byte-identical."""
+"""Subscription feeds: which exist, what they hold, how they reach the disk, and which one a view is in."""
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+import subprocess
+import sys
+import threading
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 
-from kizuna.feeds import FEEDS_PATH, feed_for, feed_url, feeds, feeds_current, write_feeds
+from kizuna import cli
+from kizuna.config import STATIC_DIR_ENV
+from kizuna.feeds import (
+    FEEDS_PATH,
+    STAMP,
+    TEMP_PREFIX,
+    Feed,
+    containing_feeds,
+    feed_url,
+    feeds,
+    feeds_current,
+    refresh_feeds,
+    session_count,
+    write_feeds,
+)
 from kizuna.filtering import Filter
 from kizuna.loading import data_version, load_program
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program()
+WHOLE = "kizuna-2019.ics"
 
 
 def uids(path: Path) -> set[str]:
@@ -70,14 +92,8 @@ def test_the_stamp_tells_whether_feeds_are_current(tmp_path: Path) -> None:
     assert (tmp_path / FEEDS_PATH).is_dir()
 
 
-def test_feed_for_finds_exact_filters_only() -> None:
-    assert feed_for(PROGRAM, Filter()).name == "kizuna-2019.ics"
-    assert feed_for(PROGRAM, Filter.of(cities=["tokyo"])).name == "kizuna-2019-tokyo.ics"
-    assert feed_for(PROGRAM, Filter.of(days=[PROGRAM.start_date])) is None
-
-
 def test_feed_url_is_on_the_visitors_host_under_static() -> None:
-    feed = feed_for(PROGRAM, Filter())
+    feed = feeds(PROGRAM)[0]  # the whole program
     assert feed_url("http://127.0.0.1:8501/", feed) == "http://127.0.0.1:8501/app/static/feeds/kizuna-2019.ics"
     assert (
         feed_url("https://h.example/kizuna/?x=1", feed) == "https://h.example/kizuna/app/static/feeds/kizuna-2019.ics"
@@ -90,3 +106,162 @@ def test_data_version_follows_content_not_file_times(tmp_path: Path) -> None:
     assert data_version(tmp_path) == data_version(ROOT / "data" / "2019")
     (tmp_path / "sessions.csv").write_bytes((tmp_path / "sessions.csv").read_bytes() + b"\n")
     assert data_version(tmp_path) != data_version(ROOT / "data" / "2019")
+
+
+def test_a_feed_read_while_it_is_rewritten_is_always_a_whole_calendar(tmp_path: Path) -> None:
+    path = tmp_path / FEEDS_PATH / WHOLE
+    write_feeds(PROGRAM, tmp_path)
+    seen: set[bytes] = set()
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            seen.add(path.read_bytes())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for turn in range(10):  # another base URL changes every event's URL, so every file is rewritten
+            write_feeds(PROGRAM, tmp_path, base_url=f"https://{turn % 2}.kizuna.example/")
+    finally:
+        done.set()
+        reader.join()
+    assert len(seen) > 1, "the reader saw the feed change"
+    for data in seen:
+        assert data.endswith(b"END:VCALENDAR\r\n")
+        assert len(Calendar.from_ical(data).walk("VEVENT")) == len(PROGRAM.sessions)
+    assert not list(path.parent.glob(f"{TEMP_PREFIX}*")), "no temporary file is left behind"
+
+
+def test_files_of_feeds_that_no_longer_exist_are_removed_and_the_rest_left_alone(tmp_path: Path) -> None:
+    folder = tmp_path / FEEDS_PATH
+    kept = {path: path.read_bytes() for path in write_feeds(PROGRAM, tmp_path)}
+    (folder / "kizuna-2019-old.ics").write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (folder / f"{TEMP_PREFIX}dead.tmp").write_bytes(b"half a feed")
+    os.utime(folder / f"{TEMP_PREFIX}dead.tmp", (1_000_000_000, 1_000_000_000))
+    (folder / f"{TEMP_PREFIX}busy.tmp").write_bytes(b"being written right now")
+    (tmp_path / "other.ics").write_bytes(b"not a feed")  # beside feeds/, not in it
+    write_feeds(PROGRAM, tmp_path)
+    assert {path.name for path in folder.iterdir()} == {path.name for path in kept} | {STAMP, f"{TEMP_PREFIX}busy.tmp"}
+    assert {path: path.read_bytes() for path in kept} == kept
+    assert (tmp_path / "other.ics").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "setting", "folder"),
+    [
+        ("option", None, "option"),
+        (None, "setting", "setting"),
+        ("option", "setting", "option"),
+        (None, None, "static"),  # relative to the current folder: the scripts and the container start in the app's
+    ],
+)
+def test_the_cli_writes_feeds_where_it_is_told(
+    option: str | None, setting: str | None, folder: str, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(STATIC_DIR_ENV, raising=False)
+    if setting:
+        monkeypatch.setenv(STATIC_DIR_ENV, str(tmp_path / setting))
+    assert cli.main(["feeds", *(["-o", str(tmp_path / option)] if option else [])]) == 0
+    printed = [Path(line).absolute() for line in capsys.readouterr().out.split()]
+    assert printed == [tmp_path / folder / FEEDS_PATH / feed.name for feed in feeds(PROGRAM)]
+    assert all(path.is_file() for path in printed)
+    assert [path.name for path in tmp_path.iterdir()] == [folder]
+    assert not (ROOT / "kizuna" / "static").exists()
+
+
+def test_the_cli_reports_a_folder_it_cannot_write_and_exits_1(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert cli.main(["feeds", "-o", str(blocker)]) == 1
+    assert str(blocker / FEEDS_PATH) in capsys.readouterr().err
+
+
+def test_the_dashboards_background_write_logs_a_folder_it_cannot_write(tmp_path: Path, caplog) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with caplog.at_level(logging.ERROR, logger="kizuna.feeds"):
+        refresh_feeds(PROGRAM, blocker, None, "v1").join()
+    assert f"feeds not written to {blocker}" in caplog.text
+
+
+def test_the_dashboards_background_write_runs_only_when_feeds_are_stale(tmp_path: Path) -> None:
+    refresh_feeds(PROGRAM, tmp_path, None, "v1").join()
+    assert feeds_current("v1", None, tmp_path)
+    assert refresh_feeds(PROGRAM, tmp_path, None, "v1") is None
+    assert (tmp_path / FEEDS_PATH / WHOLE).is_file()
+
+
+def test_a_non_editable_install_writes_feeds_outside_its_own_folder(tmp_path: Path) -> None:
+    """What a wheel installs is the package folder alone, away from the repository and from the current folder."""
+    site, work = tmp_path / "site-packages", tmp_path / "work"
+    shutil.copytree(ROOT / "kizuna", site / "kizuna", ignore=shutil.ignore_patterns("__pycache__"))
+    work.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site), "KIZUNA_PROGRAM": str(ROOT / "data" / "2019")}
+    env.pop(STATIC_DIR_ENV, None)
+    command = [sys.executable, "-c", "import kizuna, runpy; print(kizuna.__file__); runpy.run_module('kizuna')"]
+    result = subprocess.run([*command, "feeds"], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == str(site / "kizuna" / "__init__.py")
+    assert (work / "static" / FEEDS_PATH / WHOLE).is_file()
+    assert sorted(path.name for path in site.iterdir()) == ["kizuna"]
+
+
+def names(found: list[Feed]) -> list[str]:
+    return [feed.name for feed in found]
+
+
+def holds(feed: Feed, view: Filter) -> bool:
+    """Straight from the filters: every session of the view matches the feed's filter."""
+    return all(feed.selection.matches(session) for session in view.apply(PROGRAM))
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]),
+        Filter.of(days=[date(2019, 12, 16)]),
+        Filter.of(sessions=["visit-jnto"]),
+        Filter(),
+    ],
+)
+def test_containing_feeds_are_every_feed_holding_the_view_smallest_first(view: Filter) -> None:
+    found = containing_feeds(PROGRAM, view)
+    assert set(names(found)) == {feed.name for feed in feeds(PROGRAM) if holds(feed, view)}
+    order = {feed.name: index for index, feed in enumerate(feeds(PROGRAM))}
+    assert found[:-1] == sorted(found[:-1], key=lambda feed: (session_count(PROGRAM, feed), order[feed.name]))
+    assert found[-1].name == WHOLE
+
+
+def test_a_view_that_is_a_feed_lists_that_feed_first_then_the_larger_ones_holding_it() -> None:
+    found = containing_feeds(PROGRAM, Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
+    assert names(found) == [
+        "kizuna-2019-tourism-promotion-shimonoseki.ics",
+        "kizuna-2019-tourism-promotion.ics",  # ties keep the order of feeds(): themes, cities, theme in city
+        "kizuna-2019-regional-revitalisation.ics",
+        "kizuna-2019-regional-revitalisation-shimonoseki.ics",
+        "kizuna-2019-shimonoseki.ics",
+        WHOLE,
+    ]
+    assert [session_count(PROGRAM, feed) for feed in found] == [5, 7, 7, 7, 12, len(PROGRAM.sessions)]
+
+
+def test_a_single_sessions_nearest_feed_is_its_theme_in_its_city() -> None:
+    found = containing_feeds(PROGRAM, Filter.of(sessions=["visit-jnto"]))
+    assert names(found) == [
+        "kizuna-2019-tourism-promotion-tokyo.ics",
+        "kizuna-2019-tourism-promotion.ics",
+        "kizuna-2019-tokyo.ics",
+        WHOLE,
+    ]
+
+
+def test_a_day_in_one_city_is_in_that_citys_feed() -> None:
+    assert names(containing_feeds(PROGRAM, Filter.of(days=[date(2019, 12, 16)]))) == ["kizuna-2019-tokyo.ics", WHOLE]
+
+
+def test_an_empty_view_offers_the_whole_program_only() -> None:
+    empty = Filter.of(sessions=["visit-jnto"], cities=["shimonoseki"])
+    assert empty.apply(PROGRAM) == []
+    assert names(containing_feeds(PROGRAM, empty)) == [WHOLE]

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from threading import Thread
 
 import streamlit as st
 
 from kizuna import config
-from kizuna.feeds import STATIC_DIR, Feed, feed_for, feed_url, feeds, feeds_current, write_feeds
+from kizuna.agenda import by_day, entry_details, page_count, page_of
+from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
+from kizuna.feeds import Feed, containing_feeds, feed_url, refresh_feeds, session_count
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, subscribe_links
 from kizuna.loading import data_version, default_program_dir, read_program
-from kizuna.maps import PRECISION_LABELS, build_deck, day_label, short_day
+from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, same_place
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
-from kizuna.text import plain, swatch
+from kizuna.text import counted, plain, swatch
 from kizuna.timeline import SELECTION, build_timeline
+from kizuna.timeline import clicked_session as clicked_block
 
-AGENDA_PAGE = 40
+STATIC = Path(__file__).parent / "static"  # what Streamlit serves at /app/static/
 
 st.set_page_config(page_title="Kizuna · seminar program", page_icon="🤝", layout="wide")
 
@@ -38,9 +41,7 @@ def calendar_bytes(_program: Program, version: str, selection: Filter, base_url:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def publish_feeds(_program: Program, version: str) -> None:
     """Write stale feeds in the background, once per data version (`kizuna feeds` does it before start-up)."""
-    base = config.base_url()
-    if not feeds_current(version, base):
-        Thread(target=write_feeds, args=(_program, STATIC_DIR, base, version), daemon=True).start()
+    refresh_feeds(_program, config.static_dir(STATIC), config.base_url(), version)
 
 
 def app_url() -> str:
@@ -69,22 +70,20 @@ def restore_view(program: Program) -> None:
     view = read_view(program, address_query())
     kinds, logistics = kinds_widgets(program, view.selection.kinds)
     st.session_state.update(
-        restored=True,
+        restored=view,
         themes=sorted(view.selection.themes),
         cities=sorted(view.selection.cities),
         days=sorted(day.isoformat() for day in view.selection.days),
         kinds=kinds,
         logistics=logistics,
+        ids=sorted(view.selection.sessions),
         home=view.show_home,
         selected=view.selected,
-        notices=view.notices,
     )
 
 
 def reset_view() -> None:
-    st.session_state.update(
-        themes=[], cities=[], days=[], kinds=[], logistics=True, home=False, selected=None, notices=()
-    )
+    st.session_state.update(themes=[], cities=[], days=[], kinds=[], ids=[], logistics=True, home=False, selected=None)
 
 
 def drop_logistics() -> None:
@@ -115,6 +114,11 @@ def filters(program: Program) -> Filter:
         st.multiselect("Days", list(days), key="days", format_func=lambda d: short_day(days[d]))
         shown_kinds = [k for k in program.kinds if st.session_state.logistics or k not in LOGISTICS_KINDS]
         st.multiselect("Kinds", shown_kinds, key="kinds", format_func=lambda k: k.replace("-", " "))
+        if st.session_state.ids:  # from a link's id=…: shown so it can be removed
+            titles = program.sessions_by_id
+            st.multiselect(
+                "Only these sessions", list(st.session_state.ids), key="ids", format_func=lambda i: titles[i].title
+            )
         st.toggle("Show arrival, transfers, overnight and departure", key="logistics", on_change=drop_logistics)
         st.toggle("Show the participants' home countries", key="home")
         st.button("Reset filters", on_click=reset_view, icon=":material/restart_alt:")
@@ -124,6 +128,7 @@ def filters(program: Program) -> Filter:
         cities=state.cities,
         days=[days[d] for d in state.days],
         kinds=kinds_facet(program, state.kinds, state.logistics),
+        sessions=state.ids,
     )
 
 
@@ -138,121 +143,147 @@ def sync_link(view: View) -> str:
 def header(program: Program) -> None:
     st.title(program.title)
     cities = " → ".join(city.name for city in program.cities.values())
-    dates = f"{program.start_date.day}–{program.end_date.day} {program.end_date:%B %Y}"
     seminar = [t for t in program.themes.values() if t.group == "seminar"]
     st.markdown(
-        f"**{plain(dates)}** · {plain(cities)} · " + " · ".join(f"{swatch(t.colour)} {plain(t.label)}" for t in seminar)
+        f"**{plain(day_range(program.start_date, program.end_date))}** · {plain(cities)} · "
+        + " · ".join(f"{swatch(t.colour)} {plain(t.label)}" for t in seminar)
     )
+
+
+def about(program: Program) -> None:
     if program.summary:
-        st.caption(plain(program.summary))
+        with st.expander("About this seminar"):
+            st.markdown(plain(program.summary))
+            st.markdown(plain(f"Organised by {program.organiser}. Source: {program.source}."))
 
 
-def session_card(program: Program, session: Session, version: str) -> None:
-    venue = program.venues[session.venue]
-    with st.container(border=True):
-        top, close = st.columns([6, 1])
-        top.subheader(plain(session.title))
-        close.button("Close", on_click=select, args=(None,), key="close-card", icon=":material/close:")
-        when = f"{session.start:%H:%M}–{session.end:%H:%M}" if session.start and session.end else "time not given"
-        st.markdown(f"**{plain(f'{session.date:%A} {session.date.day} {session.date:%B %Y}')}** · {plain(when)}")
-        st.markdown(plain(venue_location(venue)))
-        location = f"Location: {PRECISION_LABELS[venue.precision]} · confidence in the venue: {venue.confidence}"
-        st.caption(plain(location + (f" · {venue.note}" if venue.note else "")))
-        if session.themes:
-            labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
-            st.markdown(plain(" · ".join(labels)))
-        if session.description:
-            st.markdown(plain(session.description))
-        one = Filter.of(sessions=[session.id])
-        st.markdown("**Add to your calendar**")
-        links = st.container(horizontal=True)
-        links.download_button(
-            "Apple Calendar and others (.ics)",
-            data=lambda: calendar_bytes(program, version, one, config.base_url()),
-            file_name=file_name(program, one),
-            mime="text/calendar",
-            key="card-ics",
-            icon=":material/event:",
-            on_click="ignore",
-        )
-        for service, link in add_links(program, session).items():
-            links.link_button(service, link, icon=":material/open_in_new:")
+def show_notices(view: View) -> None:
+    """A bad link's notices stay until the visitor first changes the view."""
+    restored = st.session_state.restored
+    if view != restored:
+        st.session_state.restored = replace(restored, notices=())
+        return
+    for notice in restored.notices:
+        st.warning(plain(notice), icon=":material/link_off:")
 
 
-def agenda(program: Program, sessions: list[Session]) -> None:
+def session_card(program: Program, session: Session, shown: list[Session], version: str) -> None:
+    """The card's body, inside the dialog."""
+    venue = program.venues[session.venue_id]
+    st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
+    if session.status == "cancelled":
+        st.error("This session is cancelled.", icon=":material/event_busy:")
+    st.markdown(plain(venue_location(venue)))
+    location = f"Location: {PRECISION_LABELS[venue.precision]} · confidence in the venue: {venue.confidence}"
+    st.markdown(plain(location + (f" · {venue.note}" if venue.note else "")))
+    if session.themes:
+        labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
+        st.markdown(plain(" · ".join(labels)))
+    if session.description:
+        st.markdown(plain(session.description))
+    one = Filter.of(sessions=[session.id])
+    st.markdown("**Add to your calendar**")
+    links = st.container(horizontal=True)
+    links.download_button(
+        "Apple Calendar and others (.ics)",
+        data=lambda: calendar_bytes(program, version, one, config.base_url()),
+        file_name=file_name(program, one),
+        mime="text/calendar",
+        key="card-ics",
+        icon=":material/event:",
+        on_click="ignore",
+    )
+    for service, link in add_links(program, session).items():
+        links.link_button(service, link, icon=":material/open_in_new:")
+    here = same_place(program, shown, session)
+    if len(here) > 1:
+        st.markdown(f"**At the same place on the map ({len(here)} sessions)**")
+        for other in here:
+            label = f"{short_day(other.date)} · {other.title}"
+            if other.id == session.id:
+                st.markdown(plain(f"▸ {label} (this one)"))
+            elif st.button(plain(label), key=f"here-{other.id}", type="tertiary", icon=":material/chevron_right:"):
+                select(other.id)
+                st.rerun()
+    if st.button("Close", key="close-card", icon=":material/close:"):
+        select(None)
+        st.rerun()
+
+
+def open_card(program: Program, session: Session, shown: list[Session], version: str) -> None:
+    """The card opens over the page where the visitor is; closing it leaves them where they were."""
+    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: select(None))
+    dialog(session_card)(program, session, shown, version)
+
+
+def agenda(program: Program, sessions: list[Session], selection: Filter) -> None:
     st.subheader("Agenda")
+    st.caption("The sessions on the map and the timeline, as a list. Choose one to see its details.")
     if not sessions:
         st.info("No session matches these filters.")
         return
-    pages = (len(sessions) - 1) // AGENDA_PAGE + 1
-    page = st.number_input("Page", 1, pages, 1, key="page") if pages > 1 else 1
-    shown = sessions[(page - 1) * AGENDA_PAGE : page * AGENDA_PAGE]
-    day = None
-    for session in shown:
-        if session.date != day:
-            day = session.date
-            st.markdown(f"##### {plain(f'{day:%A} {day.day} {day:%B}')}")
-        venue = program.venues[session.venue]
-        mark = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
-        st.button(
-            f"{mark} {plain(session.title)}",
-            key=f"agenda-{session.id}",
-            on_click=select,
-            args=(session.id,),
-            type="tertiary",
-        )
-        details = f"{day_label(session)} · {program.cities[session.city].name} · {venue.name} · {session.kind}"
-        st.caption(plain(details + (" · cancelled" if session.status == "cancelled" else "")))
+    if st.session_state.get("paged") != selection:  # a new filter starts on the first page
+        st.session_state.update(paged=selection, page=1)
+    pages = page_count(len(sessions))
+    page = st.number_input(f"Page (of {pages})", 1, pages, key="page") if pages > 1 else 1
+    for day, entries in by_day(page_of(sessions, page)):
+        st.markdown(f"##### {plain(day_heading(day))}")
+        for session in entries:
+            mark = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
+            st.button(
+                f"{mark} {plain(session.title)}",
+                key=f"agenda-{session.id}",
+                on_click=select,
+                args=(session.id,),
+                type="tertiary",
+            )
+            st.caption(plain(entry_details(program, session)))
 
 
-def subscribe(program: Program, feed: Feed, key: str) -> None:
+def subscribe(program: Program, feed: Feed) -> None:
     url = feed_url(app_url(), feed)
-    st.markdown(f"**Subscribe: {plain(feed.label)}**")
-    st.caption("Your calendar checks the feed for changes by itself.")
     buttons = st.container(horizontal=True)
     for service, link in subscribe_links(url, f"{program.short_title} — {feed.label}").items():
-        buttons.link_button(service, link, icon=":material/sync:", key=f"{key}-{service}")
+        buttons.link_button(service, link, icon=":material/sync:")
     st.code(url, language=None, wrap_lines=True)
 
 
 def subscriptions(program: Program, selection: Filter) -> None:
-    exact = feed_for(program, selection)
-    if exact:
-        subscribe(program, exact, "view")
-        return
-    st.caption(
-        "Feeds cover the whole program, each theme, each city and each theme in one city. "
-        "This view has none of its own; here are the closest."
+    shown = len(selection.apply(program))
+    choices = containing_feeds(program, selection)
+    st.caption("Your calendar checks the feed for changes by itself.")
+    feed = st.selectbox(
+        "Feed",
+        choices,
+        key="feed",
+        format_func=lambda f: f"{f.label} ({counted(session_count(program, f), 'session')})",
+        help="Feeds exist for the whole program, each theme, each city and each theme in one city.",
     )
-    nearest = [
-        f for f in feeds(program) if f.selection.themes <= selection.themes and f.selection.cities <= selection.cities
-    ]
-    for index, feed in enumerate(nearest[-3:]):
-        subscribe(program, feed, f"near-{index}")
+    if session_count(program, feed) > shown:
+        st.caption(f"This feed holds more than this view: {session_count(program, feed)} sessions, not {shown}.")
+    subscribe(program, feed)
 
 
 def downloads(program: Program, selection: Filter, version: str) -> None:
     base = config.base_url()
-    left, middle, right = st.columns([2, 1, 2])
-    with middle.popover("Subscribe", icon=":material/sync:", width="stretch"):
-        subscriptions(program, selection)
-    left.download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         "Download this view (.ics)",
         data=lambda: calendar_bytes(program, version, selection, base),
         file_name=file_name(program, selection),
         mime="text/calendar",
         icon=":material/download:",
         on_click="ignore",
-        width="stretch",
     )
-    right.download_button(
+    with row.popover("Subscribe", icon=":material/sync:"):
+        subscriptions(program, selection)
+    row.download_button(
         "Download the whole program (.ics)",
         data=lambda: calendar_bytes(program, version, Filter(), base),
         file_name=file_name(program),
         mime="text/calendar",
         icon=":material/calendar_month:",
         on_click="ignore",
-        width="stretch",
     )
 
 
@@ -266,44 +297,37 @@ def main() -> None:
     publish_feeds(program, version)
     restore_view(program)
     header(program)
-    for notice in st.session_state.notices:
-        st.warning(plain(notice), icon=":material/link_off:")
     selection = filters(program)
     sessions = selection.apply(program)
     selected = st.session_state.selected if st.session_state.selected in program.sessions_by_id else None
     view = View(selection, selected, st.session_state.home)
+    show_notices(view)
     link = sync_link(view)
     with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
     label = describe(program, selection) or "All sessions"
     st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
+    st.pydeck_chart(
+        build_deck(program, sessions, selected, st.session_state.home),
+        key="map",
+        on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects)),
+        selection_mode="single-object",
+        height=420,
+        alt=f"Map of the {len(sessions)} sessions shown. The agenda below lists the same sessions as text.",
+    )
+    st.caption("Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be.")
     downloads(program, selection, version)
-    map_column, card_column = st.columns([3, 2])
-    with map_column:
-        deck = build_deck(program, sessions, selected, st.session_state.home)
-        st.pydeck_chart(
-            deck,
-            key="map",
-            on_select=lambda: pick_from(
-                "map", lambda s: next((o[0]["session_id"] for o in s.objects.values() if o), None)
-            ),
-            selection_mode="single-object",
-            height=460,
-        )
-        st.caption("Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be.")
-    with card_column:
-        if selected:
-            session_card(program, program.sessions_by_id[selected], version)
-        else:
-            st.info("Select a session on the map, the timeline or the agenda to see its details.")
+    if selected:
+        open_card(program, program.sessions_by_id[selected], sessions, version)
     st.vega_lite_chart(
         build_timeline(program, sessions, selected).to_dict(validate=False),  # tests validate the spec
         key="timeline",
-        on_select=lambda: pick_from("timeline", lambda s: next(iter(s.get(SELECTION) or []), {}).get("id")),
+        on_select=lambda: pick_from("timeline", clicked_block),
         selection_mode=SELECTION,
         width="stretch",
     )
-    agenda(program, sessions)
+    agenda(program, sessions, selection)
+    about(program)
 
 
 main()

@@ -59,10 +59,11 @@ def element_bytes(at) -> Counter:
 
 def publish(folder: Path) -> None:
     """What the run command does before start-up, so the page finds its feeds current."""
+    from kizuna import config
     from kizuna.feeds import write_feeds
     from kizuna.loading import data_version
 
-    write_feeds(load_program(folder), version=data_version(folder))
+    write_feeds(load_program(folder), config.static_dir(ROOT / "static"), version=data_version(folder))
 
 
 def filter_change(script: Path, folder: Path, repeats: int) -> tuple[float, Counter]:
@@ -99,7 +100,7 @@ def export_figures(folder: Path) -> tuple[float, float, int]:
     def precomputed() -> list[dict]:
         rows = []
         for s in sessions:
-            venue = program.venues[s.venue]
+            venue = program.venues[s.venue_id]
             start, end = ics.session_times(program, s)
             rows.append(
                 {

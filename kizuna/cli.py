@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kizuna import config
-from kizuna.feeds import STATIC_DIR, write_feeds
+from kizuna.feeds import write_feeds
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
 from kizuna.loading import ProgramInvalid, data_version, default_program_dir, load_program, validate_program
@@ -25,7 +25,9 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program", type=Path, metavar="DIR", help="program folder (default: the built-in 2019 one)")
     for option in OPTION_FACETS:
         metavar = "YYYY-MM-DD" if option == "day" else option.upper()
-        parser.add_argument(f"--{option}", action="append", default=[], metavar=metavar, help=f"only this {option}")
+        what = "the session with this id" if option == "id" else f"this {option}"
+        parser.add_argument(f"--{option}", action="append", default=[], metavar=metavar, help=f"only {what}")
+    parser.add_argument("--session", action="append", default=[], help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     publish = commands.add_parser("feeds", help="write the subscription feeds (.ics) the dashboard serves")
     publish.add_argument("--program", type=Path, metavar="DIR", help="program folder (default: the built-in 2019 one)")
-    publish.add_argument("-o", "--output", type=Path, default=STATIC_DIR, metavar="DIR", help="static folder")
+    publish.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=config.static_dir(Path("static")),
+        metavar="DIR",
+        help=f"static folder; feeds go in its feeds/ (default: ${config.STATIC_DIR_ENV}, else ./static)",
+    )
     publish.add_argument("--base-url", default=config.base_url(), help="dashboard address for event URLs")
     validate = commands.add_parser("validate", help="check a program folder; one problem per line")
     validate.add_argument("program", nargs="?", type=Path, metavar="DIR")
@@ -48,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def selection_from(args: argparse.Namespace, program: Program) -> Filter:
+    if args.session:
+        raise UsageError("--session is now --id (in a share link, session= opens a session's card)")
     selection, rejected = parse_filter(program, **{facet: getattr(args, opt) for opt, facet in OPTION_FACETS.items()})
     if rejected:
         allowed = valid_values(program)

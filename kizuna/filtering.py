@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
+from kizuna.dates import day_month
 from kizuna.model import Program, Session
 
 FACETS = ("themes", "cities", "days", "kinds", "sessions")
 # The CLI's option names (--theme …), also the share links' query keys, and the facet each one sets.
-OPTION_FACETS = {"theme": "themes", "city": "cities", "day": "days", "kind": "kinds", "session": "sessions"}
+OPTION_FACETS = {"theme": "themes", "city": "cities", "day": "days", "kind": "kinds", "id": "sessions"}
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def describe(program: Program, selection: Filter) -> str:
     parts = [
         " + ".join(program.themes[slug].label for slug in sorted(selection.themes)),
         " + ".join(program.cities[slug].name for slug in sorted(selection.cities)),
-        " + ".join(f"{day.day} {day:%b}" for day in sorted(selection.days)),
+        " + ".join(day_month(day, short=True) for day in sorted(selection.days)),
         " + ".join(kind.replace("-", " ") for kind in sorted(selection.kinds)),
         " + ".join(titles.get(i, i) for i in sorted(selection.sessions)),
     ]

@@ -62,7 +62,7 @@ def session_times(program: Program, session: Session) -> tuple[date | datetime, 
 
 
 def build_event(program: Program, session: Session, base_url: str | None = None) -> Event:
-    venue = program.venues[session.venue]
+    venue = program.venues[session.venue_id]
     start, end = session_times(program, session)
     event = Event()
     event.add("uid", session_uid(program, session))

@@ -33,7 +33,7 @@ def iso(moment: date | datetime) -> str:
 
 def event_fields(program: Program, session: Session) -> tuple[date | datetime, date | datetime, str, str, str]:
     """Start, end (exclusive next day when all-day; the start when no end is known), title, details, place."""
-    venue = program.venues[session.venue]
+    venue = program.venues[session.venue_id]
     start, end = session_times(program, session)
     details = event_description(program, session, venue)
     return start, end or start, one_line(session.title), details, one_line(venue_location(venue))

@@ -509,9 +509,12 @@ def check_sessions(
         return found
 
     kept = keep_checked("sessions.csv", rows, check, problems)
-    sessions = (Session(**{**clean(v), "themes": v["themes"] or (), **times(v)}) for _, v in kept)
+    sessions = (Session(**session_fields(v)) for _, v in kept)
     return tuple(sorted(sessions, key=lambda session: session.sort_key))
 
 
-def times(values: dict[str, Any]) -> dict[str, Any]:
-    return {"start": values["start"], "end": values["end"], "to_city": values["to_city"] or None}
+def session_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """A sessions.csv row as `Session` fields (the `venue` column holds the venue's id)."""
+    fields = {**clean(values), "themes": values["themes"] or (), "to_city": values["to_city"] or None}
+    fields |= {"start": values["start"], "end": values["end"], "venue_id": fields.pop("venue")}
+    return fields

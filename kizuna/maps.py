@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import date
+import math
+from collections.abc import Mapping, Sequence
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
-from pydeck.data_utils.viewport_helpers import bbox_to_zoom_level
 
+from kizuna.dates import short_moment
 from kizuna.model import Program, Session, Venue
 from kizuna.text import channels
 
@@ -21,6 +21,8 @@ PRECISION_LABELS = {
     "city": "city only: the venue is not known",
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip
+FIT_PIXELS = (320, 360)  # what the first view must fit: a phone's map less its margins
+ROUTE_ONLY = "Route only: the report does not say how."
 
 
 def rgb(colour: str, alpha: int = 255) -> list[int]:
@@ -31,50 +33,73 @@ def session_colour(program: Program, session: Session) -> str:
     return program.themes[session.themes[0]].colour if session.themes else LOGISTICS_COLOUR
 
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def short_day(day: date) -> str:
-    """'Tue 17 Dec', in English whatever the server's locale."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-
-
-def day_label(session: Session) -> str:
-    """'Tue 17 Dec' or 'Tue 17 Dec 09:30'."""
-    time = f" {session.start.hour:02d}:{session.start.minute:02d}" if session.start else ""
-    return short_day(session.date) + time
-
-
-def venue_label(venue: Venue, sessions: Sequence[Session]) -> str:
-    lines = [f"{day_label(s)} · {s.title}" for s in sessions[:MAX_LISTED]]
-    if len(sessions) > MAX_LISTED:
-        lines.append(f"… and {len(sessions) - MAX_LISTED} more")
+def venue_lines(venue: Venue, sessions: Sequence[Session]) -> list[str]:
+    """A venue's sessions, its names and how precise its point is: one block of a marker's tooltip."""
     names = f"{venue.name} / {venue.name_ja}" if venue.name_ja else venue.name
-    return "\n".join([*lines, names, f"Location: {PRECISION_LABELS[venue.precision]}"])
+    lines = [f"{short_moment(s.date, s.start)} · {s.title}" for s in sessions]
+    return [*lines, names, f"Location: {PRECISION_LABELS[venue.precision]}"]
+
+
+def place_label(program: Program, sessions: Sequence[Session]) -> str:
+    """Every venue at one point with its sessions, at most MAX_LISTED sessions in all."""
+    by_venue: dict[str, list[Session]] = {}
+    for session in sessions[:MAX_LISTED]:
+        by_venue.setdefault(session.venue_id, []).append(session)
+    blocks = ["\n".join(venue_lines(program.venues[venue_id], group)) for venue_id, group in by_venue.items()]
+    if len(sessions) > MAX_LISTED:
+        blocks.append(f"… and {len(sessions) - MAX_LISTED} more (click to list them)")
+    return "\n\n".join(blocks)
+
+
+def places(program: Program, sessions: Sequence[Session]) -> dict[tuple[float, float], list[Session]]:
+    """The shown sessions grouped by map point, in program order (transfers are lines, not markers).
+
+    Venues that share a point share one marker, so a click there can reach each of their sessions.
+    """
+    grouped: dict[tuple[float, float], list[Session]] = {}
+    for session in sessions:
+        if session.kind != "transfer":
+            venue = program.venues[session.venue_id]
+            grouped.setdefault((venue.lon, venue.lat), []).append(session)
+    return grouped
+
+
+def same_place(program: Program, sessions: Sequence[Session], session: Session) -> list[Session]:
+    """The shown sessions on the same map marker as `session`, itself included."""
+    venue = program.venues[session.venue_id]
+    return places(program, sessions).get((venue.lon, venue.lat), [session])
 
 
 def venue_points(program: Program, sessions: Sequence[Session]) -> list[dict]:
-    """One marker per venue of the shown sessions (transfers are lines, not markers)."""
-    by_venue: dict[str, list[Session]] = {}
-    for session in sessions:  # already in program order
-        if session.kind != "transfer":
-            by_venue.setdefault(session.venue, []).append(session)
-    points = []
-    for venue_id, group in sorted(by_venue.items()):
+    """One marker per map point; a click on it gives the ids of all its sessions."""
+    return [
+        {
+            "position": list(position),
+            "colour": rgb(session_colour(program, group[0])),
+            "session_ids": [session.id for session in group],
+            "label": place_label(program, group),
+        }
+        for position, group in sorted(places(program, sessions).items())
+    ]
+
+
+def halos(program: Program, sessions: Sequence[Session]) -> list[dict]:
+    """A translucent disc per shown venue whose point is not exact, as large as the point may be off."""
+    shown = {s.venue_id: s for s in reversed(sessions) if s.kind != "transfer"}  # first session per venue
+    rows = []
+    for venue_id, session in sorted(shown.items()):
         venue = program.venues[venue_id]
-        points.append(
-            {
-                "position": [venue.lon, venue.lat],
-                "colour": rgb(session_colour(program, group[0])),
-                "fill": rgb(session_colour(program, group[0]), 255 if venue.precision == "exact" else 60),
-                "radius": venue.radius_m,
-                "exact": venue.precision == "exact",
-                "session_id": group[0].id,
-                "label": venue_label(venue, group),
-            }
-        )
-    return points
+        if venue.precision != "exact":
+            colour = session_colour(program, session)
+            rows.append(
+                {
+                    "position": [venue.lon, venue.lat],
+                    "radius": venue.radius_m,
+                    "fill": rgb(colour, 60),
+                    "colour": rgb(colour),
+                }
+            )
+    return rows
 
 
 def transfer_lines(program: Program, sessions: Sequence[Session]) -> list[dict]:
@@ -86,8 +111,8 @@ def transfer_lines(program: Program, sessions: Sequence[Session]) -> list[dict]:
                 {
                     "from": [origin.lon, origin.lat],
                     "to": [destination.lon, destination.lat],
-                    "session_id": session.id,
-                    "label": f"{day_label(session)} · {session.title}\nRoute only: the report does not say how.",
+                    "session_ids": [session.id],
+                    "label": f"{short_moment(session.date, session.start)} · {session.title}\n{ROUTE_ONLY}",
                 }
             )
     return lines
@@ -114,15 +139,24 @@ def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     return capitals, links
 
 
+def mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web-Mercator coordinates, the world being 1 × 1 (deck.gl draws it 512 px wide at zoom 0)."""
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return (lon + 180) / 360, (1 - y / math.pi) / 2
+
+
 def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
-    """Centre on the points' bounding box, zoomed so all of them show."""
+    """Centre on the points' bounding box, zoomed so all of them show on the smallest map (a phone's)."""
     if not positions:
         return pdk.ViewState(latitude=36.2, longitude=138.2, zoom=4)
     lons = [p[0] for p in positions]
     lats = [p[1] for p in positions]
-    zoom = bbox_to_zoom_level([[max(lats), min(lons)], [min(lats), max(lons)]]) - 0.2
+    (west, north), (east, south) = mercator(min(lons), max(lats)), mercator(max(lons), min(lats))
+    width, height = FIT_PIXELS
+    spans = [width / (512 * (east - west)) if east > west else 2**12, height / (512 * (south - north or 1e-9))]
+    zoom = math.log2(min(spans))
     centre_lat, centre_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
-    return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=min(max(zoom, 2), 12))
+    return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=round(min(max(zoom, 1), 12), 2))
 
 
 class CompactDeck(pdk.Deck):
@@ -146,7 +180,7 @@ def build_deck(
         pdk.Layer(
             "ScatterplotLayer",
             id="uncertainty",
-            data=[{k: p[k] for k in ("position", "radius", "fill", "colour")} for p in points if not p["exact"]],
+            data=halos(program, sessions),
             get_position="position",
             get_radius="radius",
             radius_units=pdk.types.String("meters"),
@@ -224,7 +258,7 @@ def selected_marker(program: Program, session_id: str) -> list[dict]:
     session = program.sessions_by_id.get(session_id)
     if session is None:
         return []
-    venue = program.venues[session.venue]
+    venue = program.venues[session.venue_id]
     return [{"position": [venue.lon, venue.lat]}]
 
 
@@ -262,3 +296,10 @@ def home_layers(capitals: list[dict], links: list[dict]) -> list[pdk.Layer]:
             get_pixel_offset=[0, 14],
         ),
     ]
+
+
+def clicked_session(objects: Mapping[str, Sequence[Mapping]]) -> str | None:
+    """The first session of the marker or line a map click picked (Streamlit's `selection.objects`)."""
+    picked = next((items[0] for items in objects.values() if items), None)
+    ids = picked.get("session_ids") if picked else None
+    return ids[0] if ids else None

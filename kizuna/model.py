@@ -78,7 +78,7 @@ class Session:
     id: str
     date: date
     city: str
-    venue: str
+    venue_id: str
     title: str
     kind: str
     themes: tuple[str, ...]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from kizuna.dates import clock
 from kizuna.model import Program, Session
 
 if TYPE_CHECKING:
@@ -12,13 +13,13 @@ if TYPE_CHECKING:
 
 
 def session_record(program: Program, session: Session) -> dict[str, Any]:
-    venue = program.venues[session.venue]
+    venue = program.venues[session.venue_id]
     return {
         "id": session.id,
         "title": session.title,
         "date": session.date.isoformat(),
-        "start": session.start.strftime("%H:%M") if session.start else None,
-        "end": session.end.strftime("%H:%M") if session.end else None,
+        "start": clock(session.start) if session.start else None,
+        "end": clock(session.end) if session.end else None,
         "city": session.city,
         "to_city": session.to_city,
         "kind": session.kind,

@@ -9,8 +9,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter
 from kizuna.model import LOGISTICS_KINDS, Program
 
-SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view
-QUERY_KEYS = {key: facet for key, facet in OPTION_FACETS.items() if key != SELECTED_KEY}
+QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
+SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
 LAYERS_KEY = "show"  # optional map layers, e.g. show=home
 LAYERS = ("home",)
 MAX_VALUES = 50  # per key: a link with more is hostile or broken

@@ -47,3 +47,8 @@ def swatch(colour: str) -> str:
     """The coloured-square emoji nearest to #RRGGBB, for labels that cannot be styled."""
     rgb = channels(colour)
     return min(SWATCHES, key=lambda s: sum((a - b) ** 2 for a, b in zip(SWATCHES[s], rgb, strict=True)))
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 session', '12 sessions'."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

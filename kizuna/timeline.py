@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import altair as alt
 from altair.utils.schemapi import debug_mode
 
-from kizuna.maps import LOGISTICS_COLOUR, short_day
+from kizuna.dates import short_day, time_span
+from kizuna.maps import LOGISTICS_COLOUR
 from kizuna.model import Program, Session
 
 SELECTION = "pick"
@@ -41,9 +42,9 @@ def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:
                 "day": days[session.date],
                 "slot": slot[session.date],
                 "title": session.title,
-                "when": f"{session.start:%H:%M}" if session.start else "all day (no time given)",
+                "when": time_span(session.start, session.end, missing="all day (no time given)"),
                 "city": program.cities[session.city].name,
-                "venue": program.venues[session.venue].name,
+                "venue": program.venues[session.venue_id].name,
                 "theme": program.themes[session.themes[0]].label if session.themes else LOGISTICS,
                 "themes": ", ".join(program.themes[t].label for t in session.themes) or LOGISTICS,
             }
@@ -129,3 +130,9 @@ def build_day_counts(program: Program, sessions: Sequence[Session]) -> alt.Chart
         .properties(height=260)
         .configure_view(strokeWidth=0)
     )
+
+
+def clicked_session(selection: Mapping) -> str | None:
+    """The session of the block a timeline click picked (the `pick` parameter's rows); None for a day bar."""
+    rows = selection.get(SELECTION) or []
+    return rows[0].get("id") if rows else None

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pages import card_texts, card_title
 from streamlit.testing.v1 import AppTest
 
 from kizuna.filtering import Filter
@@ -87,13 +88,6 @@ def agenda_ids(at: AppTest) -> list[str]:
     return [b.key.removeprefix("agenda-") for b in at.main.button if b.key and b.key.startswith("agenda-")]
 
 
-def card_title(at: AppTest) -> str | None:
-    """The subheader of the open session card, if any."""
-    titles = [s.value for s in at.main.subheader if s.value != "Agenda"]
-    assert len(titles) <= 1, titles
-    return titles[0] if titles else None
-
-
 def ids(selection: Filter) -> list[str]:
     return [s.id for s in selection.apply(PROGRAM)]
 
@@ -117,7 +111,7 @@ def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
     (chart,) = at.get("deck_gl_json_chart")
     assert json.loads(chart.proto.tooltip) == {"text": "{label}"}
     assert [layer["id"] for layer in deck(at)["layers"]] == ["uncertainty", "transfers", "venues", "cities"]
-    assert len(deck_layer(at, "venues")) == 13
+    assert len(deck_layer(at, "venues")) == 11  # 13 venues, two pairs sharing a point
     assert timeline_ids(at) == ids(Filter())
     (timeline,) = at.get("vega_lite_chart")
     assert json.loads(timeline.proto.spec)["params"][0]["name"] == "pick"
@@ -126,13 +120,15 @@ def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
     assert labels == ["Download this view (.ics)", "Download the whole program (.ics)"]
     assert "card-ics" not in [b.key for b in at.get("download_button")]
     assert card_title(at) is None
-    assert any("Select a session" in info.value for info in at.info)
+    assert any("as a list" in c.value for c in at.main.caption)  # the agenda: the map as text
 
 
 def test_the_header_escapes_the_data_it_shows() -> None:
     at = dashboard()
-    assert at.main.caption[0].value == plain(PROGRAM.summary)
+    (about,) = at.expander
+    assert plain(PROGRAM.summary) in [m.value for m in about.markdown]
     assert "🟧 Tourism Promotion" in at.main.markdown[0].value
+    assert at.main.markdown[0].value.startswith("**15–21 December 2019**")
 
 
 # Filters
@@ -141,8 +137,8 @@ def test_the_header_escapes_the_data_it_shows() -> None:
 @pytest.mark.parametrize(
     ("widget", "value", "count", "query"),
     [
-        ("themes", ["tourism-promotion"], 8, {"theme": ["tourism-promotion"]}),
-        ("themes", ["multiculturalism", "water-supply"], 3, {"theme": ["multiculturalism", "water-supply"]}),
+        ("themes", ["tourism-promotion"], 7, {"theme": ["tourism-promotion"]}),
+        ("themes", ["multiculturalism", "water-supply"], 2, {"theme": ["multiculturalism", "water-supply"]}),
         ("cities", ["shimonoseki"], 12, {"city": ["shimonoseki"]}),
         ("cities", ["tokyo"], 9, {"city": ["tokyo"]}),
         ("days", ["2019-12-18"], 5, {"day": ["2019-12-18"]}),
@@ -185,7 +181,7 @@ def test_filters_combine_and_the_map_follows() -> None:
     assert shown_count(at) == 2
     assert url_params(at) == {"theme": ["tourism-promotion"], "city": ["tokyo"]}
     markers = deck_layer(at, "venues")
-    assert sorted(m["session_id"] for m in markers) == ["visit-jnto", "visit-tourist-information-center"]
+    assert sorted(i for m in markers for i in m["session_ids"]) == ["visit-jnto", "visit-tourist-information-center"]
 
 
 def test_a_filter_matching_nothing_says_so() -> None:
@@ -382,11 +378,10 @@ def test_clicking_another_entry_moves_the_card_and_close_shuts_it() -> None:
 def test_the_card_shows_the_venue_precision_and_escaped_description() -> None:
     at = dashboard({"session": "visit-mori-museum"})
     session = PROGRAM.sessions_by_id["visit-mori-museum"]
-    texts = [m.value for m in at.main.markdown]
+    texts = card_texts(at)
     assert plain(session.description) in texts
-    captions = " ".join(c.value for c in at.main.caption)
-    assert "approximate" in captions
-    assert "Hofu" in captions  # the venue note
+    assert "**Wednesday 18 December 2019** · time not given" in texts
+    assert any("approximate" in text and "Hofu" in text for text in texts)  # precision and the venue note
 
 
 # Downloads
@@ -503,3 +498,110 @@ def test_a_missing_program_folder_shows_an_error_panel(tmp_path: Path, monkeypat
     assert not at.exception, [e.value for e in at.exception]
     assert "1 problem(s)" in at.error[0].value
     assert "program folder not found" in at.code[0].value
+
+
+# Where the visitor is looking
+
+FIXTURES = ROOT / "tests" / "fixtures" / "good"
+
+
+def dashboard_of(monkeypatch: pytest.MonkeyPatch, fixture: str, query: dict | None = None) -> AppTest:
+    monkeypatch.setenv("KIZUNA_PROGRAM", str(FIXTURES / fixture))
+    return dashboard(query)
+
+
+def test_a_bad_links_notices_stay_until_the_view_changes() -> None:
+    at = dashboard({"theme": HOSTILE, "city": "tokyo"})
+    assert len(at.warning) == 1
+    at.multiselect(key="kinds").set_value(["visit"]).run()  # an unrelated widget rerun would keep them
+    assert not at.warning
+    at.multiselect(key="kinds").set_value([]).run()  # back to the link's view: the notices stay gone
+    assert not at.warning
+
+
+def test_opening_a_card_is_a_change_of_view_that_clears_the_notices() -> None:
+    at = dashboard({"day": "2019-13-45"})
+    assert len(at.warning) == 1
+    at.button(key="agenda-visit-jnto").click().run()
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("fixture", "dates"),
+    [("across-months", "28 November – 3 December 2030"), ("across-years", "30 December 2030 – 2 January 2031")],
+)
+def test_the_header_writes_the_dates_across_months_and_years(
+    monkeypatch: pytest.MonkeyPatch, fixture: str, dates: str
+) -> None:
+    at = dashboard_of(monkeypatch, fixture)
+    assert at.main.markdown[0].value.startswith(f"**{plain(dates)}**")
+
+
+def test_a_session_with_a_start_but_no_end_shows_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = dashboard_of(monkeypatch, "across-months", {"session": "opening-lecture"})
+    assert f"**Friday 29 November 2030** · {plain('09:30')}" in card_texts(at)
+    assert any(plain("Fri 29 Nov 09:30") in caption.value for caption in at.main.caption)  # the agenda entry
+
+
+def test_a_new_filter_takes_the_agenda_back_to_page_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = dashboard_of(monkeypatch, "across-years")
+    assert at.number_input(key="page").value == 1
+    first_page = agenda_ids(at)
+    at.number_input(key="page").set_value(2).run()
+    assert agenda_ids(at) != first_page
+    at.multiselect(key="themes").set_value(["tourism"]).run()
+    assert at.number_input(key="page").value == 1
+    assert (
+        agenda_ids(at)[0]
+        == next(s for s in load_program(FIXTURES / "across-years").sessions if "tourism" in s.themes).id
+    )
+
+
+def test_every_session_at_a_shared_map_point_is_reachable_from_its_card() -> None:
+    at = dashboard({"session": "courtesy-call-mayor"})
+    here = [b.key.removeprefix("here-") for b in at.button if b.key and b.key.startswith("here-")]
+    assert here == ["briefing-shimonoseki-city", "briefing-disaster-prevention", "opinion-exchange-session"]
+    for session_id in here:
+        at.button(key=f"here-{session_id}").click().run()
+        assert card_title(at) == plain(PROGRAM.sessions_by_id[session_id].title)
+        assert url_params(at) == {"session": [session_id]}
+
+
+def test_closing_the_card_keeps_the_filter() -> None:
+    at = dashboard({"theme": "tourism-promotion", "session": "visit-jnto"})
+    at.button(key="close-card").click().run()
+    assert card_title(at) is None
+    assert url_params(at) == {"theme": ["tourism-promotion"]}
+
+
+@pytest.mark.parametrize(
+    ("query", "feeds", "more"),
+    [
+        ({"city": "tokyo"}, ["Tokyo", "Whole program"], 0),
+        (
+            {"theme": "water-supply", "kind": "visit"},
+            ["Water Supply", "Water Supply · Shimonoseki", "Shimonoseki"],
+            False,
+        ),
+        ({"day": "2019-12-16", "theme": "tourism-promotion"}, ["Tourism Promotion · Tokyo"], 1),
+        ({"theme": "water-supply", "city": "tokyo"}, ["Whole program"], 1),
+    ],
+    ids=["exact-feed", "same-sessions", "a-day", "empty-view"],
+)
+def test_subscribe_offers_the_feeds_that_contain_the_view_closest_first(query: dict, feeds: list, more: int) -> None:
+    at = dashboard(query)
+    offered = [option.split(" (")[0] for option in at.selectbox(key="feed").options]
+    assert offered[: len(feeds)] == feeds
+    assert offered[-1] == "Whole program"
+    says_more = any("holds more than this view" in caption.value for caption in at.caption)
+    assert says_more == bool(more)
+
+
+def test_an_id_link_narrows_the_view_and_the_visitor_can_remove_it() -> None:
+    at = dashboard({"id": ["visit-jnto", "departure"]})
+    assert shown_count(at) == 2
+    assert card_title(at) is None
+    assert at.multiselect(key="ids").value == ["departure", "visit-jnto"]
+    at.multiselect(key="ids").set_value(["departure"]).run()
+    assert shown_count(at) == 1
+    assert url_params(at) == {"id": ["departure"]}

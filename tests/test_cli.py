@@ -17,6 +17,10 @@ import pytest
 from checkers import calcurse_days, ical_js_events, require
 from icalendar import Calendar
 
+from kizuna import cli
+from kizuna.loading import load_program
+from kizuna.share import read_view
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "2019"
 SCRIPT = shutil.which("kizuna", path=str(Path(sys.executable).parent))
@@ -59,7 +63,7 @@ def report_dates() -> dict[str, str]:
         ["--city", "shimonoseki"],
         ["--day", "2019-12-18"],
         ["--kind", "visit"],
-        ["--session", "visit-jnto"],
+        ["--id", "visit-jnto"],
         ["--theme", "tourism-promotion", "--theme", "multiculturalism", "--city", "tokyo", "--kind", "visit"],
     ],
 )
@@ -137,6 +141,23 @@ def test_unknown_value_exits_2_and_lists_valid_values(command: str, option: str,
     assert "Traceback" not in stderr
 
 
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_the_old_session_option_exits_2_and_names_its_new_name(command: str, capsys: pytest.CaptureFixture) -> None:
+    assert cli.main([command, "--session", "visit-jnto"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--id" in captured.err
+    assert "session=" in captured.err  # …and what session= means in a link
+
+
+def test_id_narrows_like_the_links_id_key(capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["list", "--json", "--id", "visit-jnto", "--id", "departure"]) == 0
+    assert [record["id"] for record in json.loads(capsys.readouterr().out)] == ["visit-jnto", "departure"]
+    view = read_view(load_program(), {"id": ["visit-jnto", "departure"]})
+    assert [s.id for s in view.selection.apply(load_program())] == ["visit-jnto", "departure"]
+    assert view.selected is None
+
+
 def test_program_option_reads_another_folder(tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(DATA, folder)
@@ -146,7 +167,7 @@ def test_program_option_reads_another_folder(tmp_path: Path) -> None:
     departure[title] = "Participants fly home (edited copy)"
     with (folder / "sessions.csv").open("w", newline="", encoding="utf-8") as file:
         csv.writer(file).writerows(rows)
-    records = listed("--program", str(folder), "--session", "departure")
+    records = listed("--program", str(folder), "--id", "departure")
     assert [record["title"] for record in records] == ["Participants fly home (edited copy)"]
     exported = run("export", "--program", str(folder))
     assert exported.returncode == 0

@@ -89,7 +89,7 @@ def test_calendar_header_names_the_filter() -> None:
     ("selection", "count"),
     [
         (Filter(), 19),
-        (Filter.of(themes=["multiculturalism"]), 2),
+        (Filter.of(themes=["multiculturalism"]), 1),
         (Filter.of(days=[date(2019, 12, 18)]), 5),
         (Filter.of(cities=["shimonoseki"], kinds=["transfer"]), 2),
         (Filter.of(themes=["water-supply"], cities=["tokyo"]), 0),
@@ -137,7 +137,7 @@ def test_same_data_and_filter_give_identical_bytes() -> None:
 
 def test_dtstamp_is_program_updated_in_utc() -> None:
     data = export_ics(PROGRAM)
-    assert data.count(b"DTSTAMP:20191221T000000Z\r\n") == 19
+    assert data.count(b"DTSTAMP:20261126T000000Z\r\n") == 19
     updated = datetime(2020, 1, 2, 3, 4, 5, tzinfo=ZoneInfo("Asia/Tokyo"))
     event = one_event(dataclasses.replace(PROGRAM, updated=updated), "arrival")
     assert event.to_ical().count(b"DTSTAMP:20200101T180405Z") == 1
@@ -208,7 +208,7 @@ def test_geo_is_the_venue_point() -> None:
 )
 def test_description_notes_an_approximate_location(session_id: str, precision: str) -> None:
     session = PROGRAM.sessions_by_id[session_id]
-    assert PROGRAM.venues[session.venue].precision == precision
+    assert PROGRAM.venues[session.venue_id].precision == precision
     lines = str(one_event(PROGRAM, session_id)["DESCRIPTION"]).split("\n")
     notes = [line for line in lines if line.startswith("Location ")]
     assert bool(notes) == (precision != "exact")

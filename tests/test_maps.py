@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,14 +14,14 @@ import pytest
 
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
-from kizuna.maps import build_deck
+from kizuna.maps import MAX_LISTED, build_deck, clicked_session, same_place
 from kizuna.share import kinds_facet
 
 PROGRAM = load_program()
 DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
 # data/README.md: how far the true place may be from the point, for each precision.
 HALO_METRES = {"approximate": 500, "district": 3_000, "city": 10_000}
-MAP_PX = 460  # the dashboard's map height; the column is at least as wide on a desktop
+PHONE_MAP = (358, 420)  # px: the dashboard's map on a 390-px-wide phone, its smallest
 NO_LOGISTICS = kinds_facet(PROGRAM, [], False)
 FILTERS = {
     "all": Filter(),
@@ -51,7 +52,7 @@ def layer_ids(spec: dict) -> list[str]:
 
 
 def venue_of(session_id: str):
-    return PROGRAM.venues[PROGRAM.sessions_by_id[session_id].venue]
+    return PROGRAM.venues[PROGRAM.sessions_by_id[session_id].venue_id]
 
 
 def test_build_deck_returns_a_pydeck_deck_without_a_base_map_style() -> None:
@@ -61,28 +62,57 @@ def test_build_deck_returns_a_pydeck_deck_without_a_base_map_style() -> None:
 
 
 @pytest.mark.parametrize("name", FILTERS)
-def test_one_venue_marker_per_distinct_venue_of_the_shown_non_transfer_sessions(name: str) -> None:
-    shown = FILTERS[name].apply(PROGRAM)
-    expected = {s.venue for s in shown if s.kind != "transfer"}
+def test_one_marker_per_map_point_holding_every_shown_session_there(name: str) -> None:
+    shown = [s for s in FILTERS[name].apply(PROGRAM) if s.kind != "transfer"]
+    expected: dict[tuple, list[str]] = {}
+    for session in shown:  # program order
+        venue = venue_of(session.id)
+        expected.setdefault((venue.lon, venue.lat), []).append(session.id)
     markers = layer(deck_json(FILTERS[name]), "venues")["data"]
-    venues = [venue_of(marker["session_id"]).id for marker in markers]
-    assert sorted(venues) == sorted(expected)
-    for marker in markers:
-        venue = venue_of(marker["session_id"])
-        assert marker["position"] == [venue.lon, venue.lat]
-        assert marker["session_id"] in {s.id for s in shown}
+    assert {tuple(m["position"]): m["session_ids"] for m in markers} == expected
+    assert len(markers) == len(expected)
 
 
-def test_the_full_program_has_thirteen_venue_markers() -> None:
-    assert len(layer(deck_json(), "venues")["data"]) == 13
+def test_the_full_program_has_eleven_markers_for_thirteen_venues() -> None:
+    venues = {s.venue_id for s in PROGRAM.sessions if s.kind != "transfer"}
+    assert len(venues) == 13
+    assert len(layer(deck_json(), "venues")["data"]) == 11  # two pairs of venues share a point
 
 
-def test_a_marker_tooltip_lists_every_session_at_its_venue() -> None:
-    markers = layer(deck_json(), "venues")["data"]
-    city_hall = next(m for m in markers if venue_of(m["session_id"]).id == "shimonoseki-city-hall")
+def city_hall_marker() -> dict:
+    hall = PROGRAM.venues["shimonoseki-city-hall"]
+    return next(m for m in layer(deck_json(), "venues")["data"] if m["position"] == [hall.lon, hall.lat])
+
+
+def test_a_marker_tooltip_lists_every_session_at_its_point() -> None:
+    city_hall = city_hall_marker()
     for title in ("Briefing on Shimonoseki City", "Courtesy call on the Mayor", "Opinion Exchange Session"):
         assert title in city_hall["label"]
     assert "Shimonoseki City Hall / 下関市役所" in city_hall["label"]
+    assert "Briefing on disaster prevention" in city_hall["label"]  # its venue has only the city's point
+    assert "Shimonoseki Fire Department / disaster-prevention facility / 下関市消防局" in city_hall["label"]
+
+
+def test_a_click_on_a_marker_reaches_each_of_its_sessions() -> None:
+    city_hall = city_hall_marker()
+    spec = deck_json()
+    assert clicked_session({"venues": [city_hall]}) == city_hall["session_ids"][0]
+    for session_id in city_hall["session_ids"]:
+        here = [s.id for s in same_place(PROGRAM, PROGRAM.sessions, PROGRAM.sessions_by_id[session_id])]
+        assert here == city_hall["session_ids"]
+    assert {"briefing-shimonoseki-city", "courtesy-call-mayor", "opinion-exchange-session"} <= set(here)
+    assert clicked_session({"venues": []}) is None
+    assert clicked_session({"transfers": [layer(spec, "transfers")["data"][0]]}) == "transfer-to-shimonoseki"
+
+
+def test_a_long_tooltip_is_cut_and_says_how_many_more() -> None:
+    tokyo = PROGRAM.venues["tokyo-city"]
+    sessions = [s for s in PROGRAM.sessions if s.kind != "transfer"]
+    many = [replace(s, id=f"{s.id}-{n}", venue_id=tokyo.id) for n in range(2) for s in sessions[:4]]
+    (marker,) = layer(json.loads(build_deck(PROGRAM, many).to_json()), "venues")["data"]
+    assert len(marker["session_ids"]) == 8
+    assert marker["label"].count(" · ") == MAX_LISTED
+    assert "… and 3 more" in marker["label"]
 
 
 @pytest.mark.parametrize(
@@ -102,7 +132,8 @@ def test_transfer_lines_are_drawn_only_for_shown_transfers(name: str, lines: int
     data = layer(deck_json(FILTERS[name]), "transfers")["data"]
     assert len(data) == lines
     for line in data:
-        session = PROGRAM.sessions_by_id[line["session_id"]]
+        (session_id,) = line["session_ids"]
+        session = PROGRAM.sessions_by_id[session_id]
         assert session.kind == "transfer"
         origin, destination = PROGRAM.cities[session.city], PROGRAM.cities[session.to_city]
         assert line["from"] == [origin.lon, origin.lat]
@@ -119,8 +150,7 @@ def test_transfers_are_lines_not_venue_markers() -> None:
 def test_uncertainty_halos_are_exactly_the_non_exact_venues_sized_in_metres(name: str) -> None:
     spec = deck_json(FILTERS[name])
     halos = layer(spec, "uncertainty")
-    markers = layer(spec, "venues")["data"]
-    venues = [venue_of(m["session_id"]) for m in markers]
+    venues = {venue_of(s.id) for s in FILTERS[name].apply(PROGRAM) if s.kind != "transfer"}
     inexact = sorted(([v.lon, v.lat], HALO_METRES[v.precision]) for v in venues if v.precision != "exact")
     assert sorted((h["position"], h["radius"]) for h in halos["data"]) == inexact
     assert halos["radiusUnits"] == "meters"
@@ -156,13 +186,13 @@ def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     return x, y
 
 
-def assert_fits(spec: dict, positions: list[list[float]], size: int = MAP_PX) -> None:
+def assert_fits(spec: dict, positions: list[list[float]], size: tuple[int, int] = PHONE_MAP) -> None:
     view = spec["initialViewState"]
     cx, cy = mercator(view["longitude"], view["latitude"], view["zoom"])
     for lon, lat in positions:
         x, y = mercator(lon, lat, view["zoom"])
-        assert abs(x - cx) <= size / 2, f"{(lon, lat)} is off a {size}-px map: {view}"
-        assert abs(y - cy) <= size / 2, f"{(lon, lat)} is off a {size}-px map: {view}"
+        assert abs(x - cx) <= size[0] / 2, f"{(lon, lat)} is off a {size} px map: {view}"
+        assert abs(y - cy) <= size[1] / 2, f"{(lon, lat)} is off a {size} px map: {view}"
 
 
 def shown_positions(spec: dict) -> list[list[float]]:

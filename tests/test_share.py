@@ -10,10 +10,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kizuna.cli import build_parser
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
 from kizuna.model import KINDS, LOGISTICS_KINDS
-from kizuna.share import MAX_VALUES, View, kinds_facet, kinds_widgets, read_view, share_url, view_query
+from kizuna.share import (
+    MAX_VALUES,
+    QUERY_KEYS,
+    SELECTED_KEY,
+    View,
+    kinds_facet,
+    kinds_widgets,
+    read_view,
+    share_url,
+    view_query,
+)
 
 PROGRAM = load_program()
 BASE = "http://localhost:8501/"
@@ -60,6 +71,34 @@ def test_the_selected_session_does_not_narrow_the_view() -> None:
     assert view.selected == "visit-jnto"
 
 
+@pytest.mark.parametrize(
+    "link",
+    ["?session=visit-karato-market", "?theme=tourism-promotion&city=shimonoseki&session=visit-tsunoshima-bridge"],
+)
+def test_links_shared_before_id_existed_still_open_their_card_over_the_same_view(link: str) -> None:
+    params = parse_qs(link[1:])
+    view = read_view(PROGRAM, params)
+    assert view.notices == ()
+    assert view.selected == params["session"][0]
+    assert view.selection.sessions == frozenset()  # session= opens a card; it never narrows
+    assert view_query(view) == params
+
+
+def test_id_narrows_the_view_as_the_cli_option_does_and_opens_no_card() -> None:
+    view = read_view(PROGRAM, {"id": ["visit-jnto", "visit-karato-market"]})
+    assert [s.id for s in view.selection.apply(PROGRAM)] == ["visit-jnto", "visit-karato-market"]
+    assert view.selected is None
+    assert view_query(view) == {"id": ["visit-jnto", "visit-karato-market"]}
+
+
+def test_every_link_key_but_session_and_show_is_a_cli_option() -> None:
+    (commands,) = [action for action in build_parser()._actions if action.choices]
+    export = commands.choices["export"]
+    options = {name.removeprefix("--") for action in export._actions for name in action.option_strings}
+    assert set(QUERY_KEYS) <= options
+    assert SELECTED_KEY not in QUERY_KEYS
+
+
 def test_hostile_values_are_dropped_with_notices_and_the_rest_applies() -> None:
     long_value = "tourism-promotion" + "x" * 9_983
     assert len(long_value) == 10_000
@@ -98,6 +137,7 @@ def test_hostile_values_are_dropped_with_notices_and_the_rest_applies() -> None:
         ("day", "2019-12-14"),
         ("kind", "party"),
         ("session", "no-such-session"),
+        ("id", "no-such-session"),
         ("show", "satellite"),
         ("<script>", "1"),
         ("x" * 10_000, "1"),
@@ -112,7 +152,7 @@ def test_each_unknown_value_or_key_gives_one_notice_and_no_filter(key: str, valu
     assert len(view.notices[0]) < 300
 
 
-@pytest.mark.parametrize("key", ["theme", "city", "day", "kind", "session", "show"])
+@pytest.mark.parametrize("key", ["theme", "city", "day", "kind", "id", "session", "show"])
 def test_empty_values_are_dropped_with_a_notice_and_the_rest_applies(key: str) -> None:
     view = read_view(PROGRAM, {key: [""], "city": ["tokyo"]} if key != "city" else {key: ["", "tokyo"]})
     assert view.selection == Filter.of(cities=["tokyo"])

@@ -102,7 +102,8 @@ def test_the_colour_domain_does_not_shrink_with_the_filter(name: str) -> None:
 
 def test_a_block_is_coloured_by_its_first_theme_and_logistics_is_grey() -> None:
     by_id = {row["id"]: row["theme"] for row in rows(spec())}
-    assert by_id["opinion-exchange-session"] == "Tourism Promotion"
+    assert by_id["visit-chofu-garden"] == "Tourism Promotion"
+    assert by_id["opinion-exchange-session"] == "Regional Revitalisation"
     assert by_id["briefing-shimonoseki-city"] == "Local Administration"
     for session in PROGRAM.sessions:
         if session.is_logistics:

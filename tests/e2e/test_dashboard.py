@@ -244,13 +244,14 @@ def test_phone_agenda_is_readable_and_filters_reachable(fresh_context, app_url: 
 
 def test_agenda_entry_opens_its_card_with_calendar_links(page: Page, app_url: str, console_errors: list[str]) -> None:
     open_view(page, app_url)
-    expect(page.get_by_text("Select a session on the map, the timeline or the agenda")).to_be_visible()
+    expect(page.get_by_role("dialog")).to_have_count(0)
     agenda_entry(page, KARATO).click()
     expect(page).to_have_url(re.compile(rf"\?session={KARATO}$"))
-    expect(page.get_by_role("heading", name="Visit to Karato Market")).to_be_visible()
+    card = page.get_by_role("dialog")
+    expect(card.get_by_role("heading", name="Visit to Karato Market")).to_be_visible()
     wait_ready(page)
 
-    google = page.get_by_role("link", name="Google Calendar").and_(
+    google = card.get_by_role("link", name="Google Calendar").and_(
         page.locator('a[href^="https://calendar.google.com/calendar/render"]')
     )
     expect(google).to_have_count(1)

@@ -8,23 +8,33 @@ from playwright.sync_api import sync_playwright
 
 from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
 
+DESKTOP = {"width": 1400, "height": 1700}
+PHONE = {"width": 390, "height": 844}
+# name: (query, viewport, whole page or only the first screen)
 SHOTS = {
-    "dashboard.png": "",
-    "shimonoseki-tourism.png": "?theme=tourism-promotion&city=shimonoseki&session=visit-tsunoshima-bridge",
+    "dashboard.png": ("", DESKTOP, True),
+    "shimonoseki-tourism.png": (
+        "?theme=tourism-promotion&city=shimonoseki&session=visit-tsunoshima-bridge",
+        DESKTOP,
+        True,
+    ),
+    "phone.png": ("", PHONE, False),
+    "phone-card.png": ("?session=courtesy-call-mayor", PHONE, False),
 }
 
 
 def main() -> int:
     with dashboard() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1700})
-        for name, query in SHOTS.items():
+        for name, (query, viewport, full_page) in SHOTS.items():
+            page = browser.new_page(viewport=viewport)
             page.goto(f"{url}/{query}")
             page.wait_for_selector(READY, timeout=60_000)
             page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=30_000)
             page.wait_for_timeout(1500)
-            page.screenshot(path=ROOT / "docs" / name, full_page=True)
+            page.screenshot(path=ROOT / "docs" / name, full_page=full_page)
             print(ROOT / "docs" / name)
+            page.close()
         browser.close()
     return 0
 

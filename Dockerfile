@@ -9,6 +9,8 @@ COPY pyproject.toml README.md ./
 COPY kizuna ./kizuna
 RUN pip install -e . && python -m compileall -q kizuna
 COPY app.py ./
+COPY kizuna_app ./kizuna_app
+RUN python -m compileall -q kizuna_app
 COPY .streamlit ./.streamlit
 COPY data ./data
 COPY deploy ./deploy

@@ -24,10 +24,8 @@ def preload(port: str) -> None:
     import pydeck  # noqa: F401
     import streamlit.emojis  # noqa: F401  (the emoji page icon)
 
-    import kizuna.feeds
-    import kizuna.links
-    import kizuna.maps
-    import kizuna.timeline  # noqa: F401
+    sys.path.insert(0, str(APP.parent))  # as Streamlit does for the page's own imports
+    import kizuna_app.page  # noqa: F401  (and with it every kizuna module the page uses)
 
 
 def wait_for_server(port: str, timeout: float = 30) -> None:

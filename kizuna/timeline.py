@@ -74,22 +74,42 @@ def theme_colour(program: Program) -> alt.Color:
     return alt.Color("theme:N", scale=alt.Scale(domain=domain, range=palette), legend=alt.Legend(orient="bottom"))
 
 
-def build_timeline(program: Program, sessions: Sequence[Session], selected: str | None = None) -> alt.TopLevelMixin:
-    """Clicking a block selects that session (selection parameter `pick`, field `id`).
+def build_timeline(program: Program, sessions: Sequence[Session], selected: str | None = None) -> dict:
+    """The Vega-Lite spec; clicking a block selects that session (selection parameter `pick`, field `id`).
 
     Past DETAIL_LIMIT sessions the blocks would be unreadable: the chart counts sessions per day and theme.
-    Altair checks every piece against its schema as it is built; the finished spec is checked by the tests.
+    Altair builds each chart once per program (`chart_without_data`); a rerun only adds the rows.
+    """
+    if len(sessions) > DETAIL_LIMIT:
+        return {**chart_without_data(program, detail=False), "data": {"values": day_counts(program, sessions)}}
+    rows = timeline_rows(program, sessions)
+    spec = chart_without_data(program, detail=True)
+    height = max(180, 44 * max((row["slot"] for row in rows), default=1))
+    spec = {**spec, "data": {"values": rows}, "height": height}
+    if selected:
+        blocks, labels = spec["layer"]
+        ring = {"condition": {"test": str(alt.datum.id == selected), "value": 4}, "value": 2}  # Altair writes the test
+        spec["layer"] = [{**blocks, "encoding": {**blocks["encoding"], "strokeWidth": ring}}, labels]
+    return spec
+
+
+@lru_cache(maxsize=8)
+def chart_without_data(program: Program, detail: bool) -> dict:
+    """The chart as a spec without rows: Altair's building and checking take longer than a whole rerun otherwise.
+
+    The finished spec is checked against the Vega-Lite schema by the tests.
     """
     with debug_mode(False):
-        return build_chart(program, sessions, selected)
+        chart = session_blocks(program) if detail else day_bars(program)
+        spec = chart.configure_view(strokeWidth=0).to_dict(validate=False)
+    del spec["data"]
+    spec.pop("datasets", None)
+    return spec
 
 
-def build_chart(program: Program, sessions: Sequence[Session], selected: str | None) -> alt.TopLevelMixin:
-    if len(sessions) > DETAIL_LIMIT:
-        return build_day_counts(program, sessions)
-    rows = timeline_rows(program, sessions)
+def session_blocks(program: Program) -> alt.LayerChart:
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
-    base = alt.Chart(alt.Data(values=rows)).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
+    base = alt.Chart(alt.Data(values=[])).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
     blocks = base.mark_rect(cornerRadius=4, stroke="white", strokeWidth=2).encode(
         color=theme_colour(program),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
@@ -101,24 +121,15 @@ def build_chart(program: Program, sessions: Sequence[Session], selected: str | N
             alt.Tooltip("themes:N", title="Themes"),
         ],
     )
-    if selected:
-        blocks = blocks.encode(strokeWidth=alt.condition(alt.datum.id == selected, alt.value(4), alt.value(2)))
     labels = base.mark_text(fontSize=11, color="white", limit=110, ellipsis="…").encode(text="title:N")
-    return (
-        alt.layer(blocks.add_params(pick), labels)
-        .properties(height=max(180, 44 * max((row["slot"] for row in rows), default=1)))
-        .configure_view(strokeWidth=0)
-    )
+    return alt.layer(blocks.add_params(pick), labels)
 
 
-def build_day_counts(program: Program, sessions: Sequence[Session]) -> alt.Chart:
+def day_bars(program: Program) -> alt.Chart:
     """Sessions per day and (first) theme: a few hundred bytes whatever the number of sessions."""
-    days = day_names(program)
-    counts = Counter((days[s.date], program.themes[s.themes[0]].label if s.themes else LOGISTICS) for s in sessions)
-    rows = [{"day": day, "theme": theme, "sessions": n} for (day, theme), n in counts.items()]
     pick = alt.selection_point(name=SELECTION, fields=["day"], on="click", clear="dblclick")
     return (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=[]))
         .mark_bar()
         .encode(
             x=day_axis(program),
@@ -128,8 +139,13 @@ def build_day_counts(program: Program, sessions: Sequence[Session]) -> alt.Chart
         )
         .add_params(pick)
         .properties(height=260)
-        .configure_view(strokeWidth=0)
     )
+
+
+def day_counts(program: Program, sessions: Sequence[Session]) -> list[dict]:
+    days = day_names(program)
+    counts = Counter((days[s.date], program.themes[s.themes[0]].label if s.themes else LOGISTICS) for s in sessions)
+    return [{"day": day, "theme": theme, "sessions": n} for (day, theme), n in counts.items()]
 
 
 def clicked_session(selection: Mapping) -> str | None:

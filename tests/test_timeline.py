@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
 
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
@@ -14,6 +17,7 @@ from kizuna.maps import LOGISTICS_COLOUR
 from kizuna.timeline import SELECTION, build_timeline, timeline_rows
 
 PROGRAM = load_program()
+VEGA_LITE = load_schema()
 DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
 FILTERS = {
     "all": Filter(),
@@ -26,7 +30,10 @@ FILTERS = {
 
 
 def spec(selection: Filter = Filter(), selected: str | None = None) -> dict:
-    return build_timeline(PROGRAM, selection.apply(PROGRAM), selected).to_dict()
+    """The spec the page sends, checked against the Vega-Lite schema (the page skips Altair's checks)."""
+    chart = build_timeline(PROGRAM, selection.apply(PROGRAM), selected)
+    validate_jsonschema(json.loads(json.dumps(chart)), VEGA_LITE)
+    return chart
 
 
 def rows(chart: dict) -> list[dict]:

@@ -1,0 +1,1 @@
+"""The dashboard's page: the only code besides app.py that imports streamlit."""

@@ -1,0 +1,329 @@
+"""The dashboard: the seminar program on a map, a timeline and an agenda, with calendars and share links."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import streamlit as st
+
+from kizuna import config
+from kizuna.agenda import by_day, entry_details, page_count, page_of
+from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
+from kizuna.feeds import Feed, containing_feeds, feed_url, refresh_feeds, session_count
+from kizuna.filtering import Filter, describe
+from kizuna.ics import export_ics, file_name, venue_location
+from kizuna.links import add_links, subscribe_links
+from kizuna.loading import data_version, default_program_dir, read_program
+from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, same_place
+from kizuna.model import LOGISTICS_KINDS, Program, Session
+from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
+from kizuna.text import counted, plain, swatch
+from kizuna.timeline import SELECTION, build_timeline
+from kizuna.timeline import clicked_session as clicked_block
+
+STATIC = Path(__file__).resolve().parent.parent / "static"  # next to app.py: what Streamlit serves at /app/static/
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cached_program(folder: str, version: str) -> tuple:
+    """Loaded once per data version and shared by every visitor."""
+    return read_program(Path(folder))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def calendar_bytes(_program: Program, version: str, selection: Filter, base_url: str | None) -> bytes:
+    return export_ics(_program, selection, base_url=base_url)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def publish_feeds(_program: Program, version: str) -> None:
+    """Write stale feeds in the background, once per data version (`kizuna feeds` does it before start-up)."""
+    refresh_feeds(_program, config.static_dir(STATIC), config.base_url(), version)
+
+
+def app_url() -> str:
+    return config.base_url() or st.context.url or "http://localhost:8501/"
+
+
+def show_problems(folder: Path, problems: list) -> None:
+    st.error(f"The program in {plain(str(folder))} has {len(problems)} problem(s); fix them and reload the page.")
+    st.dataframe(
+        [{"file": p.file, "row": p.row, "column": p.column, "problem": p.message} for p in problems],
+        hide_index=True,
+        width="stretch",
+    )
+    st.code("\n".join(str(p) for p in problems), language=None)
+
+
+def address_query() -> dict[str, list[str]]:
+    """The query params in the address bar, each key with all its values."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def restore_view(program: Program) -> None:
+    """Copy the link's view into widget state once per browser session."""
+    if "restored" in st.session_state:
+        return
+    view = read_view(program, address_query())
+    kinds, logistics = kinds_widgets(program, view.selection.kinds)
+    st.session_state.update(
+        restored=view,
+        themes=sorted(view.selection.themes),
+        cities=sorted(view.selection.cities),
+        days=sorted(day.isoformat() for day in view.selection.days),
+        kinds=kinds,
+        logistics=logistics,
+        ids=sorted(view.selection.sessions),
+        home=view.show_home,
+        selected=view.selected,
+    )
+
+
+def reset_view() -> None:
+    st.session_state.update(themes=[], cities=[], days=[], kinds=[], ids=[], logistics=True, home=False, selected=None)
+
+
+def drop_logistics() -> None:
+    """Switching logistics off removes logistics kinds from the kinds picker too."""
+    if not st.session_state.logistics:
+        st.session_state.kinds = [k for k in st.session_state.kinds if k not in LOGISTICS_KINDS]
+
+
+def select(session_id: str | None) -> None:
+    st.session_state.selected = session_id
+
+
+def pick_from(key: str, read) -> None:
+    picked = read(st.session_state[key].selection)
+    if picked:
+        select(picked)
+
+
+def filters(program: Program) -> Filter:
+    with st.sidebar:
+        st.header("Filters")
+        themes = program.themes
+        st.multiselect(
+            "Themes", list(themes), key="themes", format_func=lambda s: f"{swatch(themes[s].colour)} {themes[s].label}"
+        )
+        st.multiselect("Cities", list(program.cities), key="cities", format_func=lambda s: program.cities[s].name)
+        days = {day.isoformat(): day for day in program.days}
+        st.multiselect("Days", list(days), key="days", format_func=lambda d: short_day(days[d]))
+        shown_kinds = [k for k in program.kinds if st.session_state.logistics or k not in LOGISTICS_KINDS]
+        st.multiselect("Kinds", shown_kinds, key="kinds", format_func=lambda k: k.replace("-", " "))
+        if st.session_state.ids:  # from a link's id=…: shown so it can be removed
+            titles = program.sessions_by_id
+            st.multiselect(
+                "Only these sessions", list(st.session_state.ids), key="ids", format_func=lambda i: titles[i].title
+            )
+        st.toggle("Show arrival, transfers, overnight and departure", key="logistics", on_change=drop_logistics)
+        st.toggle("Show the participants' home countries", key="home")
+        st.button("Reset filters", on_click=reset_view, icon=":material/restart_alt:")
+    state = st.session_state
+    return Filter.of(
+        themes=state.themes,
+        cities=state.cities,
+        days=[days[d] for d in state.days],
+        kinds=kinds_facet(program, state.kinds, state.logistics),
+        sessions=state.ids,
+    )
+
+
+def sync_link(view: View) -> str:
+    """Write the view into the address bar and return the link to share."""
+    wanted = view_query(view)
+    if address_query() != wanted:
+        st.query_params.from_dict(wanted)
+    return share_url(app_url(), view)
+
+
+def header(program: Program) -> None:
+    st.title(program.title)
+    cities = " → ".join(city.name for city in program.cities.values())
+    seminar = [t for t in program.themes.values() if t.group == "seminar"]
+    st.markdown(
+        f"**{plain(day_range(program.start_date, program.end_date))}** · {plain(cities)} · "
+        + " · ".join(f"{swatch(t.colour)} {plain(t.label)}" for t in seminar)
+    )
+
+
+def about(program: Program) -> None:
+    if program.summary:
+        with st.expander("About this seminar"):
+            st.markdown(plain(program.summary))
+            st.markdown(plain(f"Organised by {program.organiser}. Source: {program.source}."))
+
+
+def show_notices(view: View) -> None:
+    """A bad link's notices stay until the visitor first changes the view."""
+    restored = st.session_state.restored
+    if view != restored:
+        st.session_state.restored = replace(restored, notices=())
+        return
+    for notice in restored.notices:
+        st.warning(plain(notice), icon=":material/link_off:")
+
+
+def session_card(program: Program, session: Session, shown: list[Session], version: str) -> None:
+    """The card's body, inside the dialog."""
+    venue = program.venues[session.venue_id]
+    st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
+    if session.status == "cancelled":
+        st.error("This session is cancelled.", icon=":material/event_busy:")
+    st.markdown(plain(venue_location(venue)))
+    location = f"Location: {PRECISION_LABELS[venue.precision]} · confidence in the venue: {venue.confidence}"
+    st.markdown(plain(location + (f" · {venue.note}" if venue.note else "")))
+    if session.themes:
+        labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
+        st.markdown(plain(" · ".join(labels)))
+    if session.description:
+        st.markdown(plain(session.description))
+    one = Filter.of(sessions=[session.id])
+    st.markdown("**Add to your calendar**")
+    links = st.container(horizontal=True)
+    links.download_button(
+        "Apple Calendar and others (.ics)",
+        data=lambda: calendar_bytes(program, version, one, config.base_url()),
+        file_name=file_name(program, one),
+        mime="text/calendar",
+        key="card-ics",
+        icon=":material/event:",
+        on_click="ignore",
+    )
+    for service, link in add_links(program, session).items():
+        links.link_button(service, link, icon=":material/open_in_new:")
+    here = same_place(program, shown, session)
+    if len(here) > 1:
+        st.markdown(f"**At the same place on the map ({len(here)} sessions)**")
+        for other in here:
+            label = f"{short_day(other.date)} · {other.title}"
+            if other.id == session.id:
+                st.markdown(plain(f"▸ {label} (this one)"))
+            elif st.button(plain(label), key=f"here-{other.id}", type="tertiary", icon=":material/chevron_right:"):
+                select(other.id)
+                st.rerun()
+    if st.button("Close", key="close-card", icon=":material/close:"):
+        select(None)
+        st.rerun()
+
+
+def open_card(program: Program, session: Session, shown: list[Session], version: str) -> None:
+    """The card opens over the page where the visitor is; closing it leaves them where they were."""
+    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: select(None))
+    dialog(session_card)(program, session, shown, version)
+
+
+def agenda(program: Program, sessions: list[Session], selection: Filter) -> None:
+    st.subheader("Agenda")
+    st.caption("The sessions on the map and the timeline, as a list. Choose one to see its details.")
+    if not sessions:
+        st.info("No session matches these filters.")
+        return
+    if st.session_state.get("paged") != selection:  # a new filter starts on the first page
+        st.session_state.update(paged=selection, page=1)
+    pages = page_count(len(sessions))
+    page = st.number_input(f"Page (of {pages})", 1, pages, key="page") if pages > 1 else 1
+    for day, entries in by_day(page_of(sessions, page)):
+        st.markdown(f"##### {plain(day_heading(day))}")
+        for session in entries:
+            mark = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
+            st.button(
+                f"{mark} {plain(session.title)}",
+                key=f"agenda-{session.id}",
+                on_click=select,
+                args=(session.id,),
+                type="tertiary",
+            )
+            st.caption(plain(entry_details(program, session)))
+
+
+def subscribe(program: Program, feed: Feed) -> None:
+    url = feed_url(app_url(), feed)
+    buttons = st.container(horizontal=True)
+    for service, link in subscribe_links(url, f"{program.short_title} — {feed.label}").items():
+        buttons.link_button(service, link, icon=":material/sync:")
+    st.code(url, language=None, wrap_lines=True)
+
+
+def subscriptions(program: Program, selection: Filter) -> None:
+    shown = len(selection.apply(program))
+    choices = containing_feeds(program, selection)
+    st.caption("Your calendar checks the feed for changes by itself.")
+    feed = st.selectbox(
+        "Feed",
+        choices,
+        key="feed",
+        format_func=lambda f: f"{f.label} ({counted(session_count(program, f), 'session')})",
+        help="Feeds exist for the whole program, each theme, each city and each theme in one city.",
+    )
+    if session_count(program, feed) > shown:
+        st.caption(f"This feed holds more than this view: {session_count(program, feed)} sessions, not {shown}.")
+    subscribe(program, feed)
+
+
+def downloads(program: Program, selection: Filter, version: str) -> None:
+    base = config.base_url()
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Download this view (.ics)",
+        data=lambda: calendar_bytes(program, version, selection, base),
+        file_name=file_name(program, selection),
+        mime="text/calendar",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    with row.popover("Subscribe", icon=":material/sync:"):
+        subscriptions(program, selection)
+    row.download_button(
+        "Download the whole program (.ics)",
+        data=lambda: calendar_bytes(program, version, Filter(), base),
+        file_name=file_name(program),
+        mime="text/calendar",
+        icon=":material/calendar_month:",
+        on_click="ignore",
+    )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Kizuna · seminar program", page_icon="🤝", layout="wide")
+    folder = default_program_dir()
+    version = data_version(folder) if folder.is_dir() else ""
+    program, problems = cached_program(str(folder), version)
+    if program is None:
+        show_problems(folder, problems)
+        return
+    publish_feeds(program, version)
+    restore_view(program)
+    header(program)
+    selection = filters(program)
+    sessions = selection.apply(program)
+    selected = st.session_state.selected if st.session_state.selected in program.sessions_by_id else None
+    view = View(selection, selected, st.session_state.home)
+    show_notices(view)
+    link = sync_link(view)
+    with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
+        st.code(link, language=None, wrap_lines=True)
+    label = describe(program, selection) or "All sessions"
+    st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
+    st.pydeck_chart(
+        build_deck(program, sessions, selected, st.session_state.home),
+        key="map",
+        on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects)),
+        selection_mode="single-object",
+        height=420,
+        alt=f"Map of the {len(sessions)} sessions shown. The agenda below lists the same sessions as text.",
+    )
+    st.caption("Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be.")
+    downloads(program, selection, version)
+    if selected:
+        open_card(program, program.sessions_by_id[selected], sessions, version)
+    st.vega_lite_chart(
+        build_timeline(program, sessions, selected),
+        key="timeline",
+        on_select=lambda: pick_from("timeline", clicked_block),
+        selection_mode=SELECTION,
+        width="stretch",
+    )
+    agenda(program, sessions, selection)
+    about(program)

@@ -63,6 +63,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         terminalreporter.write_line(f"  {path.name}")
     log = config.stash.get(SERVER_LOG, None)
     if log and log.exists():
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)  # another run may have removed it meanwhile
         shutil.copyfile(log, ARTIFACTS / "streamlit.log")
         terminalreporter.write_line(f"dashboard server log: {log} (copied to {ARTIFACTS / 'streamlit.log'})")
 

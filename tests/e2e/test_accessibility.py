@@ -271,13 +271,15 @@ def test_axe_finds_no_serious_or_critical_violation(name: str, page: Page, fresh
     assert not found, describe(found, f"the {name} view ({shown.url})")
 
 
-def test_keyboard_reaches_filters_agenda_and_download_with_visible_focus(page: Page, app_url: str) -> None:
+def test_keyboard_reaches_filters_agenda_downloads_and_share_with_visible_focus(page: Page, app_url: str) -> None:
     open_view(page, app_url)
     open_sidebar_by_keyboard(page)
     targets = {
         "Themes picker": themes_picker(page),
         "agenda entry": agenda_entry(page, KARATO),
         "Download this view": download_view_button(page),
+        "Subscribe": page.get_by_role("button", name="Subscribe"),
+        "Share this view": page.get_by_role("button", name="Share this view"),
     }
     walk = tab_through(page, targets)
     print("focus indicators:", walk.reached)
@@ -296,3 +298,19 @@ def test_enter_on_an_agenda_entry_opens_its_card(page: Page, app_url: str) -> No
     page.keyboard.press("Enter")
     expect(card_heading(page, title)).to_be_visible()
     expect(page).to_have_url(re.compile(rf"session={KARATO}"))
+
+
+def test_the_card_and_share_work_from_the_keyboard(page: Page, app_url: str) -> None:
+    open_view(page, f"{app_url}/?session={KARATO}")
+    card = page.get_by_role("dialog")
+    expect(card_heading(page, TITLES[KARATO])).to_be_visible()
+    tab_to(page, card.get_by_role("link", name="Google Calendar"))
+    close = card.locator(".st-key-close-card button")
+    tab_to(page, close)
+    page.keyboard.press("Enter")
+    expect(card).to_have_count(0)
+    expect(page).not_to_have_url(re.compile("session="))
+    share = page.get_by_role("button", name="Share this view")
+    tab_to(page, share)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(re.compile(r"^http://127\.0\.0\.1:\d+/$"))).to_be_visible()

@@ -312,7 +312,7 @@ def main() -> None:
         on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects)),
         selection_mode="single-object",
         height=420,
-        alt=f"Map of the {len(sessions)} sessions shown. The agenda below lists the same sessions as text.",
+        alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
     st.caption("Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be.")
     downloads(program, selection, version)

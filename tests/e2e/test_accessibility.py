@@ -314,3 +314,10 @@ def test_the_card_and_share_work_from_the_keyboard(page: Page, app_url: str) -> 
     tab_to(page, share)
     page.keyboard.press("Enter")
     expect(page.get_by_text(re.compile(r"^http://127\.0\.0\.1:\d+/$"))).to_be_visible()
+
+
+def test_the_map_tells_screen_readers_that_the_agenda_is_its_text(page: Page, app_url: str) -> None:
+    open_view(page, f"{app_url}/?theme=multiculturalism")
+    figure = page.get_by_role("figure", name=re.compile(r"^Map of the 1 session"))
+    expect(figure).to_have_attribute("aria-label", re.compile("agenda below lists the same sessions as text"))
+    expect(page.get_by_role("heading", name="Agenda")).to_be_attached()

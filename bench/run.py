@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_program  # noqa: E402
+from kizuna.config import BASEMAP_ENV  # noqa: E402
 from kizuna.loading import PROGRAM_ENV, load_program  # noqa: E402
 from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, start, stop, wait_healthy  # noqa: E402
 
@@ -36,9 +37,9 @@ def seconds(action: Callable[[], object]) -> float:
     return time.perf_counter() - began
 
 
-def program_env(folder: Path):
-    """The dashboard reads this program folder while the block runs."""
-    return patch.dict(os.environ, {PROGRAM_ENV: str(folder)})
+def program_env(folder: Path, env: dict[str, str] | None = None):
+    """The dashboard reads this program folder (and settings) while the block runs."""
+    return patch.dict(os.environ, {PROGRAM_ENV: str(folder), **(env or {})})
 
 
 def element_bytes(at) -> Counter:
@@ -60,19 +61,22 @@ def element_bytes(at) -> Counter:
 def publish(folder: Path) -> None:
     """What the run command does before start-up, so the page finds its feeds current."""
     from kizuna import config
+    from kizuna.basemap import publish_basemap
     from kizuna.feeds import write_feeds
     from kizuna.loading import data_version
 
-    write_feeds(load_program(folder), config.static_dir(ROOT / "static"), version=data_version(folder))
+    static = config.static_dir(ROOT / "static")
+    write_feeds(load_program(folder), static, version=data_version(folder))
+    publish_basemap(static)
 
 
-def filter_change(script: Path, folder: Path, repeats: int) -> tuple[float, Counter]:
+def filter_change(script: Path, folder: Path, repeats: int, env: dict[str, str] | None = None) -> tuple[float, Counter]:
     """Median rerun time after switching the theme filter, and the bytes of the filtered page."""
     from streamlit.testing.v1 import AppTest
 
     publish(folder)
     theme = next(iter(load_program(folder).themes))
-    with program_env(folder):
+    with program_env(folder, env):
         at = AppTest.from_file(str(script), default_timeout=600)
         at.run()
         times = []
@@ -192,19 +196,25 @@ def open_when_up(page, url: str, deadline: float) -> None:
             time.sleep(0.05)
 
 
-COLD_PAGES = {"hello world": HELLO, "map + chart page": FLOOR, "dashboard": APP}
+BARE = {BASEMAP_ENV: "none"}  # the dashboard without its bundled basemap
+COLD_PAGES = {
+    "hello world": (HELLO, None),
+    "map + chart page": (FLOOR, None),
+    "dashboard": (APP, None),
+    "dashboard without basemap": (APP, BARE),
+}
 DRAWN = (
     '[data-testid="stDeckGlJsonChart"] canvas',
     '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg',
 )
 
 
-def cold_start(browser, script: Path) -> tuple[float, float | None]:
+def cold_start(browser, script: Path, env: dict[str, str] | None = None) -> tuple[float, float | None]:
     """Seconds from process start to the first finished render, and to the map and chart drawn (if any)."""
     context = browser.new_context()
     page = context.new_page()
     began = time.perf_counter()
-    process, url = start(script)
+    process, url = start(script, env=env)
     try:
         open_when_up(page, url + "/", time.monotonic() + 60)
         page.wait_for_selector(f"{READY} h1", timeout=60_000)
@@ -223,8 +233,8 @@ def cold_starts(browser, runs: int) -> dict[str, tuple[list[float], list[float]]
     """Pages take turns, so a slow spell of the machine hits them all alike."""
     times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in COLD_PAGES}
     for _ in range(runs):
-        for name, script in COLD_PAGES.items():
-            rendered, drawn = cold_start(browser, script)
+        for name, (script, env) in COLD_PAGES.items():
+            rendered, drawn = cold_start(browser, script, env)
             times[name][0].append(rendered)
             if drawn is not None:
                 times[name][1].append(drawn)
@@ -238,7 +248,7 @@ def spread(values: list[float]) -> str:
 
 def cold_start_rows(browser, runs: int) -> list[str]:
     times = cold_starts(browser, runs)
-    hello, floor, dashboard = (times[name] for name in COLD_PAGES)
+    hello, floor, dashboard, bare = (times[name] for name in COLD_PAGES)
     median = statistics.median
     ratio = median(dashboard[0]) / median(hello[0])
     floor_ratio = median(floor[0]) / median(hello[0])
@@ -263,9 +273,20 @@ def cold_start_rows(browser, runs: int) -> list[str]:
             "cold start until the map and the timeline are drawn",
             spread(dashboard[1]),
             spread(floor[1]),
-            f"{median(dashboard[1]) / median(floor[1]):.2f}× the map + chart page",
-            "",
-            None,
+            f"{median(dashboard[1]) / median(floor[1]):.2f}× the map + chart page (same basemap)",
+            "≤ 1.30×",
+            median(dashboard[1]) / median(floor[1]) <= 1.30,
+        ),
+        *(
+            row(
+                f"cold start to {what}, with the basemap against without",
+                spread(dashboard[index]),
+                spread(bare[index]),
+                f"{median(dashboard[index]) / median(bare[index]):.2f}×",
+                "≤ 1.10×",
+                median(dashboard[index]) / median(bare[index]) <= 1.10,
+            )
+            for index, what in enumerate(("first render", "map and timeline drawn"))
         ),
     ]
 
@@ -342,6 +363,29 @@ def server_side(sizes: list[int], reruns: int) -> list[str]:
                     sent <= 500_000 if folder == folders[max(sizes)] else None,
                 )
             )
+        with_basemap, with_bytes = filter_change(APP, programs["the 2019 program"], reruns)
+        without, without_bytes = filter_change(APP, programs["the 2019 program"], reruns, BARE)
+        lines.append(
+            row(
+                "filter change, the 2019 program, with the basemap against without (median rerun)",
+                f"{with_basemap * 1000:.0f} ms",
+                f"{without * 1000:.0f} ms",
+                f"{with_basemap / without:.2f}×",
+                "no slower",
+                None,
+            )
+        )
+        added = sum(with_bytes.values()) - sum(without_bytes.values())
+        lines.append(
+            row(
+                "bytes per rerun the basemap adds, the 2019 program",
+                f"{added / 1e3:.1f} kB",
+                "",
+                "",
+                "≤ 2 kB",
+                added <= 2_000,
+            )
+        )
         largest = folders[max(sizes)]
         ours, bare, calls = export_figures(largest)
         lines.append(

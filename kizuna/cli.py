@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kizuna import config
+from kizuna.basemap import publish_basemap
 from kizuna.feeds import write_feeds
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
@@ -40,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list the selected sessions")
     add_filter_options(listing)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
-    publish = commands.add_parser("feeds", help="write the subscription feeds (.ics) the dashboard serves")
+    publish = commands.add_parser(
+        "feeds", help="write the subscription feeds (.ics) and the map's basemap that the dashboard serves"
+    )
     publish.add_argument("--program", type=Path, metavar="DIR", help="program folder (default: the built-in 2019 one)")
     publish.add_argument(
         "-o",
@@ -92,6 +95,7 @@ def run_feeds(args: argparse.Namespace, program: Program) -> None:
     version = data_version(args.program or default_program_dir())
     for path in write_feeds(program, args.output, args.base_url, version):
         print(path)
+    print(publish_basemap(args.output))
 
 
 def run_validate(args: argparse.Namespace) -> int:

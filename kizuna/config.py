@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_URL_ENV = "KIZUNA_BASE_URL"
 STATIC_DIR_ENV = "KIZUNA_STATIC_DIR"
@@ -17,3 +19,30 @@ def base_url() -> str | None:
 def static_dir(default: Path) -> Path:
     """The folder served at /app/static/ (feeds in its feeds/): settable, so the code folder may be read-only."""
     return Path(os.environ.get(STATIC_DIR_ENV, "").strip() or default)
+
+
+BASEMAP_ENV = "KIZUNA_BASEMAP"  # "none" leaves the bundled land and sea out (a bare map, as the bench compares)
+MAP_STYLE_ENV = "KIZUNA_MAP_STYLE"  # a MapLibre style URL: tiles under the map, off by default
+MAP_KEY_ENV = "KIZUNA_MAP_KEY"  # the deployment's own key for that provider (CARTO), if it needs one
+MAP_ATTRIBUTION_ENV = "KIZUNA_MAP_ATTRIBUTION"  # the provider's credit line, shown under the map
+
+
+@dataclass(frozen=True)
+class TileStyle:
+    url: str
+    key: str | None
+    attribution: str
+
+
+def tile_style(key: str | None = None) -> TileStyle | None:
+    """The optional tile basemap; None (the default) draws only the bundled one. `key` may come from secrets."""
+    url = os.environ.get(MAP_STYLE_ENV, "").strip()
+    if not url:
+        return None
+    credit = os.environ.get(MAP_ATTRIBUTION_ENV, "").strip() or f"Map tiles: {urlsplit(url).netloc or url}"
+    return TileStyle(url, os.environ.get(MAP_KEY_ENV, "").strip() or key or None, credit)
+
+
+def bundled_basemap() -> bool:
+    """Whether the map draws its own land and sea (the default)."""
+    return os.environ.get(BASEMAP_ENV, "").strip().lower() != "none"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from threading import Thread
 
+from kizuna.files import TEMP_PREFIX, update_file
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name
 from kizuna.model import Program
@@ -20,7 +19,6 @@ from kizuna.model import Program
 REFRESH = timedelta(hours=6)
 FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/
 STAMP = ".published"  # data version and base URL of the feeds last written
-TEMP_PREFIX = ".kizuna-"  # a file being written; renamed over its feed when complete
 LEFTOVER_AGE = timedelta(minutes=10)  # a temporary file this old was left by a writer that died
 
 log = logging.getLogger(__name__)
@@ -74,28 +72,6 @@ def feeds_current(version: str, base_url: str | None, folder: Path) -> bool:
         return (folder / FEEDS_PATH / STAMP).read_text(encoding="utf-8") == stamp(version, base_url)
     except OSError:  # not written yet, or a folder the dashboard may not read: write (or try to)
         return False
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Rename a complete copy over the file, so a calendar client fetching meanwhile gets old or new, never half."""
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp", delete=False) as file:
-        try:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())  # the new bytes are on disk before the name points at them
-            os.fchmod(file.fileno(), 0o644)  # readable like any published file (temporary files start private)
-            os.replace(file.name, path)
-        except BaseException:
-            os.unlink(file.name)
-            raise
-
-
-def update_file(path: Path, data: bytes) -> None:
-    """Write only changed bytes, so an unchanged feed keeps its modification time and its ETag stays valid."""
-    with contextlib.suppress(FileNotFoundError):
-        if path.read_bytes() == data:
-            return
-    replace_file(path, data)
 
 
 def remove_stale(target: Path, keep: set[str]) -> None:

@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from kizuna import basemap
+from kizuna.config import TileStyle
 from kizuna.dates import short_moment
 from kizuna.model import Program, Session, Venue
 from kizuna.text import channels
@@ -167,7 +169,12 @@ class CompactDeck(pdk.Deck):
 
 
 def build_deck(
-    program: Program, sessions: Sequence[Session], selected: str | None = None, show_home: bool = False
+    program: Program,
+    sessions: Sequence[Session],
+    selected: str | None = None,
+    show_home: bool = False,
+    tiles: TileStyle | None = None,
+    bundled: bool = True,
 ) -> pdk.Deck:
     """Layers stay readable without map tiles: city labels and outlines carry the picture.
 
@@ -176,7 +183,9 @@ def build_deck(
     """
     points = venue_points(program, sessions)
     lines = transfer_lines(program, sessions)
+    base = basemap_layers(tiles) if bundled else []
     layers = [
+        *base,
         pdk.Layer(
             "ScatterplotLayer",
             id="uncertainty",
@@ -244,14 +253,60 @@ def build_deck(
     positions = [p["position"] for p in points] + [line["from"] for line in lines] + [line["to"] for line in lines]
     if show_home:
         capitals, links = home_links(program)
-        layers[:0] = home_layers(capitals, links)
+        layers[len(base) : len(base)] = home_layers(capitals, links)  # over the basemap, under the program's layers
         positions += [c["position"] for c in capitals]
     return CompactDeck(
         layers=layers,
         initial_view_state=fit_view(positions),
-        map_style=None,
         tooltip={"text": "{label}"},
+        **map_style(tiles),
     )
+
+
+def map_legend(tiles: TileStyle | None = None) -> str:
+    """What the map's marks and outlines are, and whose tiles lie under them."""
+    legend = "Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be."
+    land = "Land and borders: Natural Earth (public domain)."
+    return f"{legend} {land} {tiles.attribution}" if tiles else f"{legend} {land}"
+
+
+def map_style(tiles: TileStyle | None) -> dict:
+    """No provider and no style by default, so the page asks no tile or style server for anything;
+    else the deployment's own style, with its key where the provider (CARTO) needs one."""
+    if not tiles:
+        return {"map_provider": None}
+    if not tiles.key:
+        return {"map_provider": None, "map_style": tiles.url}
+    return {"map_provider": "carto", "map_style": tiles.url, "api_keys": {"carto": tiles.key}}
+
+
+SEA = [214, 228, 237, 255]
+LAND_TINTS = ([244, 240, 230, 255], [236, 231, 218, 255], [240, 234, 224, 255], [232, 228, 214, 255])
+COAST = [120, 113, 100, 255]
+WORLD = [[[-540, -85], [540, -85], [540, 85], [-540, 85]]]  # past ±180°, where a wide view can reach
+
+
+def basemap_layers(tiles: TileStyle | None = None) -> list[pdk.Layer]:
+    """Sea, then land tinted per country (neighbours differ, so borders show): polygon layers only, one GPU program.
+
+    The land is one static file the browser fetches once (kizuna.basemap); a rerun sends only its address.
+    Over a tile basemap only the coastlines are drawn, so the tiles show, and the coast stays if they fail.
+    """
+    if tiles:
+        coast = {"get_line_color": COAST, "line_width_min_pixels": 1}
+        return [pdk.Layer("GeoJsonLayer", id="land", data=basemap.url(), filled=False, **coast)]
+    tints = " : ".join(f"properties.tint === {n} ? {colour}" for n, colour in enumerate(LAND_TINTS[:-1]))
+    return [
+        pdk.Layer("SolidPolygonLayer", id="sea", data=[{"polygon": WORLD}], get_polygon="polygon", get_fill_color=SEA),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="land",
+            data=basemap.url(),
+            filled=True,
+            stroked=False,
+            get_fill_color=f"{tints} : {LAND_TINTS[-1]}",
+        ),
+    ]
 
 
 def selected_marker(program: Program, session_id: str) -> list[dict]:

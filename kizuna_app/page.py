@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,13 +10,14 @@ import streamlit as st
 
 from kizuna import config
 from kizuna.agenda import by_day, entry_details, page_count, page_of
+from kizuna.basemap import publish_basemap
 from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
 from kizuna.feeds import Feed, containing_feeds, feed_url, refresh_feeds, session_count
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, subscribe_links
 from kizuna.loading import data_version, default_program_dir, read_program
-from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, same_place
+from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, map_legend, same_place
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
 from kizuna.text import counted, plain, swatch
@@ -40,6 +42,23 @@ def calendar_bytes(_program: Program, version: str, selection: Filter, base_url:
 def publish_feeds(_program: Program, version: str) -> None:
     """Write stale feeds in the background, once per data version (`kizuna feeds` does it before start-up)."""
     refresh_feeds(_program, config.static_dir(STATIC), config.base_url(), version)
+
+
+@st.cache_resource(show_spinner=False)
+def publish_map() -> None:
+    """The basemap file, once per process (`kizuna feeds` writes it before start-up too)."""
+    try:
+        publish_basemap(config.static_dir(STATIC))
+    except OSError as error:
+        logging.getLogger(__name__).error("basemap not written to %s: %s", config.static_dir(STATIC), error)
+
+
+def secret(name: str) -> str | None:
+    """A value from Streamlit's secrets, if the host has set any."""
+    try:
+        return st.secrets.get(name)
+    except FileNotFoundError:
+        return None
 
 
 def app_url() -> str:
@@ -294,6 +313,7 @@ def main() -> None:
         show_problems(folder, problems)
         return
     publish_feeds(program, version)
+    publish_map()
     restore_view(program)
     header(program)
     selection = filters(program)
@@ -306,15 +326,16 @@ def main() -> None:
         st.code(link, language=None, wrap_lines=True)
     label = describe(program, selection) or "All sessions"
     st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
+    tiles = config.tile_style(secret("map_key"))
     st.pydeck_chart(
-        build_deck(program, sessions, selected, st.session_state.home),
+        build_deck(program, sessions, selected, st.session_state.home, tiles, config.bundled_basemap()),
         key="map",
         on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects)),
         selection_mode="single-object",
         height=420,
         alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
-    st.caption("Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be.")
+    st.caption(plain(map_legend(tiles)))
     downloads(program, selection, version)
     if selected:
         open_card(program, program.sessions_by_id[selected], sessions, version)

@@ -37,6 +37,7 @@ def built_in_program(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the built-in program and no public address."""
     monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
     monkeypatch.delenv("KIZUNA_BASE_URL", raising=False)
+    monkeypatch.delenv("KIZUNA_MAP_STYLE", raising=False)
 
 
 def dashboard(query: dict | None = None) -> AppTest:
@@ -110,7 +111,14 @@ def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
     at = dashboard()
     (chart,) = at.get("deck_gl_json_chart")
     assert json.loads(chart.proto.tooltip) == {"text": "{label}"}
-    assert [layer["id"] for layer in deck(at)["layers"]] == ["uncertainty", "transfers", "venues", "cities"]
+    assert [layer["id"] for layer in deck(at)["layers"]] == [
+        "sea",
+        "land",
+        "uncertainty",
+        "transfers",
+        "venues",
+        "cities",
+    ]
     assert len(deck_layer(at, "venues")) == 11  # 13 venues, two pairs sharing a point
     assert timeline_ids(at) == ids(Filter())
     (timeline,) = at.get("vega_lite_chart")
@@ -605,3 +613,24 @@ def test_an_id_link_narrows_the_view_and_the_visitor_can_remove_it() -> None:
     at.multiselect(key="ids").set_value(["departure"]).run()
     assert shown_count(at) == 1
     assert url_params(at) == {"id": ["departure"]}
+
+
+def test_a_configured_tile_basemap_reaches_the_map_with_its_credit_and_never_the_link(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KIZUNA_MAP_STYLE", "https://tiles.example.org/style.json")
+    monkeypatch.setenv("KIZUNA_MAP_KEY", "deployment-key")
+    monkeypatch.setenv("KIZUNA_MAP_ATTRIBUTION", "© Example tiles")
+    at = dashboard({"theme": "multiculturalism"})
+    spec = deck(at)
+    assert spec["mapStyle"] == "https://tiles.example.org/style.json"
+    assert spec["layers"][0]["id"] == "land"
+    assert any("© Example tiles" in caption.value for caption in at.main.caption)
+    assert "deployment-key" not in at.sidebar.code[0].value
+    assert all("deployment-key" not in str(value) for value in at.query_params.values())
+
+
+def test_the_default_map_names_its_outlines_and_asks_no_tile_server() -> None:
+    at = dashboard()
+    assert "mapProvider" not in deck(at)
+    assert any("Natural Earth" in caption.value for caption in at.main.caption)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from kizuna import cli
+from kizuna import basemap, cli
 from kizuna.config import STATIC_DIR_ENV
 from kizuna.feeds import (
     FEEDS_PATH,
@@ -165,7 +165,8 @@ def test_the_cli_writes_feeds_where_it_is_told(
         monkeypatch.setenv(STATIC_DIR_ENV, str(tmp_path / setting))
     assert cli.main(["feeds", *(["-o", str(tmp_path / option)] if option else [])]) == 0
     printed = [Path(line).absolute() for line in capsys.readouterr().out.split()]
-    assert printed == [tmp_path / folder / FEEDS_PATH / feed.name for feed in feeds(PROGRAM)]
+    expected = [tmp_path / folder / FEEDS_PATH / feed.name for feed in feeds(PROGRAM)]
+    assert printed == [*expected, tmp_path / folder / basemap.FOLDER / basemap.file_name()]
     assert all(path.is_file() for path in printed)
     assert [path.name for path in tmp_path.iterdir()] == [folder]
     assert not (ROOT / "kizuna" / "static").exists()

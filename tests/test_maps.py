@@ -12,9 +12,10 @@ from pathlib import Path
 import pydeck as pdk
 import pytest
 
+from kizuna import basemap, config
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
-from kizuna.maps import MAX_LISTED, build_deck, clicked_session, same_place
+from kizuna.maps import MAX_LISTED, build_deck, clicked_session, map_legend, same_place
 from kizuna.share import kinds_facet
 
 PROGRAM = load_program()
@@ -55,10 +56,15 @@ def venue_of(session_id: str):
     return PROGRAM.venues[PROGRAM.sessions_by_id[session_id].venue_id]
 
 
-def test_build_deck_returns_a_pydeck_deck_without_a_base_map_style() -> None:
+def test_build_deck_asks_no_tile_or_style_server_and_draws_the_bundled_basemap_first() -> None:
     deck = build_deck(PROGRAM, PROGRAM.sessions)
     assert isinstance(deck, pdk.Deck)
-    assert "mapStyle" not in json.loads(deck.to_json())
+    spec = json.loads(deck.to_json())
+    assert "mapProvider" not in spec  # Streamlit would fetch CARTO's style for a provider without a style
+    assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's "no style given", which Streamlit draws as no basemap
+    assert layer_ids(spec)[:2] == ["sea", "land"]
+    assert layer(spec, "land")["data"] == basemap.url()
+    assert not basemap.url().startswith(("/", "http"))  # relative: any host, any path prefix
 
 
 @pytest.mark.parametrize("name", FILTERS)
@@ -246,7 +252,7 @@ def test_a_single_point_view_is_capped_at_street_level() -> None:
 def test_no_shown_session_falls_back_to_a_view_of_japan() -> None:
     spec = deck_json(FILTERS["nothing"])
     assert spec["initialViewState"] == {"latitude": 36.2, "longitude": 138.2, "zoom": 4}
-    assert all(not item["data"] for item in spec["layers"])
+    assert all(not item["data"] for item in spec["layers"] if item["id"] not in {"sea", "land"})
 
 
 def countries_csv() -> list[dict]:
@@ -277,6 +283,7 @@ def test_home_layers_are_absent_unless_asked_for_and_drawn_beneath_the_program()
     ids = layer_ids(deck_json(show_home=True))
     assert ids.index("home-capitals") < ids.index("venues")
     assert ids.index("home-links") < ids.index("transfers")
+    assert ids.index("land") < ids.index("home-links")
 
 
 def test_show_home_zooms_out_to_the_capitals() -> None:
@@ -296,3 +303,38 @@ def test_the_selected_session_is_ringed_at_its_venue(session_id: str) -> None:
 def test_without_a_selection_there_is_no_ring() -> None:
     assert "selected" not in layer_ids(deck_json())
     assert layer(deck_json(selected="no-such-session"), "selected")["data"] == []
+
+
+def test_without_configuration_there_is_no_tile_basemap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(config.MAP_STYLE_ENV, raising=False)
+    assert config.tile_style("a-secret-key") is None
+
+
+def test_a_configured_tile_style_lies_under_the_coastlines_with_its_key_and_credit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(config.MAP_STYLE_ENV, "https://tiles.example.org/style.json")
+    monkeypatch.setenv(config.MAP_KEY_ENV, "deployment-key")
+    monkeypatch.setenv(config.MAP_ATTRIBUTION_ENV, "© Example tiles © OpenStreetMap contributors")
+    tiles = config.tile_style()
+    spec = json.loads(build_deck(PROGRAM, PROGRAM.sessions, tiles=tiles).to_json())
+    assert spec["mapStyle"] == "https://tiles.example.org/style.json"
+    assert spec["cartoKey"] == "deployment-key"
+    assert "sea" not in layer_ids(spec)  # the tiles show through
+    land = layer(spec, "land")
+    assert land["data"] == basemap.url()
+    assert land["filled"] is False  # only the coast, which stays if the tiles fail
+    assert land["lineWidthMinPixels"] >= 1
+    assert map_legend(tiles).endswith("© Example tiles © OpenStreetMap contributors")
+    assert "Natural Earth" in map_legend(None)
+
+
+def test_a_tile_style_without_a_key_sends_none_and_credits_its_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(config.MAP_STYLE_ENV, "https://tiles.example.org/style.json")
+    monkeypatch.delenv(config.MAP_KEY_ENV, raising=False)
+    monkeypatch.delenv(config.MAP_ATTRIBUTION_ENV, raising=False)
+    tiles = config.tile_style()
+    spec = json.loads(build_deck(PROGRAM, PROGRAM.sessions, tiles=tiles).to_json())
+    assert "cartoKey" not in spec
+    assert "mapProvider" not in spec
+    assert tiles.attribution == "Map tiles: tiles.example.org"

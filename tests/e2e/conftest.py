@@ -11,20 +11,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
 
-from kizuna.serving import CHROMIUM, READY, ROOT, dashboard
-from kizuna.serving import CHROMIUM_ARGS as BASE_ARGS
+from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
 
-CHROMIUM_ARGS = [
-    *BASE_ARGS,
-    # Hermetic map: the basemap style fails at once, online or not, so only our layers are drawn.
-    "--host-resolver-rules=MAP basemaps.cartocdn.com ~NOTFOUND",
-]
 ARTIFACTS = ROOT / "test-results" / "e2e"
 VIEWPORT = {"width": 1280, "height": 900}
 MAP = '[data-testid="stDeckGlJsonChart"]'
-# Offline, the basemap style cannot load (the layers still draw): Chromium logs the failed request, and the
-# deck.gl chart logs "Failed to fetch". Nothing else may log an error.
-TILE_HOST = "basemaps.cartocdn.com"
 HERE = Path(__file__).parent
 REPORTS = pytest.StashKey[dict]()
 SERVER_LOG = pytest.StashKey[Path]()
@@ -170,26 +161,20 @@ def failure_artifacts(
 
 @pytest.fixture
 def console_errors(page: Page) -> list[str]:
-    """Console errors and uncaught page errors of `page`, except the expected offline map-tile ones."""
+    """Console errors and uncaught page errors of `page` (the page asks no outside server, so none is expected)."""
     errors: list[str] = []
 
     def on_console(message: ConsoleMessage) -> None:
         where = message.location.get("url", "") if message.location else ""
-        if message.type == "error" and not map_tile_error(f"{message.text} {where}"):
+        if message.type == "error":
             errors.append(f"console: {message.text} ({where})")
 
     def on_page_error(error: Error) -> None:
-        if not map_tile_error(f"{error} {error.stack or ''}"):
-            errors.append(f"page error: {error}")
+        errors.append(f"page error: {error}")
 
     page.on("console", on_console)
     page.on("pageerror", on_page_error)
     return errors
-
-
-def map_tile_error(text: str) -> bool:
-    """The expected offline errors: the tile host's failed request, or deck.gl's failed basemap fetch."""
-    return TILE_HOST in text or ("Failed to fetch" in text and "DeckGlJsonChart" in text)
 
 
 def wait_ready(page: Page) -> None:

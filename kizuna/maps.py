@@ -23,7 +23,7 @@ PRECISION_LABELS = {
     "city": "city only: the venue is not known",
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip
-FIT_PIXELS = (320, 360)  # what the first view must fit: a phone's map less its margins
+FIT_PIXELS = (260, 340)  # what the first view must fit: a phone's map less room for labels
 ROUTE_ONLY = "Route only: the report does not say how."
 
 

@@ -28,10 +28,11 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, (query, viewport, full_page) in SHOTS.items():
             page = browser.new_page(viewport=viewport)
-            page.goto(f"{url}/{query}")
+            with page.expect_response(lambda response: "/app/static/basemap/" in response.url, timeout=60_000):
+                page.goto(f"{url}/{query}")
             page.wait_for_selector(READY, timeout=60_000)
             page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=30_000)
-            page.wait_for_timeout(1500)
+            page.wait_for_timeout(3000)  # the land is drawn a moment after its file arrives
             page.screenshot(path=ROOT / "docs" / name, full_page=full_page)
             print(ROOT / "docs" / name)
             page.close()

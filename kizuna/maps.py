@@ -176,7 +176,7 @@ def build_deck(
     tiles: TileStyle | None = None,
     bundled: bool = True,
 ) -> pdk.Deck:
-    """Layers stay readable without map tiles: city labels and outlines carry the picture.
+    """The bundled basemap (or a configured tile style) under the program's markers, lines and city labels.
 
     Few kinds of layer, plain lines and unboxed labels: each extra GPU program delays the first draw by about
     a second where WebGL runs in software (bench/run.py).

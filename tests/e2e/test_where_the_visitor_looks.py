@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from test_maps import mercator
 
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
@@ -81,12 +81,7 @@ def marker_pixel(page: Page, selection: Filter, lon: float, lat: float) -> tuple
     """Where deck.gl draws a point on the map's canvas, from the initial view the page was sent."""
     view = json.loads(build_deck(PROGRAM, selection.apply(PROGRAM)).to_json())["initialViewState"]
     box = page.locator(f"{MAP} canvas").first.bounding_box()
-    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
-
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return scale * math.radians(lon), -scale * math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
-    (x, y), (cx, cy) = project(lon, lat), project(view["longitude"], view["latitude"])
+    (x, y), (cx, cy) = mercator(lon, lat, view["zoom"]), mercator(view["longitude"], view["latitude"], view["zoom"])
     return box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy
 
 

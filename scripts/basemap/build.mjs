@@ -26,16 +26,16 @@ function countries(scale) {
   return features.map((f, i) => ({ ...f, properties: { ...f.properties, tint: tints[i] } }));
 }
 
-function bbox(feature) {
-  const points = feature.geometry.coordinates.flat(feature.geometry.type === "MultiPolygon" ? 2 : 1);
-  const xs = points.map((p) => p[0]);
-  const ys = points.map((p) => p[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+function inArea(ring) {
+  const xs = ring.map((p) => p[0]);
+  const ys = ring.map((p) => p[1]);
+  return Math.max(...xs) >= AREA[0] && Math.min(...xs) <= AREA[2] && Math.max(...ys) >= AREA[1] && Math.min(...ys) <= AREA[3];
 }
 
-function inArea(feature) {
-  const [west, south, east, north] = bbox(feature);
-  return east >= AREA[0] && west <= AREA[2] && north >= AREA[1] && south <= AREA[3];
+// Only the islands and land masses that reach into the area: not Hawaii, Alaska or European Russia.
+function polygonsInArea(geometry) {
+  const polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+  return polygons.filter((polygon) => inArea(polygon[0]));
 }
 
 function rounded(coordinates) {
@@ -43,11 +43,14 @@ function rounded(coordinates) {
 }
 
 const detailed = countries("10m").filter((f) => DETAILED.has(f.properties.name));
-const others = countries("50m").filter((f) => !DETAILED.has(f.properties.name) && f.geometry && inArea(f));
-const features = [...detailed, ...others].map((f) => ({
-  type: "Feature",
-  properties: { name: f.properties.name, tint: f.properties.tint },
-  geometry: { type: f.geometry.type, coordinates: rounded(f.geometry.coordinates) },
-}));
+const others = countries("50m").filter((f) => !DETAILED.has(f.properties.name) && f.geometry);
+const features = [...detailed, ...others]
+  .map((f) => ({ name: f.properties.name, tint: f.properties.tint, polygons: polygonsInArea(f.geometry) }))
+  .filter((f) => f.polygons.length)
+  .map((f) => ({
+    type: "Feature",
+    properties: { name: f.name, tint: f.tint },
+    geometry: { type: "MultiPolygon", coordinates: rounded(f.polygons) },
+  }));
 fs.writeFileSync(OUT, JSON.stringify({ type: "FeatureCollection", features }) + "\n");
 console.log(`${features.length} countries, ${fs.statSync(OUT).size} bytes -> ${OUT.pathname}`);

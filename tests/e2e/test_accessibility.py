@@ -107,6 +107,7 @@ class View:
     query: str = ""
     viewport: dict[str, int] | None = None
     heading: str | None = None  # the view is shown once this heading is visible
+    color_scheme: str | None = None  # the visitor's system setting, which picks Streamlit's light or dark theme
 
 
 VIEWS = {
@@ -115,6 +116,7 @@ VIEWS = {
         f"?theme=tourism-promotion&city=shimonoseki&session={KARATO}", heading=TITLES[KARATO]
     ),
     "phone": View(viewport=PHONE),
+    "dark-theme": View("?city=shimonoseki", color_scheme="dark"),
 }
 
 
@@ -170,8 +172,9 @@ def shorten(text: str, limit: int) -> str:
 
 def shown_view(page: Page, fresh_context, app_url: str, view: View) -> Page:
     """Open a view (in a fresh context of its own when it needs another viewport) and wait until it is drawn."""
-    if view.viewport:
-        page = fresh_context(viewport=view.viewport).new_page()
+    options = {"viewport": view.viewport, "color_scheme": view.color_scheme}
+    if any(options.values()):
+        page = fresh_context(**{name: value for name, value in options.items() if value}).new_page()
     open_view(page, f"{app_url}/{view.query}")
     if view.heading:
         expect(card_heading(page, view.heading)).to_be_visible()

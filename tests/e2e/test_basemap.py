@@ -32,8 +32,11 @@ def basemap_share(page: Page) -> float:
     return near / (image.width * image.height)
 
 
-@pytest.mark.parametrize("query", ["", "?city=shimonoseki", "?show=home"])
-def test_the_map_shows_land_and_sea_under_the_markers(page: Page, app_url: str, query: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "scheme"), [("", "light"), ("?city=shimonoseki", "light"), ("?show=home", "light"), ("", "dark")]
+)
+def test_the_map_shows_land_and_sea_under_the_markers(fresh_context, app_url: str, query: str, scheme: str) -> None:
+    page = fresh_context(color_scheme=scheme).new_page()  # the system setting picks Streamlit's light or dark theme
     open_view(page, f"{app_url}/{query}")
     markers = settled_map(page)
     share = 0.0

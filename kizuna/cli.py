@@ -13,7 +13,7 @@ from kizuna.basemap import publish_basemap
 from kizuna.feeds import write_feeds
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
-from kizuna.loading import ProgramInvalid, data_version, default_program_dir, load_program, validate_program
+from kizuna.loading import ProgramInvalid, data_version, default_program_dir, load_program, read_source
 from kizuna.model import Program
 from kizuna.records import session_records
 
@@ -100,7 +100,10 @@ def run_feeds(args: argparse.Namespace, program: Program) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     folder = args.program or default_program_dir()
-    problems = validate_program(folder)
+    reading = read_source(Path(folder))
+    for notice in reading.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    problems = reading.problems
     for problem in problems:
         print(problem)
     if not problems:

@@ -1,10 +1,8 @@
-"""Read a program folder of CSV files, collecting every problem instead of stopping at the first."""
+"""Read a program (a folder of CSV files, a .zip of one, or an .xlsx workbook), collecting every problem."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import math
 import os
 import re
@@ -28,25 +26,13 @@ from kizuna.model import (
     Theme,
     Venue,
 )
+from kizuna.problems import Problem
+from kizuna.sources import Tables, read_tables
 from kizuna.text import clean_text
 
 PROGRAM_ENV = "KIZUNA_PROGRAM"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in a data file, located the way a spreadsheet shows it (header = row 1)."""
-
-    file: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = self.file if self.row is None else f"{self.file}:{self.row}"
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 class ProgramInvalid(Exception):
@@ -66,9 +52,11 @@ def default_program_dir() -> Path:
 
 
 def data_version(folder: Path) -> str:
-    """A hash of the folder's CSV files: the same data gives the same version on any machine."""
+    """A hash of the folder's CSV files (or of the zip or workbook): the same data gives the same version anywhere."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.csv")):
+    if folder.is_file():
+        digest.update(folder.read_bytes())
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else ():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -262,27 +250,6 @@ OPTIONAL_FILES = {"countries.csv"}
 Row = tuple[int, dict[str, Any]]
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """The file's text, or None with a problem when it is missing or not UTF-8."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(path.name, None, None, "file is missing"))
-        return None
-    except OSError as error:
-        problems.append(Problem(path.name, None, None, f"file cannot be read ({error.strerror})"))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start].decode("utf-8-sig")
-        row = max(len(list(csv.reader(io.StringIO(before, newline="")))), 1)
-        byte = raw[error.start]
-        message = f"file is not UTF-8 (byte 0x{byte:02x}); save it as 'CSV UTF-8'"
-        problems.append(Problem(path.name, row, None, message))
-        return None
-
-
 @dataclass
 class Table:
     """A file's good rows, plus the key of every row (good or bad) so references to a bad row are not
@@ -294,16 +261,13 @@ class Table:
     readable: bool = False
 
 
-def read_table(folder: Path, name: str, problems: list[Problem]) -> Table:
-    """Parse one CSV against its schema; a row with any bad cell is reported and left out."""
+def read_table(source: Tables, name: str, problems: list[Problem]) -> Table:
+    """Parse one table against its schema; a row with any bad cell is reported and left out."""
     table = Table(name)
-    if name in OPTIONAL_FILES and not (folder / name).exists():
-        table.readable = True
+    if name not in source.records:
+        table.readable = name in OPTIONAL_FILES and not any(p.file == name for p in source.problems)
         return table
-    text = read_text(folder / name, problems)
-    if text is None:
-        return table
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = source.records[name]
     if not records or not any(cell.strip() for cell in records[0]):
         problems.append(Problem(name, 1, None, "file has no header row"))
         return table
@@ -417,13 +381,32 @@ def keep_checked(name: str, rows: list[Row], check: Check, problems: list[Proble
     return kept
 
 
-def read_program(folder: Path) -> tuple[Program | None, list[Problem]]:
-    """Parse and cross-check every file; the program is None whenever any problem was found."""
-    if not folder.is_dir():
-        message = "is a file, not a program folder" if folder.exists() else "program folder not found"
-        return None, [Problem(str(folder), None, None, message)]
+@dataclass(frozen=True)
+class Reading:
+    """A program as read: None whenever any problem was found; notices are things ignored on the way."""
+
+    program: Program | None
+    problems: list[Problem]
+    notices: list[str]
+
+
+def read_program(path: Path) -> tuple[Program | None, list[Problem]]:
+    reading = read_source(path)
+    return reading.program, reading.problems
+
+
+def read_source(path: Path) -> Reading:
+    """Parse and cross-check every table of a folder, zip or workbook; problems located in the organiser's file."""
+    source = read_tables(path, list(SCHEMA), OPTIONAL_FILES)
+    program, problems = check_tables(source)
+    located = [source.locate(problem) for problem in sorted(problems, key=problem_order)]
+    located = [problem for problem in located if problem.cell not in source.unreadable]
+    return Reading(program, source.problems + located, source.notices)
+
+
+def check_tables(source: Tables) -> tuple[Program | None, list[Problem]]:
     problems: list[Problem] = []
-    tables = {name: read_table(folder, name, problems) for name in SCHEMA}
+    tables = {name: read_table(source, name, problems) for name in SCHEMA}
     rows = {name: unique_rows(table, problems) for name, table in tables.items()}
     meta = read_meta(tables["program.csv"], rows["program.csv"], problems)
     themes = {v["slug"]: Theme(**clean(v)) for _, v in rows["themes.csv"]}
@@ -443,8 +426,8 @@ def read_program(folder: Path) -> tuple[Program | None, list[Problem]]:
     }
     sessions = check_sessions(rows["sessions.csv"], meta, refs, problems)
     countries = tuple(Country(**v) for _, v in rows["countries.csv"])
-    if problems or meta is None:
-        return None, sorted(problems, key=problem_order)
+    if problems or source.problems or meta is None:
+        return None, problems
     program = Program(**meta, themes=themes, cities=cities, venues=venues, sessions=sessions, countries=countries)
     return program, []
 

@@ -8,13 +8,17 @@ Uploads are untrusted: sizes are checked before anything is unpacked, and nothin
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import product
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
 
 from kizuna.problems import Problem
 
@@ -199,7 +203,13 @@ def read_workbook(path: Path, names: Sequence[str], optional: set[str]) -> Table
         refused = workbook_refusal(parts)
         if refused:
             return Tables(problems=[Problem(path.name, None, None, refused)])
-        xml = {name: read_member(archive, info) for name, info in parts.items() if name.startswith("xl/worksheets/")}
+        try:
+            sheets = sheet_parts(archive, parts)
+        except (KeyError, ElementTree.ParseError):
+            return Tables(
+                problems=[Problem(path.name, None, None, "cannot be read as a workbook (its parts are damaged)")]
+            )
+        xml = {title: read_member(archive, parts[part]) for title, part in sheets.items() if part in parts}
     return WorkbookReader(path, names, optional, xml).read()
 
 
@@ -213,9 +223,32 @@ def workbook_refusal(parts: dict[str, zipfile.ZipInfo]) -> str | None:
     return None
 
 
-MERGED = re.compile(rb'<mergeCell ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)"')
-VALUE_CELL = re.compile(rb'<c\b[^>]*?\br="[A-Z]+([0-9]+)"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<(?:v|is)\b')
-FORMULA = re.compile(rb"<f[ >/]")
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def sheet_parts(archive: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
+    """Each sheet's title and the part holding its XML (the workbook names it through its relationships)."""
+    workbook = ElementTree.fromstring(read_member(archive, parts["xl/workbook.xml"]))
+    relations = ElementTree.fromstring(read_member(archive, parts["xl/_rels/workbook.xml.rels"]))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    found = {}
+    for sheet in workbook.iter(f"{MAIN}sheet"):
+        target = targets.get(sheet.get(RELATIONSHIP), "")
+        found[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return found
+
+
+# The sheet XML is looked at for what the reading library does not say: how far the values reach (checked before
+# the sheet is unpacked into memory, as a grid from A1 to its last value), and which formulas were never calculated
+# (they read as empty).
+WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,})[0-9]+"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<(?:v|is)\b')
+ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
+HOLDS_VALUE = re.compile(rb"<(?:v|is)\b")
+UNCALCULATED = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
+)
+MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid
 
 
 class WorkbookReader:
@@ -225,49 +258,62 @@ class WorkbookReader:
         self.headers: dict[str, list[str]] = {}
 
     def read(self) -> Tables:
-        from openpyxl import load_workbook  # only when a workbook is read: the dashboard rarely needs it
+        from python_calamine import CalamineWorkbook  # only when a workbook is read
 
         tables = self.tables
+        titles = {title.strip().lower(): title for title in self.xml}
+        wanted = {name.removesuffix(".csv"): name for name in self.names}
+        for key, title in titles.items():
+            if key not in wanted and key not in IGNORED_SHEETS:
+                tables.notices.append(f"{self.path.name}: sheet {title!r} is not part of a program; ignored")
         try:
-            workbook = load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds on a damaged file
+            workbook = CalamineWorkbook.from_path(str(self.path))
+        except Exception as error:  # the library raises its own kinds on a damaged file
             tables.problems.append(Problem(self.path.name, None, None, f"cannot be read as a workbook ({error})"))
             return tables
-        sheets = {ws.title.strip().lower(): ws for ws in workbook.worksheets}
-        wanted = {name.removesuffix(".csv"): name for name in self.names}
-        for title, sheet in sheets.items():
-            if title not in wanted and title not in IGNORED_SHEETS:
-                tables.notices.append(f"{self.path.name}: sheet {sheet.title!r} is not part of a program; ignored")
-        formulas = any(FORMULA.search(part) for part in self.xml.values())
-        for stem, name in wanted.items():
-            sheet = sheets.get(stem)
-            if sheet is None:
-                if name not in self.optional:
-                    tables.problems.append(Problem(self.path.name, None, None, "sheet is missing", stem))
-                continue
-            part = self.xml.get(getattr(sheet, "_worksheet_path", ""))  # openpyxl names the sheet's part
-            records = self.read_sheet(sheet, name, last_row(part))
-            tables.records[name] = records
-            self.headers[name] = [cell.strip() for cell in records[0]] if records else []
-            self.check_merged(part or b"", name)
-            if formulas:
-                self.check_formulas(stem, name, records)
-        workbook.close()
+        with closing(workbook):
+            for stem, name in wanted.items():
+                title = titles.get(stem)
+                if title is None:
+                    if name not in self.optional:
+                        tables.problems.append(Problem(self.path.name, None, None, "sheet is missing", stem))
+                    continue
+                if not self.within_limits(stem, self.xml[title]):
+                    continue
+                sheet = workbook.get_sheet_by_name(title)
+                records = self.read_sheet(sheet.to_python(skip_empty_area=False), name)
+                tables.records[name] = records
+                self.headers[name] = [cell.strip() for cell in records[0]] if records else []
+                self.check_merged(sheet.merged_cell_ranges or [], stem)
+                self.check_formulas(self.xml[title], name)
         return tables
 
-    def read_sheet(self, sheet, name: str, last: int | None) -> list[list[str]]:
-        """Rows up to the last one holding a value: a sheet's "used range" often runs on, empty, to row 1,048,576."""
-        if last is not None and last > MAX_ROWS + 1:
-            message = f"has values down to row {last:,}; the limit is {MAX_ROWS:,} rows"
-            self.tables.problems.append(Problem(self.path.name, None, None, message, name.removesuffix(".csv")))
-            last = MAX_ROWS + 1
+    def within_limits(self, stem: str, part: bytes) -> bool:
+        rows = last_value_row(part)
+        wide = re.search(rb'\br="[A-Z]{2}', part)  # a cell beyond column Z at all (one quick scan)
+        columns = max(map(column_number, WIDE_CELL.findall(part)), default=26) if wide else 26
+        if rows > MAX_ROWS + 1:
+            message = f"has values down to row {rows:,}; the limit is {MAX_ROWS:,} rows"
+        elif rows * columns > MAX_CELLS:
+            message = f"has values out to column {column_letter(columns)}; the limit is {MAX_CELLS:,} cells"
+        else:
+            return True
+        self.tables.problems.append(Problem(self.path.name, None, None, message, stem))
+        return False
+
+    def read_sheet(self, rows: list[list], name: str) -> list[list[str]]:
         records: list[list[str]] = []
         header: list[str] = []
-        for number, values in enumerate(sheet.iter_rows(max_row=last, values_only=True), start=1):
-            columns = [header[i] if i < len(header) else "" for i in range(len(values))]
-            record = [self.text(value, columns[i], name, number, i) for i, value in enumerate(values)]
+        for number, values in enumerate(rows, start=1):
+            columns = header + [""] * (len(values) - len(header))
+            record = [
+                value
+                if value.__class__ is str and len(value) <= MAX_CELL_CHARS
+                else self.text(value, column, name, number, i)
+                for i, (value, column) in enumerate(zip(values, columns, strict=False))
+            ]
             while record and not record[-1].strip():
-                record.pop()  # and past the last filled column
+                record.pop()  # Excel's used range often reaches past the last filled column
             if number == 1:
                 header = [cell.strip() for cell in record]
             records.append(record)
@@ -277,8 +323,6 @@ class WorkbookReader:
 
     def text(self, value, column: str, name: str, row: int, index: int) -> str:
         """A cell as the CSV file would hold it: dates ISO, times HH:MM, whole numbers without '.0'."""
-        if value is None:
-            return ""
         if isinstance(value, str):
             if len(value) > MAX_CELL_CHARS:
                 message = f"cell holds {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}"
@@ -292,8 +336,6 @@ class WorkbookReader:
         if isinstance(value, datetime):
             if column in WHOLE_DATE_COLUMNS and value.time() == time(0):
                 return value.date().isoformat()
-            if value.date() == date(1899, 12, 30):  # a time typed alone, as Excel stores it
-                return f"{value:%H:%M}"
             return f"{value:%Y-%m-%dT%H:%M:%S}Z"  # Excel has no time zones: a date-time here is UTC
         if isinstance(value, date):
             return value.isoformat()
@@ -305,41 +347,30 @@ class WorkbookReader:
         return str(value)
 
     def at(self, name: str, row: int, index: int, column: str, message: str) -> Problem:
-        from openpyxl.utils import get_column_letter
-
         stem = name.removesuffix(".csv")
-        return Problem(self.path.name, row, column or None, message, f"{stem}!{get_column_letter(index + 1)}{row}")
+        return Problem(self.path.name, row, column or None, message, f"{stem}!{column_letter(index + 1)}{row}")
 
-    def check_merged(self, part: bytes, name: str) -> None:
+    def check_merged(self, ranges: list, stem: str) -> None:
         """Merged cells leave all but their first cell empty: say so, rather than 'required value is empty'."""
-        from openpyxl.utils import column_index_from_string, get_column_letter
-
-        stem = name.removesuffix(".csv")
-        for left, top, right, bottom in MERGED.findall(part):
-            span = f"{left.decode()}{top.decode()}:{right.decode()}{bottom.decode()}"
+        for (top, left), (bottom, right) in ranges:
+            span = f"{column_letter(left + 1)}{top + 1}:{column_letter(right + 1)}{bottom + 1}"
             message = "merged cells: unmerge them and fill in each cell"
-            self.tables.problems.append(Problem(self.path.name, int(top), None, message, f"{stem}!{span}"))
-            columns = range(column_index_from_string(left.decode()), column_index_from_string(right.decode()) + 1)
-            rows = range(int(top), min(int(bottom), MAX_ROWS + 1) + 1)
-            self.tables.unreadable |= {f"{stem}!{get_column_letter(c)}{r}" for c in columns for r in rows}
+            self.tables.problems.append(Problem(self.path.name, top + 1, None, message, f"{stem}!{span}"))
+            cells = product(range(left + 1, right + 2), range(top + 1, min(bottom, MAX_ROWS) + 2))
+            self.tables.unreadable |= {f"{stem}!{column_letter(c)}{r}" for c, r in cells}
 
-    def check_formulas(self, stem: str, name: str, records: list[list[str]]) -> None:
-        """A formula Excel never calculated has no saved value: that cell cannot be read."""
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(self.path, read_only=True, data_only=False)
-        sheet = next(ws for ws in workbook.worksheets if ws.title.strip().lower() == stem)
+    def check_formulas(self, part: bytes, name: str) -> None:
+        """A formula Excel never calculated has no saved value: it reads as empty, so say what it is."""
+        if b"<f" not in part:
+            return
         header = self.headers[name]
-        for row, values in enumerate(sheet.iter_rows(max_row=len(records), values_only=True), start=1):
-            for index, value in enumerate(values):
-                saved = records[row - 1][index] if index < len(records[row - 1]) else ""
-                if isinstance(value, str) and value.startswith("=") and not saved:
-                    column = header[index] if index < len(header) else ""
-                    message = f"formula {value[:40]} has no saved value; open the file in Excel and save it again"
-                    problem = self.at(name, row, index, column, message)
-                    self.tables.problems.append(problem)
-                    self.tables.unreadable.add(problem.cell)
-        workbook.close()
+        for column, row, formula in UNCALCULATED.findall(part):
+            index = column_number(column.decode()) - 1
+            text = html.unescape(formula.decode(errors="replace"))[:40]
+            message = f"formula ={text} has no saved value; open the file in Excel and save it again"
+            problem = self.at(name, int(row), index, header[index] if index < len(header) else "", message)
+            self.tables.problems.append(problem)
+            self.tables.unreadable.add(problem.cell)
 
     def locate(self, problem: Problem) -> Problem:
         stem = problem.file.removesuffix(".csv")
@@ -347,16 +378,34 @@ class WorkbookReader:
         if problem.row is None:
             cell = stem
         elif problem.column in header:
-            from openpyxl.utils import get_column_letter
-
-            cell = f"{stem}!{get_column_letter(header.index(problem.column) + 1)}{problem.row}"
+            cell = f"{stem}!{column_letter(header.index(problem.column) + 1)}{problem.row}"
         else:
             cell = f"{stem}!{problem.row}:{problem.row}"
         return Problem(self.path.name, problem.row, problem.column, problem.message, cell)
 
 
-def last_row(part: bytes | None) -> int | None:
-    """The last row of a sheet's XML with a cell holding a value (None: unknown, read what openpyxl gives)."""
-    if part is None:
-        return None
-    return max((int(row) for row in VALUE_CELL.findall(part)), default=0)
+def column_number(letters: str | bytes) -> int:
+    """A1 column letters as a number: A is 1, Z 26, AA 27."""
+    number = 0
+    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def column_letter(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def last_value_row(part: bytes) -> int:
+    """The last row holding a value, looked for from the end: formatted, empty rows can run on for a million."""
+    end = len(part)
+    while (start := part.rfind(b"<row ", 0, end)) != -1:
+        if HOLDS_VALUE.search(part, start, end):
+            match = ROW_NUMBER.match(part, start)
+            return int(match[1]) if match else 0
+        end = start
+    return 0

@@ -1,4 +1,4 @@
-"""The `kizuna` command: export, list and validate a program."""
+"""The `kizuna` command: export, list, validate and convert a program; write a workbook to fill in."""
 
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ from pathlib import Path
 
 from kizuna import config
 from kizuna.basemap import publish_basemap
-from kizuna.feeds import write_feeds
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.ics import export_ics
-from kizuna.loading import ProgramInvalid, data_version, default_program_dir, load_program, read_source
+from kizuna.loading import ProgramInvalid, load_program, read_source
 from kizuna.model import Program
+from kizuna.programs import UnknownProgram, configured_programs, one_program, publish_feeds, resolve_program
 from kizuna.records import session_records
+
+BUILT_IN_PROGRAM = Path(__file__).resolve().parent.parent / "data" / "2019"
+
+
+PROGRAM_HELP = "a program's id in the programs directory, or its folder, .zip or .xlsx (default: the default program)"
 
 
 class UsageError(Exception):
@@ -23,7 +28,7 @@ class UsageError(Exception):
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--program", type=Path, metavar="DIR", help="program folder (default: the built-in 2019 one)")
+    parser.add_argument("--program", type=Path, metavar="ID|PATH", help=PROGRAM_HELP)
     for option in OPTION_FACETS:
         metavar = "YYYY-MM-DD" if option == "day" else option.upper()
         what = "the session with this id" if option == "id" else f"this {option}"
@@ -44,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish = commands.add_parser(
         "feeds", help="write the subscription feeds (.ics) and the map's basemap that the dashboard serves"
     )
-    publish.add_argument("--program", type=Path, metavar="DIR", help="program folder (default: the built-in 2019 one)")
+    publish.add_argument("--program", type=Path, metavar="ID|PATH", help="only this program (default: every one)")
     publish.add_argument(
         "-o",
         "--output",
@@ -55,7 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     publish.add_argument("--base-url", default=config.base_url(), help="dashboard address for event URLs")
     validate = commands.add_parser("validate", help="check a program folder; one problem per line")
-    validate.add_argument("program", nargs="?", type=Path, metavar="DIR")
+    validate.add_argument("program", nargs="?", type=Path, metavar="ID|PATH", help=PROGRAM_HELP)
+    template = commands.add_parser("template", help="write an Excel workbook to fill in: instructions, dropdowns")
+    template.add_argument("-o", "--output", type=Path, default=Path("program.xlsx"), metavar="FILE.xlsx")
+    template.add_argument("--example", action="store_true", help="filled in with the built-in 2019 program")
+    template.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    convert = commands.add_parser("convert", help="copy a valid program between a folder, a .zip and an .xlsx")
+    convert.add_argument("source", type=Path, metavar="SRC", help="a program's id, or its folder, .zip or .xlsx")
+    convert.add_argument("destination", type=Path, metavar="DEST", help="a .xlsx or .zip file, else a folder")
+    convert.add_argument("--force", action="store_true", help="replace DEST if it exists")
     return parser
 
 
@@ -91,15 +104,21 @@ def run_list(args: argparse.Namespace, program: Program) -> None:
         print(f"{record['date']}  {record['city']:<12} {record['kind']:<14} {record['title']}  [{record['id']}]")
 
 
-def run_feeds(args: argparse.Namespace, program: Program) -> None:
-    version = data_version(args.program or default_program_dir())
-    for path in write_feeds(program, args.output, args.base_url, version):
+def run_feeds(args: argparse.Namespace) -> int:
+    """Every valid program of the directory (or the one --program names), each in its place under feeds/."""
+    catalog = configured_programs() if args.program is None else one_program(resolve_program(args.program))
+    if not catalog.programs and catalog.invalid:
+        raise ProgramInvalid(catalog.invalid[0].path, list(catalog.invalid[0].problems))
+    for entry in catalog.invalid:
+        print(f"kizuna feeds: {entry.path}: not published, not a valid program (see kizuna validate)", file=sys.stderr)
+    for path in publish_feeds(catalog, args.output, args.base_url):
         print(path)
     print(publish_basemap(args.output))
+    return 0
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    folder = args.program or default_program_dir()
+    folder = resolve_program(args.program)
     reading = read_source(Path(folder))
     for notice in reading.notices:
         print(f"note: {notice}", file=sys.stderr)
@@ -111,17 +130,50 @@ def run_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def refuse_to_overwrite(path: Path, force: bool) -> None:
+    """An organiser's filled-in workbook must not be lost to a second `kizuna template`; an empty folder is free."""
+    if path.exists() and not force and not (path.is_dir() and not any(path.iterdir())):
+        raise UsageError(f"{path} exists; add --force to replace it")
+
+
+def run_template(args: argparse.Namespace) -> None:
+    from kizuna.workbook import empty_tables, valid_records, write_workbook  # openpyxl: 0.17 s to import
+
+    if args.output.suffix.lower() != ".xlsx":
+        raise UsageError(f"{args.output}: the template is a workbook; name it FILE.xlsx")
+    refuse_to_overwrite(args.output, args.force)
+    write_workbook(valid_records(BUILT_IN_PROGRAM)[0] if args.example else empty_tables(), args.output)
+    print(args.output)
+
+
+def run_convert(args: argparse.Namespace) -> None:
+    from kizuna.workbook import valid_records, write_program
+
+    source = resolve_program(args.source)
+    if args.destination.resolve() == source.resolve():
+        raise UsageError("SRC and DEST are the same")
+    refuse_to_overwrite(args.destination, args.force)
+    records, notices = valid_records(source)
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+    write_program(records, args.destination)
+    print(args.destination)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "validate":
-            return run_validate(args)
-        program = load_program(args.program)
-        {"export": run_export, "list": run_list, "feeds": run_feeds}[args.command](args, program)
+        if args.command in ("validate", "feeds"):
+            return {"validate": run_validate, "feeds": run_feeds}[args.command](args)
+        if args.command in ("template", "convert"):
+            {"template": run_template, "convert": run_convert}[args.command](args)
+            return 0
+        program = load_program(resolve_program(args.program))
+        {"export": run_export, "list": run_list}[args.command](args, program)
     except ProgramInvalid as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return 1
-    except UsageError as error:
+    except (UsageError, UnknownProgram) as error:
         print(f"kizuna {args.command}: {error}", file=sys.stderr)
         return 2
     except OSError as error:

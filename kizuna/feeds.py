@@ -18,6 +18,8 @@ from kizuna.model import Program
 
 REFRESH = timedelta(hours=6)
 FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/
+# A program's feeds are in feeds/ itself or in feeds/<place>/ (programs.feeds_place): one folder per program,
+# so removing one program's old feeds never touches another's.
 STAMP = ".published"  # data version and base URL of the feeds last written
 LEFTOVER_AGE = timedelta(minutes=10)  # a temporary file this old was left by a writer that died
 
@@ -66,16 +68,23 @@ def stamp(version: str, base_url: str | None) -> str:
     return f"{version} {base_url or ''}".strip()
 
 
-def feeds_current(version: str, base_url: str | None, folder: Path) -> bool:
+def feeds_folder(folder: Path, place: str = "") -> Path:
+    """The folder a program's feeds are written to: feeds/, or feeds/<place>/."""
+    return folder / FEEDS_PATH / place if place else folder / FEEDS_PATH
+
+
+def feeds_current(version: str, base_url: str | None, folder: Path, place: str = "") -> bool:
     """True when the feeds in the static folder were written from this data version and base URL."""
     try:
-        return (folder / FEEDS_PATH / STAMP).read_text(encoding="utf-8") == stamp(version, base_url)
+        return (feeds_folder(folder, place) / STAMP).read_text(encoding="utf-8") == stamp(version, base_url)
     except OSError:  # not written yet, or a folder the dashboard may not read: write (or try to)
         return False
 
 
 def remove_stale(target: Path, keep: set[str]) -> None:
-    """Remove feeds the program no longer has, and temporary files a writer that died left behind."""
+    """Remove feeds the program no longer has, and temporary files a writer that died left behind.
+
+    Only files directly in `target`: the folders of other programs' feeds below it are never looked into."""
     cutoff = time.time() - LEFTOVER_AGE.total_seconds()
     for path in target.glob(f"{TEMP_PREFIX}*.tmp"):
         with contextlib.suppress(FileNotFoundError):  # a concurrent writer may have just renamed it
@@ -86,9 +95,11 @@ def remove_stale(target: Path, keep: set[str]) -> None:
             path.unlink(missing_ok=True)
 
 
-def write_feeds(program: Program, folder: Path, base_url: str | None = None, version: str = "") -> list[Path]:
-    """Write the feeds into folder/feeds/, each atomically, and drop the files of feeds that no longer exist."""
-    target = folder / FEEDS_PATH
+def write_feeds(
+    program: Program, folder: Path, base_url: str | None = None, version: str = "", place: str = ""
+) -> list[Path]:
+    """Write the feeds into folder/feeds/[place/], each atomically, and drop the files of feeds that no longer exist."""
+    target = feeds_folder(folder, place)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for feed in feeds(program):
@@ -100,27 +111,30 @@ def write_feeds(program: Program, folder: Path, base_url: str | None = None, ver
     return written
 
 
-def write_feeds_logged(program: Program, folder: Path, base_url: str | None = None, version: str = "") -> bool:
+def write_feeds_logged(
+    program: Program, folder: Path, base_url: str | None = None, version: str = "", place: str = ""
+) -> bool:
     """`write_feeds` for a background thread: a folder that cannot be written is logged, not raised."""
     try:
-        write_feeds(program, folder, base_url, version)
+        write_feeds(program, folder, base_url, version, place)
     except OSError as error:
         log.error("feeds not written to %s: %s (it, or what it links to, must be writable)", folder, error)
         return False
     return True
 
 
-def refresh_feeds(program: Program, folder: Path, base_url: str | None, version: str) -> Thread | None:
+def refresh_feeds(program: Program, folder: Path, base_url: str | None, version: str, place: str = "") -> Thread | None:
     """Rewrite stale feeds in a background thread, so no visitor waits for them; None when they are current."""
-    if feeds_current(version, base_url, folder):
+    if feeds_current(version, base_url, folder, place):
         return None
     thread = Thread(
-        target=write_feeds_logged, args=(program, folder, base_url, version), name="kizuna-feeds", daemon=True
+        target=write_feeds_logged, args=(program, folder, base_url, version, place), name="kizuna-feeds", daemon=True
     )
     thread.start()
     return thread
 
 
-def feed_url(app_url: str, feed: Feed) -> str:
+def feed_url(app_url: str, feed: Feed, place: str = "") -> str:
     """The feed's address on the host the visitor uses (Streamlit serves static/ under app/static/)."""
-    return f"{app_url.split('?', 1)[0].rstrip('/')}/app/static/{FEEDS_PATH}/{feed.name}"
+    folder = f"{FEEDS_PATH}/{place}" if place else FEEDS_PATH
+    return f"{app_url.split('?', 1)[0].rstrip('/')}/app/static/{folder}/{feed.name}"

@@ -26,8 +26,9 @@ def session_uid(program: Program, session: Session) -> str:
     return f"{session.id}@{program.id}.kizuna"
 
 
-def session_url(base_url: str, session: Session) -> str:
-    return f"{base_url.rstrip('/')}/?{urlencode({'session': session.id})}"
+def session_url(base_url: str, program: Program, session: Session) -> str:
+    """The session's card on the dashboard; naming the program keeps it right when the default program changes."""
+    return f"{base_url.rstrip('/')}/?{urlencode({'program': program.id, 'session': session.id})}"
 
 
 def venue_location(venue: Venue) -> str:
@@ -79,7 +80,7 @@ def build_event(program: Program, session: Session, base_url: str | None = None)
     if session.themes:
         event.add("categories", [one_line(program.themes[theme].label) for theme in session.themes])
     if base_url:
-        event.add("url", session_url(base_url, session))
+        event.add("url", session_url(base_url, program, session))
     return event
 
 

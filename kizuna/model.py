@@ -24,6 +24,7 @@ PRECISION_RADIUS_M = {"exact": 100, "approximate": 500, "district": 3_000, "city
 PRECISIONS = tuple(PRECISION_RADIUS_M)
 CONFIDENCES = ("high", "medium", "low")
 STATUSES = ("confirmed", "cancelled")
+THEME_GROUPS = ("seminar", "topic")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from kizuna.model import LOGISTICS_KINDS, Program
 QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
 SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
 LAYERS_KEY = "show"  # optional map layers, e.g. show=home
+PROGRAM_KEY = "program"  # a program of the directory by id; absent: the default program, so older links still work
 LAYERS = ("home",)
 MAX_VALUES = 50  # per key: a link with more is hostile or broken
 MAX_LENGTH = 100  # per value
@@ -24,6 +25,7 @@ class View:
     selection: Filter = Filter()
     selected: str | None = None
     show_home: bool = False
+    program: str | None = None  # None: the default program, whose links carry no program key
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -38,11 +40,29 @@ def listing(values: Sequence[str]) -> str:
     )
 
 
-def read_view(program: Program, params: Mapping[str, Sequence[str]]) -> View:
-    """Parse query params; what is unknown is dropped with one notice per kind of problem, the rest applies."""
+def link_program(params: Mapping[str, Sequence[str]], known: Sequence[str], default: str) -> str:
+    """The id of the program a link opens: its `program` when the dashboard has that program, else the default."""
+    asked = [value for value in params.get(PROGRAM_KEY, []) if value]
+    return asked[0] if asked and asked[0] in known else default
+
+
+def program_notices(program: Program, asked: Sequence[str]) -> list[str]:
+    """What `link_program` left aside: a program the dashboard does not have (the default opened instead)."""
+    if asked and asked[0] != program.id:
+        return [f"The program in the link, {shorten(asked[0])}, is not on this dashboard; showing {program.title}."]
+    if len(asked) > 1:
+        return [f"Ignored more programs in the link: {listing(asked[1:])}."]
+    return []
+
+
+def read_view(program: Program, params: Mapping[str, Sequence[str]], default_program: str | None = None) -> View:
+    """Parse query params; what is unknown is dropped with one notice per kind of problem, the rest applies.
+
+    `program` is the one `link_program` chose; `default_program` the id of the one a link without the key opens."""
     notices: list[str] = []
     raw: dict[str, list[str]] = {}
-    unknown_keys = [key for key in params if key not in QUERY_KEYS and key not in (SELECTED_KEY, LAYERS_KEY)]
+    own_keys = (SELECTED_KEY, LAYERS_KEY, PROGRAM_KEY)
+    unknown_keys = [key for key in params if key not in QUERY_KEYS and key not in own_keys]
     if unknown_keys:
         notices.append(f"Ignored unknown link options: {listing(unknown_keys)}.")
     for key, values in params.items():
@@ -68,12 +88,14 @@ def read_view(program: Program, params: Mapping[str, Sequence[str]]) -> View:
     layers = raw.get(LAYERS_KEY, [])
     if set(layers) - set(LAYERS):
         notices.append(f"Ignored unknown map layers: {listing([v for v in layers if v not in LAYERS])}.")
-    return View(selection, known[0] if known else None, "home" in layers, tuple(notices))
+    notices[:0] = program_notices(program, raw.get(PROGRAM_KEY, []))
+    shown = None if program.id == (default_program or program.id) else program.id
+    return View(selection, known[0] if known else None, "home" in layers, shown, tuple(notices))
 
 
 def view_query(view: View) -> dict[str, list[str]]:
     """The query params of a view, sorted so equal views give equal links."""
-    query: dict[str, list[str]] = {}
+    query: dict[str, list[str]] = {PROGRAM_KEY: [view.program]} if view.program else {}
     for key, facet in QUERY_KEYS.items():
         values = sorted(str(value) for value in getattr(view.selection, facet))
         if values:

@@ -12,19 +12,21 @@ from kizuna import config
 from kizuna.agenda import by_day, entry_details, page_count, page_of
 from kizuna.basemap import publish_basemap
 from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
-from kizuna.feeds import Feed, containing_feeds, feed_url, refresh_feeds, session_count
+from kizuna.feeds import Feed, containing_feeds, feed_url, session_count
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, subscribe_links
-from kizuna.loading import data_version, default_program_dir, read_program
+from kizuna.loading import data_version, read_program
 from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, map_legend, same_place
 from kizuna.model import LOGISTICS_KINDS, Program, Session
-from kizuna.share import View, kinds_facet, kinds_widgets, read_view, share_url, view_query
+from kizuna.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
+from kizuna.share import View, kinds_facet, kinds_widgets, link_program, read_view, share_url, view_query
 from kizuna.text import counted, plain, swatch
 from kizuna.timeline import SELECTION, build_timeline
 from kizuna.timeline import clicked_session as clicked_block
 
 STATIC = Path(__file__).resolve().parent.parent / "static"  # next to app.py: what Streamlit serves at /app/static/
+PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -39,9 +41,10 @@ def calendar_bytes(_program: Program, version: str, selection: Filter, base_url:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def publish_feeds(_program: Program, version: str) -> None:
-    """Write stale feeds in the background, once per data version (`kizuna feeds` does it before start-up)."""
-    refresh_feeds(_program, config.static_dir(STATIC), config.base_url(), version)
+def publish_feeds(_catalog: Catalog, version: str, static: Path, base_url: str | None) -> None:
+    """Write every program's stale feeds in the background, once per change of the programs (`kizuna feeds` does
+    it before start-up)."""
+    refresh_feeds_in_background(_catalog, static, base_url)
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,11 +71,27 @@ def app_url() -> str:
 def show_problems(folder: Path, problems: list) -> None:
     st.error(f"The program in {plain(str(folder))} has {len(problems)} problem(s); fix them and reload the page.")
     st.dataframe(
-        [{"file": p.file, "row": p.row, "column": p.column, "problem": p.message} for p in problems],
+        [{"file": p.file, "cell": p.cell, "row": p.row, "column": p.column, "problem": p.message} for p in problems],
         hide_index=True,
         width="stretch",
     )
     st.code("\n".join(str(p) for p in problems), language=None)
+
+
+def show_catalog_problems(catalog: Catalog) -> None:
+    """No program to show: say why, with the problems of each program that is not valid."""
+    if not catalog.invalid:
+        st.error(f"There is no program in {plain(str(catalog.folder))}: add a program folder, zip or workbook.")
+    for entry in catalog.invalid:
+        show_problems(entry.path, list(entry.problems))
+
+
+def left_out(catalog: Catalog) -> None:
+    """Programs of the directory that are not valid are named once; the valid ones are still served."""
+    if catalog.invalid:
+        names = ", ".join(entry.path.name for entry in catalog.invalid)
+        message = plain(f"Not shown, not a valid program: {names}.") + " `kizuna validate FILE` lists what to fix."
+        st.warning(message, icon=":material/error:")
 
 
 def address_query() -> dict[str, list[str]]:
@@ -80,11 +99,42 @@ def address_query() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
-def restore_view(program: Program) -> None:
+def choose_program(catalog: Catalog) -> Entry:
+    """The program on screen: the link's on a browser session's first run, then the picker's."""
+    state, default = st.session_state, catalog.default.id
+    if "program" not in state:
+        state.program = link_program(address_query(), catalog.ids, default)
+    elif state.program not in catalog.ids:  # taken out of the directory meanwhile
+        state.program = default
+        switch_program()
+    return catalog.find(state.program)
+
+
+def switch_program() -> None:
+    """Another program: filters, card, agenda page and feed of the last one mean nothing there."""
+    reset_view()
+    for key in ("feed", "page", "paged"):
+        st.session_state.pop(key, None)
+
+
+def program_picker(catalog: Catalog) -> None:
+    if len(catalog.programs) < 2:
+        return
+    entries = {entry.id: entry for entry in catalog.programs}
+    st.sidebar.selectbox(
+        "Seminar",
+        list(entries),
+        key="program",
+        format_func=lambda i: f"{entries[i].title} · {day_range(entries[i].start_date, entries[i].end_date)}",
+        on_change=switch_program,
+    )
+
+
+def restore_view(program: Program, default_program: str) -> None:
     """Copy the link's view into widget state once per browser session."""
     if "restored" in st.session_state:
         return
-    view = read_view(program, address_query())
+    view = read_view(program, address_query(), default_program)
     kinds, logistics = kinds_widgets(program, view.selection.kinds)
     st.session_state.update(
         restored=view,
@@ -258,7 +308,7 @@ def agenda(program: Program, sessions: list[Session], selection: Filter) -> None
 
 
 def subscribe(program: Program, feed: Feed) -> None:
-    url = feed_url(app_url(), feed)
+    url = feed_url(app_url(), feed, feeds_place(program.id))
     buttons = st.container(horizontal=True)
     for service, link in subscribe_links(url, f"{program.short_title} — {feed.label}").items():
         buttons.link_button(service, link, icon=":material/sync:")
@@ -306,20 +356,27 @@ def downloads(program: Program, selection: Filter, version: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Kizuna · seminar program", page_icon="🤝", layout="wide")
-    folder = default_program_dir()
-    version = data_version(folder) if folder.is_dir() else ""
-    program, problems = cached_program(str(folder), version)
-    if program is None:
-        show_problems(folder, problems)
+    catalog = configured_programs(PROGRAMS_AGE)
+    if catalog.default is None:
+        show_catalog_problems(catalog)
         return
-    publish_feeds(program, version)
+    entry = choose_program(catalog)
+    version = data_version(entry.path)
+    program, problems = cached_program(str(entry.path), version)
+    if program is None:  # changed since the directory was read
+        show_problems(entry.path, problems)
+        return
+    publish_feeds(catalog, catalog.version, config.static_dir(STATIC), config.base_url())
     publish_map()
-    restore_view(program)
+    restore_view(program, catalog.default.id)
+    left_out(catalog)
     header(program)
+    program_picker(catalog)
     selection = filters(program)
     sessions = selection.apply(program)
     selected = st.session_state.selected if st.session_state.selected in program.sessions_by_id else None
-    view = View(selection, selected, st.session_state.home)
+    shown = None if program.id == catalog.default.id else program.id
+    view = View(selection, selected, st.session_state.home, shown)
     show_notices(view)
     link = sync_link(view)
     with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):

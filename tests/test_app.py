@@ -7,11 +7,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pyarrow as pa
 import pytest
+from directories import FIVE, IDS, TWO, programs_directory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pages import card_texts, card_title
@@ -35,9 +37,8 @@ HOSTILE = "<script>alert(1)</script>"
 @pytest.fixture(autouse=True)
 def built_in_program(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the built-in program and no public address."""
-    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
-    monkeypatch.delenv("KIZUNA_BASE_URL", raising=False)
-    monkeypatch.delenv("KIZUNA_MAP_STYLE", raising=False)
+    for name in ("KIZUNA_PROGRAM", "KIZUNA_PROGRAMS", "KIZUNA_DEFAULT_PROGRAM", "KIZUNA_BASE_URL", "KIZUNA_MAP_STYLE"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def dashboard(query: dict | None = None) -> AppTest:
@@ -634,3 +635,205 @@ def test_the_default_map_names_its_outlines_and_asks_no_tile_server() -> None:
     at = dashboard()
     assert "mapProvider" not in deck(at)
     assert any("Natural Earth" in caption.value for caption in at.main.caption)
+
+
+# Several programs in the programs directory
+
+
+@pytest.fixture
+def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Serve a programs directory made of the named fixture programs; feeds go to a folder of the test's own."""
+
+    def make(names: tuple[str, ...] = TWO) -> Path:
+        folder = programs_directory(tmp_path / "programs", names)
+        monkeypatch.setenv("KIZUNA_PROGRAMS", str(folder))
+        monkeypatch.setenv("KIZUNA_STATIC_DIR", str(tmp_path / "static"))
+        return folder
+
+    return make
+
+
+def picker(at: AppTest):
+    return next((box for box in at.sidebar.selectbox if box.label == "Seminar"), None)
+
+
+def test_one_program_shows_no_picker() -> None:
+    at = dashboard()
+    assert picker(at) is None
+    assert not at.sidebar.selectbox
+
+
+def test_with_two_programs_the_picker_is_first_in_the_sidebar_and_the_most_recent_opens(directory) -> None:
+    directory(TWO)
+    at = dashboard()
+    box = picker(at)
+    assert box.options == [
+        "Program Across Two Months · 28 November – 3 December 2030",
+        "Local Government Exchange and Cooperation Seminar 2019 · 15–21 December 2019",
+    ]
+    assert box.value == "months-2030"
+    assert at.title[0].value == "Program Across Two Months"
+    assert url_params(at) == {}  # the default program: no program key
+    assert at.sidebar.code[0].value == "http://localhost:8501/"
+    assert not at.warning
+
+
+def test_five_programs_are_all_offered_most_recent_first(directory) -> None:
+    directory(FIVE)
+    at = dashboard()
+    assert [option.split(" · ")[0] for option in picker(at).options] == [
+        "Program Across the New Year",
+        "Program Across Two Months",
+        "Minimal Test Program",
+        "Minimal Test Program",  # hostile-text: the same title and dates as minimal, another id
+        "Local Government Exchange and Cooperation Seminar 2019",
+    ]
+    assert at.title[0].value == "Program Across the New Year"
+
+
+def test_a_link_with_program_opens_that_program_and_keeps_the_key(directory) -> None:
+    directory(TWO)
+    at = dashboard({"program": "clair-seminar-2019", "city": "tokyo", "session": "visit-jnto"})
+    assert not at.warning
+    assert at.title[0].value == PROGRAM.title
+    assert picker(at).value == "clair-seminar-2019"
+    assert shown_count(at) == 9
+    assert card_title(at) == plain("Visit to the Japan National Tourism Organization (JNTO)")
+    assert url_params(at) == {"program": ["clair-seminar-2019"], "city": ["tokyo"], "session": ["visit-jnto"]}
+    assert at.sidebar.code[0].value == (
+        "http://localhost:8501/?program=clair-seminar-2019&city=tokyo&session=visit-jnto"
+    )
+
+
+def test_an_unknown_program_in_the_link_opens_the_default_with_a_notice(directory) -> None:
+    directory(TWO)
+    at = dashboard({"program": HOSTILE, "city": "osaka"})
+    assert at.title[0].value == "Program Across Two Months"
+    (warning,) = at.warning
+    assert "is not on this dashboard" in warning.value
+    assert "<script>" not in warning.value
+    assert url_params(at) == {"city": ["osaka"]}  # the rest of the link still applies
+    at.multiselect(key="cities").set_value([]).run()
+    assert not at.warning
+
+
+def test_a_link_to_the_default_program_has_no_program_key(directory, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory(TWO)
+    monkeypatch.setenv("KIZUNA_DEFAULT_PROGRAM", "clair-seminar-2019")
+    at = dashboard({"program": "clair-seminar-2019", "theme": "tourism-promotion"})
+    assert at.title[0].value == PROGRAM.title
+    assert url_params(at) == {"theme": ["tourism-promotion"]}
+    assert at.sidebar.code[0].value == "http://localhost:8501/?theme=tourism-promotion"  # as before programs
+
+
+def test_switching_program_resets_the_filters_the_card_and_the_link(directory) -> None:
+    directory(TWO)
+    at = dashboard({"program": "clair-seminar-2019", "theme": "multiculturalism", "session": "visit-jnto"})
+    at.toggle(key="home").set_value(True).run()
+    picker(at).set_value("months-2030").run()
+    assert not at.exception
+    assert at.title[0].value == "Program Across Two Months"
+    assert at.multiselect(key="themes").value == []
+    assert at.toggle(key="home").value is False
+    assert card_title(at) is None
+    assert url_params(at) == {}
+    picker(at).set_value("clair-seminar-2019").run()
+    assert shown_count(at) == TOTAL
+    assert url_params(at) == {"program": ["clair-seminar-2019"]}
+
+
+def test_subscribe_offers_each_programs_own_feeds(directory) -> None:
+    directory(TWO)
+    at = dashboard()
+    assert "http://localhost:8501/app/static/feeds/months-2030/kizuna-2030.ics" in [c.value for c in at.code]
+    picker(at).set_value("clair-seminar-2019").run()
+    assert "http://localhost:8501/app/static/feeds/kizuna-2019.ics" in [c.value for c in at.code]
+
+
+def test_an_invalid_program_in_the_directory_is_named_once_and_the_valid_ones_are_served(directory) -> None:
+    folder = directory(TWO)
+    corrupt = corrupt_copy(folder.parent, "sessions.csv", 6, "date", "2019-12-32")
+    corrupt.rename(folder / "next-year")
+    (folder / "seminar.xlsx").write_bytes(b"not a workbook")
+    at = dashboard()
+    (warning,) = at.warning
+    assert "next\\-year" in warning.value
+    assert "seminar\\.xlsx" in warning.value
+    assert [box.split(" · ")[0] for box in picker(at).options] == [
+        "Program Across Two Months",
+        "Local Government Exchange and Cooperation Seminar 2019",
+    ]
+    assert shown_count(at) == len(load_program(folder / "across-months").sessions)
+    assert not at.error
+
+
+def test_a_directory_of_invalid_programs_shows_each_ones_problems(directory, tmp_path: Path) -> None:
+    folder = directory(())
+    corrupt_copy(tmp_path, "venues.csv", 4, "lat", "north").rename(folder / "next-year")
+    at = dashboard()
+    (error,) = at.error
+    assert plain(str(folder / "next-year")) in error.value
+    assert at.code[0].value.startswith("venues.csv:4: lat: ")
+    assert not at.title
+
+
+def test_an_empty_directory_says_there_is_no_program(directory) -> None:
+    folder = directory(())
+    at = dashboard()
+    (error,) = at.error
+    assert "There is no program in" in error.value
+    assert plain(str(folder)) in error.value
+
+
+def test_the_page_publishes_every_programs_feeds_in_its_place(directory, tmp_path: Path) -> None:
+    directory(FIVE)
+    dashboard()
+    feeds = tmp_path / "static" / "feeds"
+    for _ in range(100):  # written by a background thread
+        if all((feeds / IDS[name] / ".published").exists() for name in FIVE[1:]) and (feeds / ".published").exists():
+            break
+        time.sleep(0.1)
+    assert (feeds / "kizuna-2019.ics").is_file()
+    for name in FIVE[1:]:
+        assert (feeds / IDS[name] / ".published").is_file(), name
+
+
+# Programs brought as a workbook
+
+
+def test_the_dashboard_serves_a_workbook_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kizuna.cli import main
+
+    workbook = tmp_path / "program.xlsx"
+    assert main(["template", "--example", "-o", str(workbook)]) == 0
+    monkeypatch.setenv("KIZUNA_PROGRAM", str(workbook))
+    at = dashboard()
+    assert at.title[0].value == load_program(ROOT / "data" / "2019").title
+    assert count_line(at).startswith("**19 of 19 sessions**")
+
+
+def test_a_broken_workbook_shows_its_problems_at_their_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+
+    from kizuna.cli import main
+
+    workbook = tmp_path / "program.xlsx"
+    assert main(["template", "--example", "-o", str(workbook)]) == 0
+    book = load_workbook(workbook)
+    header = [cell.value for cell in book["sessions"][1]]
+    date_cell = book["sessions"].cell(row=4, column=header.index("date") + 1)
+    date_cell.value = "2019-12-32"
+    book.save(workbook)
+    monkeypatch.setenv("KIZUNA_PROGRAM", str(workbook))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = at.dataframe
+    problems = table.value.to_dict("records")
+    assert [(p["file"], p["cell"], p["column"]) for p in problems] == [
+        ("program.xlsx", f"sessions!{date_cell.column_letter}4", "date")
+    ]
+    assert (
+        at.code[0].value
+        == f"program.xlsx: sessions!{date_cell.column_letter}4: date: '2019-12-32' is not a date (YYYY-MM-DD)"
+    )

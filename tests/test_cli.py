@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 from checkers import calcurse_days, ical_js_events, require
+from directories import TWO, programs_directory
 from icalendar import Calendar
 
 from kizuna import cli
 from kizuna.loading import load_program
+from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV
 from kizuna.share import read_view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,3 +223,65 @@ def test_whole_export_is_read_by_calcurse_and_ical_js(tmp_path: Path) -> None:
     first = min(date.fromisoformat(day) for day in dates.values())
     span = (max(date.fromisoformat(day) for day in dates.values()) - first).days + 1
     assert calcurse_days(path, first.isoformat(), span) == expected
+
+
+# Several programs: --program takes an id from the programs directory
+
+
+@pytest.fixture
+def two_programs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The 2019 program and the across-months fixture in a programs directory of their own."""
+    folder = programs_directory(tmp_path / "programs", TWO)
+    monkeypatch.setenv(PROGRAMS_ENV, str(folder))
+    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
+    monkeypatch.delenv(DEFAULT_ENV, raising=False)
+    return folder
+
+
+def test_every_command_takes_a_program_id_from_the_directory(
+    two_programs: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    months = load_program(two_programs / "across-months")
+    assert cli.main(["list", "--json", "--program", "months-2030"]) == 0
+    assert [record["id"] for record in json.loads(capsys.readouterr().out)] == [s.id for s in months.sessions]
+    out = tmp_path / "months.ics"
+    assert cli.main(["export", "--program", "months-2030", "--city", "osaka", "-o", str(out)]) == 0
+    assert cli.main(["export", "--program", str(two_programs / "across-months"), "--city", "osaka"]) == 0
+    assert out.read_bytes() == capsys.readouterr().out.encode()
+    assert cli.main(["validate", "months-2030"]) == 0
+    assert "across-months: valid" in capsys.readouterr().err
+    assert cli.main(["feeds", "--program", "clair-seminar-2019", "-o", str(tmp_path / "static")]) == 0
+    assert (tmp_path / "static" / "feeds" / "kizuna-2019.ics").is_file()
+    assert not (tmp_path / "static" / "feeds" / "months-2030").exists()  # that program alone
+
+
+def test_without_a_program_the_commands_use_the_directorys_default(
+    two_programs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    assert cli.main(["list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["date"].startswith("2030-")  # the most recent program
+    monkeypatch.setenv(DEFAULT_ENV, "clair-seminar-2019")
+    assert cli.main(["list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["date"].startswith("2019-")
+
+
+@pytest.mark.parametrize("command", [["list"], ["export"], ["feeds"], ["validate"]])
+def test_an_unknown_program_id_exits_2_and_lists_the_known_ids(
+    two_programs: Path, command: list[str], capsys: pytest.CaptureFixture
+) -> None:
+    shutil.copytree(ROOT / "tests" / "fixtures" / "broken" / "bad-date", two_programs / "broken")
+    program = ["no-such-seminar"] if command == ["validate"] else ["--program", "no-such-seminar"]
+    assert cli.main([*command, *program]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"kizuna {command[0]}: " in captured.err
+    assert "'no-such-seminar'" in captured.err
+    assert "known ids: months-2030, clair-seminar-2019" in captured.err
+    assert "not valid: broken" in captured.err
+
+
+def test_an_unknown_program_id_exits_2_from_the_real_command(two_programs: Path) -> None:
+    result = run("list", "--program", "no-such-seminar")
+    assert result.returncode == 2
+    assert "known ids: months-2030, clair-seminar-2019" in result.stderr.decode()
+    assert "Traceback" not in result.stderr.decode()

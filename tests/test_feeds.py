@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from directories import FIVE, IDS, SOURCES, TWO, programs_directory
 from icalendar import Calendar
 
 from kizuna import basemap, cli
@@ -32,6 +33,7 @@ from kizuna.feeds import (
 )
 from kizuna.filtering import Filter
 from kizuna.loading import data_version, load_program
+from kizuna.programs import PROGRAMS_ENV, feeds_place, list_programs, refresh_feeds_in_background
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program()
@@ -266,3 +268,102 @@ def test_an_empty_view_offers_the_whole_program_only() -> None:
     empty = Filter.of(sessions=["visit-jnto"], cities=["shimonoseki"])
     assert empty.apply(PROGRAM) == []
     assert names(containing_feeds(PROGRAM, empty)) == [WHOLE]
+
+
+# Several programs: each publishes in its own place under feeds/
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_feeds_of_programs_with_the_same_file_names_coexist_and_neither_removes_the_others(tmp_path: Path) -> None:
+    months, years = load_program(SOURCES["across-months"]), load_program(SOURCES["across-years"])
+    assert "kizuna-2030.ics" in names(feeds(months))
+    assert "kizuna-2030.ics" in names(feeds(years))
+    write_feeds(PROGRAM, tmp_path)
+    write_feeds(months, tmp_path, place=months.id)
+    write_feeds(years, tmp_path, place=years.id)
+    published = snapshot(tmp_path)
+    for program, place in ((months, months.id), (PROGRAM, ""), (years, years.id), (months, months.id)):
+        write_feeds(program, tmp_path, place=place)
+        assert snapshot(tmp_path) == published
+    folder = tmp_path / FEEDS_PATH
+    assert {path.name for path in folder.iterdir() if path.is_dir()} == {months.id, years.id}
+    assert uids(folder / months.id / "kizuna-2030.ics") == {f"{s.id}@{months.id}.kizuna" for s in months.sessions}
+    assert uids(folder / years.id / "kizuna-2030.ics") == {f"{s.id}@{years.id}.kizuna" for s in years.sessions}
+    assert uids(folder / WHOLE) == {f"{s.id}@{PROGRAM.id}.kizuna" for s in PROGRAM.sessions}
+
+
+def test_each_program_removes_only_its_own_old_feeds(tmp_path: Path) -> None:
+    months = load_program(SOURCES["across-months"])
+    write_feeds(PROGRAM, tmp_path)
+    write_feeds(months, tmp_path, place=months.id)
+    old_2019, old_months = tmp_path / FEEDS_PATH / "kizuna-2019-old.ics", tmp_path / FEEDS_PATH / months.id / "old.ics"
+    for old in (old_2019, old_months):
+        old.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    write_feeds(months, tmp_path, place=months.id)
+    assert not old_months.exists()
+    assert old_2019.exists()
+    write_feeds(PROGRAM, tmp_path)
+    assert not old_2019.exists()
+    assert (tmp_path / FEEDS_PATH / months.id / "kizuna-2030.ics").is_file()
+
+
+def test_a_programs_stamp_and_feed_urls_are_in_its_place() -> None:
+    months = load_program(SOURCES["across-months"])
+    assert feed_url("http://127.0.0.1:8501/", feeds(months)[0], months.id) == (
+        "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ics"
+    )
+    assert feed_url("http://127.0.0.1:8501/", feeds(PROGRAM)[0], "") == (
+        "http://127.0.0.1:8501/app/static/feeds/kizuna-2019.ics"
+    )
+
+
+def test_kizuna_feeds_publishes_every_program_of_the_directory_the_2019_one_where_it_always_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv(PROGRAMS_ENV, str(programs_directory(tmp_path / "programs", FIVE)))
+    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
+    static = tmp_path / "static"
+    assert cli.main(["feeds", "-o", str(static)]) == 0
+    printed = capsys.readouterr().out.split()
+    folder = static / FEEDS_PATH
+    assert sorted(path.name for path in folder.iterdir() if path.is_dir()) == sorted(
+        IDS[name] for name in FIVE if name != "2019"
+    )
+    assert {path.name for path in folder.glob("*.ics")} == set(names(feeds(PROGRAM)))
+    for name in FIVE[1:]:
+        program = load_program(SOURCES[name]) if name != "hostile-text" else load_program(tmp_path / "programs" / name)
+        assert {path.name for path in (folder / IDS[name]).glob("*.ics")} == set(names(feeds(program)))
+        assert str(folder / IDS[name] / feeds(program)[0].name) in printed
+    published = snapshot(static)
+    assert cli.main(["feeds", "-o", str(static)]) == 0
+    assert snapshot(static) == published
+
+
+def test_kizuna_feeds_skips_an_invalid_program_and_publishes_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    directory = programs_directory(tmp_path / "programs", TWO)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "broken" / "bad-date", directory / "broken")
+    monkeypatch.setenv(PROGRAMS_ENV, str(directory))
+    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
+    assert cli.main(["feeds", "-o", str(tmp_path / "static")]) == 0
+    assert f"{directory / 'broken'}: not published" in capsys.readouterr().err
+    assert (tmp_path / "static" / FEEDS_PATH / WHOLE).is_file()
+    assert (tmp_path / "static" / FEEDS_PATH / "months-2030" / "kizuna-2030.ics").is_file()
+
+
+def test_the_dashboards_background_write_publishes_each_programs_stale_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
+    catalog = list_programs(programs_directory(tmp_path / "programs", TWO))
+    refresh_feeds_in_background(catalog, tmp_path / "static", None).join()
+    for entry in catalog.programs:
+        assert feeds_current(data_version(entry.path), None, tmp_path / "static", feeds_place(entry.id))
+    published = snapshot(tmp_path / "static")
+    (tmp_path / "static" / FEEDS_PATH / "months-2030" / STAMP).unlink()  # only this one is stale now
+    refresh_feeds_in_background(catalog, tmp_path / "static", None).join()
+    assert snapshot(tmp_path / "static") == published

@@ -229,7 +229,7 @@ def test_categories_are_theme_labels() -> None:
 def test_url_only_with_base_url() -> None:
     assert b"URL" not in export_ics(PROGRAM)
     event = one_event(PROGRAM, "visit-jnto", base_url="https://kizuna.example.org/app/")
-    assert str(event["URL"]) == "https://kizuna.example.org/app/?session=visit-jnto"
+    assert str(event["URL"]) == "https://kizuna.example.org/app/?program=clair-seminar-2019&session=visit-jnto"
     assert (
         export_ics(PROGRAM, base_url="https://kizuna.example.org").count(b"\r\nURL:https://kizuna.example.org/") == 19
     )

@@ -16,11 +16,13 @@ from kizuna.loading import load_program
 from kizuna.model import KINDS, LOGISTICS_KINDS
 from kizuna.share import (
     MAX_VALUES,
+    PROGRAM_KEY,
     QUERY_KEYS,
     SELECTED_KEY,
     View,
     kinds_facet,
     kinds_widgets,
+    link_program,
     read_view,
     share_url,
     view_query,
@@ -278,3 +280,51 @@ def test_the_logistics_switch_wins_over_logistics_kinds_in_the_picker(chosen: li
 def test_logistics_kinds_mixed_with_others_and_the_switch_off_keep_the_others() -> None:
     assert kinds_facet(PROGRAM, ["arrival", "visit"], False) == {"visit"}
     assert kinds_facet(PROGRAM, ["arrival", "visit"], True) == {"arrival", "visit"}
+
+
+# Several programs: program=<id>
+
+PROGRAM_IDS = ["years-2030", "months-2030", PROGRAM.id]
+
+
+def test_a_link_without_a_program_opens_the_default_program() -> None:
+    assert link_program({"city": ["tokyo"]}, PROGRAM_IDS, "years-2030") == "years-2030"
+    assert link_program({PROGRAM_KEY: ["", "months-2030"]}, PROGRAM_IDS, "years-2030") == "months-2030"
+
+
+def test_a_link_to_another_program_opens_it_and_keeps_its_key_first() -> None:
+    params = {PROGRAM_KEY: [PROGRAM.id], "city": ["tokyo"]}
+    assert link_program(params, PROGRAM_IDS, "years-2030") == PROGRAM.id
+    view = read_view(PROGRAM, params, default_program="years-2030")
+    assert (view.program, view.notices) == (PROGRAM.id, ())
+    assert share_url(BASE, view) == f"{BASE}?program={PROGRAM.id}&city=tokyo"
+    assert read_view(PROGRAM, view_query(view), default_program="years-2030") == view
+
+
+def test_the_default_programs_links_do_not_gain_a_program_key() -> None:
+    link = "?theme=tourism-promotion&city=shimonoseki&session=visit-tsunoshima-bridge"
+    view = read_view(PROGRAM, parse_qs(link[1:]), default_program=PROGRAM.id)
+    assert view.program is None
+    assert share_url(BASE, view) == BASE + link  # byte for byte what was shared before there were programs
+    named = read_view(PROGRAM, {PROGRAM_KEY: [PROGRAM.id], "city": ["tokyo"]}, default_program=PROGRAM.id)
+    assert (named.program, named.notices) == (None, ())
+    assert PROGRAM_KEY not in view_query(named)
+
+
+def test_an_unknown_program_in_a_link_opens_the_default_with_one_short_escaped_notice() -> None:
+    hostile = "<script>alert(1)</script>" * 100
+    params = {PROGRAM_KEY: [hostile], "city": ["tokyo"]}
+    assert link_program(params, PROGRAM_IDS, PROGRAM.id) == PROGRAM.id
+    view = read_view(PROGRAM, params, default_program=PROGRAM.id)
+    assert view.program is None
+    assert view.selection == Filter.of(cities=["tokyo"])  # the rest of the link still applies
+    (notice,) = view.notices
+    assert "is not on this dashboard; showing Local Government Exchange and Cooperation Seminar 2019." in notice
+    assert len(notice) < 200
+
+
+def test_the_program_key_is_the_cli_option_of_the_same_name() -> None:
+    (commands,) = [action for action in build_parser()._actions if action.choices]
+    for command in ("export", "list", "feeds"):
+        options = {name for action in commands.choices[command]._actions for name in action.option_strings}
+        assert f"--{PROGRAM_KEY}" in options

@@ -1,0 +1,105 @@
+"""The dashboard with five programs in its programs directory against one: a new visitor's first render and a rerun.
+
+Both directories hold copies of real programs (the 2019 one and the test fixtures) and open the same program, the
+2019 one, so the difference is what the directory and the picker cost.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import statistics
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from unittest.mock import patch
+
+from kizuna.config import STATIC_DIR_ENV
+from kizuna.loading import PROGRAM_ENV
+from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, publish_feeds
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+GOOD = ROOT / "tests" / "fixtures" / "good"
+FIVE = {
+    "2019": ROOT / "data" / "2019",
+    "across-months": GOOD / "across-months",
+    "across-years": GOOD / "across-years",
+    "minimal": GOOD / "minimal",
+    "hostile-text": GOOD / "hostile-text",  # minimal's id: its copy gets another
+}
+SHOWN = "clair-seminar-2019"
+
+
+def copy_programs(folder: Path, names: list[str]) -> Path:
+    """A programs directory of copied programs, each with its own id."""
+    for name in names:
+        shutil.copytree(FIVE[name], folder / name)
+    if "hostile-text" in names:
+        path = folder / "hostile-text" / "program.csv"
+        with path.open(newline="", encoding="utf-8") as file:
+            header, first, *rest = list(csv.reader(file))
+        first[header.index("id")] = "hostile-2020"
+        with path.open("w", newline="", encoding="utf-8") as file:
+            csv.writer(file).writerows([header, first, *rest])
+    return folder
+
+
+@contextmanager
+def serving(folder: Path, static: Path) -> Iterator[None]:
+    """The dashboard reads this programs directory (KIZUNA_PROGRAM unset) and opens the 2019 program."""
+    with patch.dict(os.environ, {PROGRAMS_ENV: str(folder), DEFAULT_ENV: SHOWN, STATIC_DIR_ENV: str(static)}):
+        os.environ.pop(PROGRAM_ENV, None)
+        yield
+
+
+def visit(reruns: int) -> tuple[float, list[float]]:
+    """A new browser session's first render, then reruns that switch the theme filter on and off."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    began = time.perf_counter()
+    at.run()
+    first = time.perf_counter() - began
+    assert not at.exception, at.exception
+    assert at.title[0].value.endswith("2019"), at.title[0].value
+    times = []
+    for index in range(reruns):
+        at.multiselect(key="themes").set_value(["tourism-promotion"] if index % 2 == 0 else [])
+        began = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - began)
+    assert not at.exception, at.exception
+    return first, times
+
+
+def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
+    """Medians for one and five programs (taking turns, so a slow spell hits both), and the one-off listing."""
+    directories = {"one": copy_programs(tmp / "one", ["2019"]), "five": copy_programs(tmp / "five", list(FIVE))}
+    static = tmp / "static"
+    for folder in directories.values():  # what `kizuna feeds` does before start-up: the page finds them current
+        publish_feeds(list_programs(folder), static, None)
+    cold = copy_programs(tmp / "cold", list(FIVE))
+    began = time.perf_counter()
+    list_programs(cold)  # once per process (and per changed program): every program read and checked
+    listing = time.perf_counter() - began
+    first: dict[str, list[float]] = {name: [] for name in directories}
+    rerun: dict[str, list[float]] = {name: [] for name in directories}
+    for index in range(rounds + 1):
+        order = list(directories) if index % 2 == 0 else list(reversed(directories))
+        for name in order:
+            with serving(directories[name], static):
+                seconds, times = visit(reruns)
+            if index:  # the first round warms the caches up
+                first[name].append(seconds)
+                rerun[name] += times
+    median = statistics.median
+    return {
+        "first one": median(first["one"]),
+        "first five": median(first["five"]),
+        "rerun one": median(rerun["one"]),
+        "rerun five": median(rerun["five"]),
+        "listing": listing,
+    }

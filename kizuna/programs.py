@@ -1,0 +1,251 @@
+"""Several seminars side by side: the programs directory, its default program, and finding a program by id.
+
+Each entry of the directory (`KIZUNA_PROGRAMS`, default the repository's `data/`) is one program: a folder of
+CSV files, a `.zip` of one or an `.xlsx` workbook. A program is known by the `id` in its program table, never by
+its file name. `KIZUNA_PROGRAM` still names one program alone, and then wins, as it did before the directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import stat
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kizuna.feeds import feeds_current, write_feeds, write_feeds_logged
+from kizuna.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_version, load_program, read_program
+
+PROGRAMS_ENV = "KIZUNA_PROGRAMS"
+DEFAULT_ENV = "KIZUNA_DEFAULT_PROGRAM"
+PACKED_SUFFIXES = (".zip", ".xlsx")
+# Programs whose feeds were published in feeds/ itself before there were several: their subscribers keep their
+# addresses. Every other program of the directory publishes in feeds/<program id>/.
+ROOT_FEEDS = frozenset({"clair-seminar-2019"})
+
+log = logging.getLogger(__name__)
+
+
+class UnknownProgram(LookupError):
+    """A --program value that is neither an existing path nor the id of a program in the directory."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One program of the directory: what a picker and the CLI need, without keeping its sessions in memory."""
+
+    path: Path
+    id: str | None = None  # None when the program is invalid
+    title: str = ""
+    start_date: date | None = None
+    end_date: date | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return self.id is not None and not self.problems
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The valid programs, most recent first, the invalid ones with their problems, and the default."""
+
+    folder: Path | None  # None when KIZUNA_PROGRAM names one program
+    programs: tuple[Entry, ...] = ()
+    invalid: tuple[Entry, ...] = ()
+    default: Entry | None = None
+    version: str = field(default="", compare=False)  # changes whenever an entry's files do
+
+    @property
+    def ids(self) -> list[str]:
+        return [entry.id for entry in self.programs if entry.id]
+
+    def find(self, program_id: str | None) -> Entry | None:
+        return next((entry for entry in self.programs if entry.id == program_id), None)
+
+
+def programs_dir() -> Path:
+    """$KIZUNA_PROGRAMS, else the `data/` folder of this checkout."""
+    configured = os.environ.get(PROGRAMS_ENV, "").strip()
+    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
+
+
+def is_candidate(path: Path, is_dir: bool) -> bool:
+    """Folders, zips and workbooks; not hidden entries, README files or the lock files Excel leaves (~$…)."""
+    name = path.name
+    if name.startswith((".", "~$")) or path.stem.upper() == "README":
+        return False
+    return is_dir or name.lower().endswith(PACKED_SUFFIXES)
+
+
+def candidates(folder: Path) -> list[Path]:
+    try:
+        with os.scandir(folder) as found:
+            entries = [(Path(item.path), item.is_dir()) for item in found]
+    except OSError:
+        return []
+    return sorted(path for path, is_dir in entries if is_candidate(path, is_dir))
+
+
+def signature(path: Path) -> tuple:
+    """Changes whenever the program's files do: the entry's own stat and, for a folder, its files' stats."""
+    own = path.stat()
+    found: tuple = (own.st_mtime_ns, own.st_size)
+    if stat.S_ISDIR(own.st_mode):
+        with os.scandir(path) as files:
+            found += tuple(sorted((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()))
+    return found
+
+
+def read_entry(path: Path) -> Entry:
+    program, problems = read_program(path)
+    if program is None:
+        return Entry(path, title=path.name, problems=tuple(problems))
+    return Entry(path, program.id, program.title, program.start_date, program.end_date)
+
+
+_entries: dict[Path, tuple[tuple, Entry]] = {}
+_lock = threading.Lock()
+
+
+def cached_entry(path: Path) -> tuple[Entry, tuple]:
+    """The entry and its signature, read again only when its files changed: a rerun only stats them."""
+    try:
+        key = signature(path)
+    except OSError:  # gone, or not readable: read_program says which, and nothing is cached
+        return read_entry(path), ()
+    with _lock:
+        known = _entries.get(path)
+        if known is None or known[0] != key:
+            known = _entries[path] = (key, read_entry(path))
+    return known[1], key
+
+
+def catalog_of(read: list[tuple[Entry, tuple]], folder: Path | None) -> Catalog:
+    """Sort the entries, report repeated ids (the first entry by file name keeps its id) and pick the default."""
+    entries = [entry for entry, _ in read]
+    valid: list[Entry] = []
+    invalid = [entry for entry in entries if not entry.valid]
+    for entry in sorted((e for e in entries if e.valid), key=lambda e: e.path.name):
+        first = next((other for other in valid if other.id == entry.id), None)
+        if first is None:
+            valid.append(entry)
+            continue
+        message = f"program id {entry.id!r} is already the id of {first.path.name}"
+        invalid.append(Entry(entry.path, title=entry.title, problems=(Problem(entry.path.name, None, "id", message),)))
+    valid.sort(key=lambda e: (e.start_date, e.id), reverse=True)
+    wanted = os.environ.get(DEFAULT_ENV, "").strip()
+    default = next((e for e in valid if e.id == wanted), valid[0] if valid else None)  # else the most recent
+    version = hashlib.sha256(repr([str(folder), *((str(e.path), key) for e, key in read)]).encode()).hexdigest()[:16]
+    return Catalog(folder, tuple(valid), tuple(sorted(invalid, key=lambda e: e.path)), default, version)
+
+
+_catalogs: dict[Path, tuple[tuple, Catalog]] = {}
+
+
+def list_programs(folder: Path | None = None) -> Catalog:
+    """Every program in the directory, read once per process and again only for an entry whose files changed."""
+    folder = folder if folder is not None else programs_dir()
+    read = [cached_entry(path) for path in candidates(folder)]
+    key = (os.environ.get(DEFAULT_ENV, ""), tuple((entry.path, signature) for entry, signature in read))
+    known = _catalogs.get(folder)
+    if known is None or known[0] != key:
+        known = _catalogs[folder] = (key, catalog_of(read, folder))
+    return known[1]
+
+
+def one_program(path: Path) -> Catalog:
+    """A catalog of the one program at `path` (KIZUNA_PROGRAM, or a --program the command line was given)."""
+    return catalog_of([cached_entry(path)], None)
+
+
+_looked: dict[tuple[str, ...], tuple[float, Catalog]] = {}
+
+
+def configured_programs(max_age: float = 0.0) -> Catalog:
+    """What the dashboard serves: KIZUNA_PROGRAM's program alone when it is set, else the programs directory.
+
+    A listing younger than `max_age` seconds is reused without looking at the files (the page's reruns)."""
+    single = os.environ.get(PROGRAM_ENV, "").strip()
+    where = (single, os.environ.get(PROGRAMS_ENV, ""), os.environ.get(DEFAULT_ENV, ""))
+    known = _looked.get(where)
+    if known is not None and time.monotonic() - known[0] < max_age:
+        return known[1]
+    catalog = one_program(Path(single)) if single else list_programs()
+    _looked[where] = (time.monotonic(), catalog)
+    return catalog
+
+
+def resolve_program(value: str | Path | None) -> Path:
+    """A --program value as a path: an existing path is one; else an id in the directory; None is the default."""
+    if value is None:
+        single = os.environ.get(PROGRAM_ENV, "").strip()
+        if single:
+            return Path(single)
+        catalog = list_programs()
+        if catalog.default is not None:
+            return catalog.default.path
+        if catalog.invalid:  # let the command report what is wrong with it
+            return catalog.invalid[0].path
+        raise UnknownProgram(f"no program in {catalog.folder}; set ${PROGRAMS_ENV} or pass a program")
+    if Path(value).exists():
+        return Path(value)
+    catalog = list_programs()
+    entry = catalog.find(str(value))
+    if entry is not None:
+        return entry.path
+    raise UnknownProgram(unknown_message(str(value), catalog))
+
+
+def unknown_message(value: str, catalog: Catalog) -> str:
+    known = ", ".join(catalog.ids) or "(none)"
+    message = f"no program folder, zip or workbook {value!r}, and no program with that id in {catalog.folder}"
+    message += f"; known ids: {known}"
+    if catalog.invalid:
+        message += f" (not valid: {', '.join(entry.path.name for entry in catalog.invalid)}; see kizuna validate)"
+    return message
+
+
+def feeds_place(program_id: str) -> str:
+    """Where under feeds/ a program's feeds go: '' (feeds/ itself) as before the directory, else its id."""
+    if os.environ.get(PROGRAM_ENV, "").strip() or program_id in ROOT_FEEDS:
+        return ""
+    return program_id
+
+
+def publish_feeds(catalog: Catalog, static: Path, base_url: str | None) -> list[Path]:
+    """Write every valid program's feeds, each in its place: what `kizuna feeds` does before start-up."""
+    written: list[Path] = []
+    for entry in catalog.programs:
+        program = load_program(entry.path)
+        written += write_feeds(program, static, base_url, data_version(entry.path), feeds_place(program.id))
+    return written
+
+
+def refresh_stale_feeds(catalog: Catalog, static: Path, base_url: str | None) -> None:
+    """Rewrite the feeds of the programs whose data changed since they were written; failures are logged."""
+    for entry in catalog.programs:
+        place = feeds_place(entry.id or "")
+        try:
+            version = data_version(entry.path)
+            if feeds_current(version, base_url, static, place):
+                continue
+            program = load_program(entry.path)
+        except (OSError, ProgramInvalid) as error:  # changed or gone since it was listed: the others go on
+            log.error("feeds of %s not written: %s", entry.path, error)
+            continue
+        if not write_feeds_logged(program, static, base_url, version, place):
+            return  # the folder cannot be written: no use trying the next program
+
+
+def refresh_feeds_in_background(catalog: Catalog, static: Path, base_url: str | None) -> threading.Thread:
+    """`refresh_stale_feeds` in a thread, so no visitor waits for the feeds."""
+    thread = threading.Thread(
+        target=refresh_stale_feeds, args=(catalog, static, base_url), name="kizuna-feeds", daemon=True
+    )
+    thread.start()
+    return thread

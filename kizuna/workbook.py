@@ -1,0 +1,483 @@
+"""Write a program's tables as a workbook to fill in, a folder of CSV files or a zip of that folder.
+
+The tables are records as `kizuna.sources.read_tables` gives them: rows of text keyed by CSV file name
+(`sessions.csv`), header first.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from kizuna.files import replace_file
+from kizuna.loading import (
+    LAT,
+    LON,
+    OPTIONAL_FILES,
+    SCHEMA,
+    Column,
+    ProgramInvalid,
+    parse_colour,
+    parse_date,
+    parse_slug,
+    parse_slugs,
+    parse_time,
+    parse_utc,
+    parse_zone,
+    read_source,
+    whole_number,
+)
+from kizuna.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS
+from kizuna.sources import read_tables
+
+Records = dict[str, list[list[str]]]
+
+# The order organisers fill the sheets in: what a row refers to comes before it.
+TABLE_ORDER = ("program.csv", "themes.csv", "cities.csv", "venues.csv", "sessions.csv", "countries.csv")
+INSTRUCTIONS = "instructions"
+VALIDATED_ROWS = 2000  # rows below the header that get dropdowns, room for a program to grow
+EARLIEST_ZIP_TIME = datetime(1980, 1, 1)  # a zip cannot hold an earlier time
+FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would otherwise run as a formula
+MIN_WIDTH, MAX_WIDTH = 8, 50
+
+NUMBER_FORMATS = {parse_date: "yyyy-mm-dd", parse_time: "hh:mm", whole_number: "0", LAT: "General", LON: "General"}
+VOCABULARIES = {
+    ("sessions.csv", "kind"): KINDS,
+    ("sessions.csv", "status"): STATUSES,
+    ("venues.csv", "precision"): PRECISIONS,
+    ("venues.csv", "confidence"): CONFIDENCES,
+    ("themes.csv", "group"): THEME_GROUPS,
+}
+REFERENCES = {
+    ("sessions.csv", "city"): ("cities.csv", "slug"),
+    ("sessions.csv", "to_city"): ("cities.csv", "slug"),
+    ("sessions.csv", "venue"): ("venues.csv", "id"),
+    ("venues.csv", "city"): ("cities.csv", "slug"),
+}
+# type, operator, bounds; Excel checks what is typed, `kizuna validate` everything else
+NUMBER_CHECKS = {
+    LAT: ("decimal", "between", (-90, 90)),
+    LON: ("decimal", "between", (-180, 180)),
+    whole_number: ("whole", "greaterThanOrEqual", (0,)),
+}
+
+FORMATS = {
+    parse_slug: "lower-case letters, digits and single hyphens; unique",
+    parse_slugs: "theme slugs from the themes sheet, separated by ;",
+    parse_date: "a date: type 2019-12-15 (shown as YYYY-MM-DD)",
+    parse_time: "a time, 24-hour: type 09:30",
+    parse_utc: "date and time in UTC, typed as text: YYYY-MM-DDTHH:MM:SSZ",
+    parse_zone: "a time zone name, e.g. Asia/Tokyo",
+    parse_colour: "a colour as #RRGGBB",
+    LAT: "a number from -90 to 90 (degrees north)",
+    LON: "a number from -180 to 180 (degrees east)",
+    whole_number: "a whole number, 0 or more",
+}
+SHEET_HELP = {
+    "": "Row 1 of every sheet holds the column names: keep them as they are. Fill one row per item from row 2. "
+    "Cells with a dropdown offer the allowed values. Check the finished workbook with: kizuna validate FILE.xlsx",
+    "program.csv": "The seminar itself: exactly one row.",
+    "themes.csv": "The themes sessions are tagged with, one row per theme. Fill it before the sessions.",
+    "cities.csv": "The cities the program visits, one row per city. Fill it before the venues and sessions.",
+    "venues.csv": "The places where sessions happen, one row per place. Each is in a city of the cities sheet.",
+    "sessions.csv": "The program: one row per session, arrival, transfers and departure included.",
+    "countries.csv": "Optional: the participants' home countries, drawn on the map. May stay empty.",
+}
+REQUIRED = {
+    ("sessions.csv", "date"): "yes",
+    ("sessions.csv", "to_city"): "transfers only",
+    ("sessions.csv", "themes"): f"yes, except for {', '.join(kind for kind in KINDS if kind in LOGISTICS_KINDS)}",
+}
+# (table, column) -> (meaning, example), in plain words for the organisers.
+COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
+    ("program.csv", "id"): (
+        "The program's short name, part of every calendar entry's id. Choose it once and keep it.",
+        "clair-seminar-2019",
+    ),
+    ("program.csv", "title"): (
+        "Full title, used as the calendar's name.",
+        "Local Government Exchange and Cooperation Seminar 2019",
+    ),
+    ("program.csv", "short_title"): ("Short title for the dashboard; empty: the full title.", "Kizuna Seminar 2019"),
+    ("program.csv", "start_date"): ("First day of the seminar.", "2019-12-15"),
+    ("program.csv", "end_date"): ("Last day; every session must fall between the first and last day.", "2019-12-21"),
+    ("program.csv", "timezone"): ("The time zone of every time in the sessions sheet.", "Asia/Tokyo"),
+    ("program.csv", "organiser"): ("Who runs the seminar.", "CLAIR Singapore office"),
+    ("program.csv", "updated"): (
+        "When you last changed the program, in UTC. Calendars use it to notice changes: update it on every edit.",
+        "2026-11-26T00:00:00Z",
+    ),
+    ("program.csv", "summary"): (
+        "One or two sentences on the seminar, shown under the dashboard's title.",
+        "A one-week exchange for senior level government officials …",
+    ),
+    ("program.csv", "source"): (
+        "Where the program comes from; added to every calendar entry.",
+        "Seminar report 2019 (CLAIR Singapore)",
+    ),
+    ("themes.csv", "slug"): ("The theme's short name, used in the sessions sheet and in links.", "tourism-promotion"),
+    ("themes.csv", "label"): ("The theme's name on the dashboard and in calendars.", "Tourism Promotion"),
+    ("themes.csv", "colour"): ("Its colour on the map and the timeline.", "#E67E22"),
+    ("themes.csv", "group"): (
+        "seminar: one of the seminar's announced themes; topic: another subject the program covers.",
+        "seminar",
+    ),
+    ("themes.csv", "description"): ("What the theme covers.", "One of the seminar's two themes."),
+    ("cities.csv", "slug"): ("The city's short name, used in the venues and sessions sheets.", "shimonoseki"),
+    ("cities.csv", "name"): ("English name.", "Shimonoseki"),
+    ("cities.csv", "name_ja"): ("Japanese name.", "下関"),
+    ("cities.csv", "prefecture"): ("Prefecture.", "Yamaguchi"),
+    ("cities.csv", "lat"): ("Latitude of the city centre, where transfer lines start and end.", "33.9579"),
+    ("cities.csv", "lon"): ("Longitude of the city centre.", "130.9413"),
+    ("venues.csv", "id"): ("The venue's short name, used in the sessions sheet.", "shimonoseki-city-hall"),
+    ("venues.csv", "name"): ("English name.", "Shimonoseki City Hall"),
+    ("venues.csv", "name_ja"): ("Japanese name.", "下関市役所"),
+    ("venues.csv", "address"): ("Postal address, or what is known of it.", "1-1 Nanbu-cho, Shimonoseki, Yamaguchi"),
+    ("venues.csv", "city"): ("The city the venue is in.", "shimonoseki"),
+    ("venues.csv", "lat"): ("Latitude of the venue's point on the map.", "33.9579"),
+    ("venues.csv", "lon"): ("Longitude of the venue's point on the map.", "130.9413"),
+    ("venues.csv", "precision"): (
+        "How close the point is to the real place: exact (about 100 m: the place itself), approximate "
+        "(about 500 m: the place is known, the point estimated), district (about 3 km: only the area is known), "
+        "city (only the city is known: its centre).",
+        "approximate",
+    ),
+    ("venues.csv", "confidence"): (
+        "How sure we are that the seminar used this place at all: high, medium or low.",
+        "medium",
+    ),
+    ("venues.csv", "source"): ("Where the point comes from.", "ja.wikipedia 下関市 infobox"),
+    ("venues.csv", "note"): (
+        "What is uncertain; shown with the session and in calendars.",
+        "The report names the city only; the point is central Tokyo.",
+    ),
+    ("sessions.csv", "id"): (
+        "The session's short name, unique. Keep it once published: calendars recognise the session by it.",
+        "visit-karato-market",
+    ),
+    ("sessions.csv", "date"): ("The day of the session, within the program's first and last day.", "2019-12-19"),
+    ("sessions.csv", "start"): ("Local start time. Empty: the session is an all-day event.", "09:30"),
+    ("sessions.csv", "end"): ("Local end time; needs a start time and must be after it.", "11:00"),
+    ("sessions.csv", "city"): ("Where the session is; for a transfer, the city it leaves from.", "shimonoseki"),
+    ("sessions.csv", "to_city"): ("For a transfer only: the city it goes to.", "shimonoseki"),
+    ("sessions.csv", "venue"): (
+        "Where the session takes place; the venue must be in the session's city.",
+        "karato-market",
+    ),
+    ("sessions.csv", "title"): ("One line.", "Visit to Karato Market"),
+    ("sessions.csv", "description"): (
+        "What happens; plain text, may have several lines.",
+        "One of the local tourist destinations visited in Shimonoseki.",
+    ),
+    ("sessions.csv", "kind"): (
+        "What kind of session. arrival, transfer, overnight and departure are travel, which the dashboard can hide.",
+        "visit",
+    ),
+    ("sessions.csv", "themes"): (
+        "The session's themes; the first one gives its colour on the map.",
+        "tourism-promotion;multiculturalism",
+    ),
+    ("sessions.csv", "order"): ("Its place within the day: 1, 2, 3 … (timed sessions sort by time first).", "1"),
+    ("sessions.csv", "status"): (
+        "Whether it takes place. A cancelled session stays in calendars, marked as cancelled.",
+        "confirmed",
+    ),
+    ("sessions.csv", "revision"): (
+        "Add 1 whenever you change the session, so subscribed calendars pick up the change. New sessions: 0.",
+        "0",
+    ),
+    ("countries.csv", "country"): ("A participant's home country, unique.", "Thailand"),
+    ("countries.csv", "capital"): ("Its capital.", "Bangkok"),
+    ("countries.csv", "lat"): ("Latitude of the capital.", "13.7500"),
+    ("countries.csv", "lon"): ("Longitude of the capital.", "100.5167"),
+    ("countries.csv", "timezone"): ("The capital's time zone.", "Asia/Bangkok"),
+}
+
+
+def sheet_name(table: str) -> str:
+    return table.removesuffix(".csv")
+
+
+def ordered(tables: Records) -> list[str]:
+    """Table names in the order organisers fill them, any others after."""
+    return [name for name in TABLE_ORDER if name in tables] + sorted(set(tables) - set(TABLE_ORDER))
+
+
+def empty_tables() -> Records:
+    """Every table with its header and no rows: the blank template."""
+    return {name: [[column.name for column in SCHEMA[name]]] for name in TABLE_ORDER}
+
+
+def valid_records(path: Path) -> tuple[Records, list[str]]:
+    """The tables of a program as its files hold them, and the notices of reading it; only a valid program is
+    returned, so nothing converts a broken one. Raises `ProgramInvalid` with every problem."""
+    reading = read_source(path)
+    if reading.problems or reading.program is None:
+        raise ProgramInvalid(path, reading.problems)
+    return read_tables(path, list(SCHEMA), OPTIONAL_FILES).records, reading.notices
+
+
+def write_program(tables: Records, path: Path) -> None:
+    """Write as a workbook (.xlsx), a zip (.zip) or else a folder, by the path's suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        write_workbook(tables, path)
+    elif suffix == ".zip":
+        write_zip(tables, path)
+    else:
+        write_folder(tables, path)
+
+
+def write_folder(tables: Records, folder: Path) -> None:
+    """One CSV file per table; program files of tables not given are removed, other files left alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SCHEMA.keys() - tables.keys():
+        (folder / name).unlink(missing_ok=True)
+    for name in ordered(tables):
+        replace_file(folder / name, csv_bytes(tables[name]))
+
+
+def write_zip(tables: Records, path: Path) -> None:
+    """The folder's CSV files at the zip's root, with fixed times so the same tables give the same bytes."""
+    members = [(name, csv_bytes(tables[name])) for name in ordered(tables)]
+    replace_file(path, zip_bytes(members, stamp_of(tables)))
+
+
+def csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
+    """UTF-8 without BOM, "\\n" line ends, quotes only where needed: the dialect of data/2019. Short rows (a
+    workbook drops empty cells at a row's end) are padded to the header's width."""
+    width = len(rows[0]) if rows else 0
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\n").writerows([*row, *[""] * (width - len(row))] for row in rows)
+    return text.getvalue().encode("utf-8")
+
+
+def zip_bytes(members: Sequence[tuple[str, bytes]], stamp: datetime) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, wherever it is written
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def stamp_of(tables: Records) -> datetime:
+    """The program's `updated` time (naive UTC), so unchanged data gives identical files; else 1980-01-01."""
+    rows = tables.get("program.csv") or []
+    if len(rows) >= 2 and "updated" in rows[0]:
+        cells = rows[1]
+        index = rows[0].index("updated")
+        try:
+            updated = parse_utc(cells[index].strip()).replace(tzinfo=None) if index < len(cells) else None
+        except ValueError:
+            updated = None
+        if updated and updated >= EARLIEST_ZIP_TIME:
+            return updated
+    return EARLIEST_ZIP_TIME
+
+
+def write_workbook(tables: Records, path: Path, *, instructions: bool = True) -> None:
+    """An .xlsx to fill in: one sheet per table, typed cells, dropdowns, and first an instructions sheet."""
+    replace_file(Path(path), workbook_bytes(tables, instructions=instructions))
+
+
+def workbook_bytes(tables: Records, *, instructions: bool = True) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    if instructions:
+        add_instructions(workbook, tables)
+    for name in ordered(tables):
+        add_table(workbook.create_sheet(sheet_name(name)), name, tables[name])
+    for name in ordered(tables):
+        add_validations(workbook[sheet_name(name)], name, tables)
+    stamp = stamp_of(tables)
+    workbook.properties.creator = "Kizuna"
+    workbook.properties.created = workbook.properties.modified = stamp
+    buffer = io.BytesIO()
+    # ExcelWriter, not Workbook.save: save() stamps the file with the current time.
+    ExcelWriter(workbook, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)).save()
+    with zipfile.ZipFile(buffer) as written:  # again, with fixed member times
+        return zip_bytes([(info.filename, written.read(info)) for info in written.infolist()], stamp)
+
+
+def add_table(sheet: Worksheet, name: str, rows: list[list[str]]) -> None:
+    header = rows[0] if rows else [column.name for column in SCHEMA.get(name, ())]
+    columns = {column.name: column for column in SCHEMA.get(name, ())}
+    kinds = [columns.get(column_name.strip()) for column_name in header]
+    for column_number, text in enumerate(header, start=1):
+        put_text(sheet.cell(1, column_number), text)
+    for row_number, row in enumerate(rows[1:], start=2):
+        for column_number, text in enumerate(row, start=1):
+            column = kinds[column_number - 1] if column_number <= len(kinds) else None
+            put(sheet.cell(row_number, column_number), text, column)
+    style_header(sheet, [header, *rows[1:]])
+
+
+def put(cell: Cell, text: str, column: Column | None) -> None:
+    """A date, time or number where the column holds one and the text parses; text otherwise."""
+    if not text:
+        return
+    number_format = NUMBER_FORMATS.get(column.parse) if column else None
+    if number_format:
+        try:
+            cell.value = column.parse(text.strip())
+            cell.number_format = number_format
+            return
+        except ValueError:
+            pass
+    put_text(cell, text)
+
+
+def put_text(cell: Cell, text: str) -> None:
+    """Always a text cell: "=1+1" stays those four characters, never a formula, even after an edit in Excel."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)  # control characters the loader drops anyway; XML cannot hold them
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
+def style_header(sheet: Worksheet, rows: list[list[str]], wrap: Sequence[int] = ()) -> None:
+    """Bold, frozen header; each column as wide as its longest line (within bounds)."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    widths: dict[int, int] = {}
+    for row in rows:
+        for index, text in enumerate(row):
+            widths[index] = max(widths.get(index, 0), display_width(text))
+    for index, width in widths.items():
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+    for index in wrap:
+        for cell in sheet[get_column_letter(index + 1)]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def display_width(text: str) -> int:
+    """Characters of the longest line, Japanese ones counting twice as they do on screen."""
+    lines = text.splitlines() or [""]
+    return max(sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in line) for line in lines)
+
+
+def header_of(tables: Records, name: str) -> list[str]:
+    rows = tables.get(name)
+    return [cell.strip() for cell in rows[0]] if rows else []
+
+
+def add_validations(sheet: Worksheet, name: str, tables: Records) -> None:
+    for index, column_name in enumerate(header_of(tables, name)):
+        validation = validation_for(name, column_name, tables)
+        if validation is not None:
+            letter = get_column_letter(index + 1)
+            validation.add(f"{letter}2:{letter}{VALIDATED_ROWS + 1}")
+            sheet.add_data_validation(validation)
+
+
+def validation_for(name: str, column_name: str, tables: Records) -> DataValidation | None:
+    """A dropdown for a fixed vocabulary or a reference, a bounds check for numbers, a hint for themes."""
+    key = (name, column_name)
+    if key in VOCABULARIES:
+        allowed = VOCABULARIES[key]
+        return check("list", f"Not a {column_name}", f"Choose one of: {', '.join(allowed)}.", f'"{",".join(allowed)}"')
+    if key in REFERENCES:
+        return reference_validation(column_name, *REFERENCES[key], tables)
+    if key == ("sessions.csv", "themes"):
+        return themes_hint(tables)
+    column = {column.name: column for column in SCHEMA.get(name, ())}.get(column_name)
+    if column is not None and column.parse in NUMBER_CHECKS:
+        kind, operator, bounds = NUMBER_CHECKS[column.parse]
+        what = "a whole number, 0 or more" if kind == "whole" else f"a number from {bounds[0]} to {bounds[-1]}"
+        return check(kind, "Not a number", f"{column_name} is {what}.", *map(str, bounds), operator=operator)
+    return None
+
+
+def check(kind: str, title: str, error: str, *formulas: str, **options: str) -> DataValidation:
+    """A validation Excel enforces (without showErrorMessage it would accept anything silently)."""
+    formula1, formula2 = (*formulas, None)[:2]
+    return DataValidation(
+        type=kind,
+        formula1=formula1,
+        formula2=formula2,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=title[:32],
+        error=error,
+        **options,
+    )
+
+
+def reference_validation(column_name: str, table: str, key: str, tables: Records) -> DataValidation | None:
+    """A dropdown of the other sheet's key column. Only a warning on a miss, so a session can be typed
+    before its venue exists; `kizuna validate` is what finally checks."""
+    header = header_of(tables, table)
+    if key not in header:
+        return None
+    letter = get_column_letter(header.index(key) + 1)
+    source = f"{sheet_name(table)}!${letter}$2:${letter}${VALIDATED_ROWS + 1}"
+    error = f"Not in the {key} column of the {sheet_name(table)} sheet: add it there too."
+    return check("list", f"Unknown {column_name}", error, source, errorStyle="warning")
+
+
+def themes_hint(tables: Records) -> DataValidation:
+    """A cell may hold several slugs ("a;b"), which a list dropdown would reject, so only an input message."""
+    header = header_of(tables, "themes.csv")
+    index = header.index("slug") if "slug" in header else None
+    rows = tables["themes.csv"][1:] if index is not None else []
+    slugs = [row[index].strip() for row in rows if len(row) > index and row[index].strip()]
+    prompt = "Theme slugs separated by semicolons (;)"
+    if slugs:
+        prompt += ". In the themes sheet: " + ", ".join(slugs)
+    return DataValidation(
+        type=None, allow_blank=True, showInputMessage=True, promptTitle="Themes", prompt=shorten(prompt, 255)
+    )
+
+
+def shorten(text: str, limit: int) -> str:
+    """Excel refuses a validation message over 255 characters."""
+    return text if len(text) <= limit else text[: limit - 1].rsplit(", ", 1)[0] + "…"
+
+
+def add_instructions(workbook: Workbook, tables: Records) -> None:
+    sheet = workbook.create_sheet(INSTRUCTIONS)
+    rows = [["sheet", "column", "required?", "meaning", "allowed values / format", "example"]]
+    rows.append(["(every sheet)", "", "", SHEET_HELP[""], "", ""])
+    for name in ordered(empty_tables() | tables):
+        rows.append([sheet_name(name), "", "", SHEET_HELP.get(name, ""), "", ""])
+        rows += [instruction(name, column) for column in SCHEMA.get(name, ())]
+    for row_number, row in enumerate(rows, start=1):
+        for column_number, text in enumerate(row, start=1):
+            if text:
+                put_text(sheet.cell(row_number, column_number), text)
+    style_header(sheet, rows, wrap=(3, 4))
+
+
+def instruction(name: str, column: Column) -> list[str]:
+    meaning, example = COLUMN_HELP.get((name, column.name), ("", ""))
+    required = REQUIRED.get((name, column.name), "yes" if column.required else "no")
+    return [sheet_name(name), column.name, required, meaning, allowed_values(name, column), example]
+
+
+def allowed_values(name: str, column: Column) -> str:
+    key = (name, column.name)
+    if key in VOCABULARIES:
+        return "one of: " + ", ".join(VOCABULARIES[key]) + " (dropdown)"
+    if key in REFERENCES:
+        table, ref = REFERENCES[key]
+        return f"one of the {ref}s in the {sheet_name(table)} sheet (dropdown)"
+    return FORMATS.get(column.parse, "text")

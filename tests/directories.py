@@ -1,0 +1,46 @@
+"""Programs directories for the tests, made of copies of real program folders: the 2019 program and the fixtures."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD = ROOT / "tests" / "fixtures" / "good"
+SOURCES = {
+    "2019": ROOT / "data" / "2019",
+    "across-months": GOOD / "across-months",
+    "across-years": GOOD / "across-years",
+    "minimal": GOOD / "minimal",
+    "hostile-text": GOOD / "hostile-text",
+}
+IDS = {
+    "2019": "clair-seminar-2019",
+    "across-months": "months-2030",
+    "across-years": "years-2030",
+    "minimal": "mini-2020",
+    "hostile-text": "hostile-2020",  # the fixture shares minimal's id; its copy gets its own
+}
+TWO = ("2019", "across-months")
+FIVE = ("2019", "across-months", "across-years", "minimal", "hostile-text")
+
+
+def set_program_id(folder: Path, program_id: str) -> None:
+    """Give a copied program another id, as the organiser would in program.csv."""
+    path = folder / "program.csv"
+    with path.open(newline="", encoding="utf-8") as file:
+        header, *rows = list(csv.reader(file))
+    rows[0][header.index("id")] = program_id
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows([header, *rows])
+
+
+def programs_directory(folder: Path, names: tuple[str, ...] = TWO) -> Path:
+    """A programs directory holding copies of the named programs, each in a folder of that name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copytree(SOURCES[name], folder / name)
+        if name == "hostile-text":
+            set_program_id(folder / name, IDS[name])
+    return folder

@@ -6,10 +6,9 @@ Both directories hold copies of real programs (the 2019 one and the test fixture
 
 from __future__ import annotations
 
-import csv
 import os
-import shutil
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,31 +19,12 @@ from kizuna.config import STATIC_DIR_ENV
 from kizuna.loading import PROGRAM_ENV
 from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, publish_feeds
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from directories import FIVE, programs_directory
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-GOOD = ROOT / "tests" / "fixtures" / "good"
-FIVE = {
-    "2019": ROOT / "data" / "2019",
-    "across-months": GOOD / "across-months",
-    "across-years": GOOD / "across-years",
-    "minimal": GOOD / "minimal",
-    "hostile-text": GOOD / "hostile-text",  # minimal's id: its copy gets another
-}
 SHOWN = "clair-seminar-2019"
-
-
-def copy_programs(folder: Path, names: list[str]) -> Path:
-    """A programs directory of copied programs, each with its own id."""
-    for name in names:
-        shutil.copytree(FIVE[name], folder / name)
-    if "hostile-text" in names:
-        path = folder / "hostile-text" / "program.csv"
-        with path.open(newline="", encoding="utf-8") as file:
-            header, first, *rest = list(csv.reader(file))
-        first[header.index("id")] = "hostile-2020"
-        with path.open("w", newline="", encoding="utf-8") as file:
-            csv.writer(file).writerows([header, first, *rest])
-    return folder
 
 
 @contextmanager
@@ -77,11 +57,11 @@ def visit(reruns: int) -> tuple[float, list[float]]:
 
 def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
     """Medians for one and five programs (taking turns, so a slow spell hits both), and the one-off listing."""
-    directories = {"one": copy_programs(tmp / "one", ["2019"]), "five": copy_programs(tmp / "five", list(FIVE))}
+    directories = {"one": programs_directory(tmp / "one", ("2019",)), "five": programs_directory(tmp / "five", FIVE)}
     static = tmp / "static"
     for folder in directories.values():  # what `kizuna feeds` does before start-up: the page finds them current
         publish_feeds(list_programs(folder), static, None)
-    cold = copy_programs(tmp / "cold", list(FIVE))
+    cold = programs_directory(tmp / "cold", FIVE)
     began = time.perf_counter()
     list_programs(cold)  # once per process (and per changed program): every program read and checked
     listing = time.perf_counter() - began

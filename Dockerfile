@@ -15,8 +15,10 @@ COPY .streamlit ./.streamlit
 COPY data ./data
 COPY deploy ./deploy
 # The code stays root's; feeds go to a writable folder outside it, which /app/static (what Streamlit serves at
-# /app/static/) links to. So `docker run --read-only` works with a volume or `--tmpfs` on /var/lib/kizuna.
-ENV KIZUNA_STATIC_DIR=/var/lib/kizuna/static
+# /app/static/) links to; published programs go to SQLite in that folder unless KIZUNA_DATABASE_URL names
+# PostgreSQL. So `docker run --read-only` works with a volume or `--tmpfs` on /var/lib/kizuna.
+ENV KIZUNA_STATIC_DIR=/var/lib/kizuna/static \
+    KIZUNA_DATABASE_URL=sqlite:////var/lib/kizuna/kizuna.sqlite3
 RUN mkdir -p "$KIZUNA_STATIC_DIR" && chown -R kizuna /var/lib/kizuna && ln -s "$KIZUNA_STATIC_DIR" static
 
 USER kizuna

@@ -1,8 +1,9 @@
 """Kizuna dashboard: `streamlit run app.py`.
 
-The page is imported from kizuna_app/ so Python compiles it once; Streamlit recompiles the entry script on every rerun.
+The pages are imported from kizuna_app/ so Python compiles them once; Streamlit recompiles the entry script on every
+rerun. The visitors' dashboard is at `/`, the Organisers page at `/organisers` (kizuna_app/navigation.py).
 """
 
-from kizuna_app.page import main
+from kizuna_app.navigation import main
 
 main()

@@ -432,6 +432,36 @@ def workbook_rows(sessions: int) -> list[str]:
     ]
 
 
+def publish_rows(sessions: int) -> list[str]:
+    """Publishing a workbook to the store (SQLite), against validating it (bench/publish.py)."""
+    from bench.publish import figures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = figures(sessions, Path(tmp))
+    (publish_s, publish_mib), (same_s, same_mib) = found["publish"], found["unchanged"]
+    validate_s, validate_mib = found["validate"]
+    what = f"a {sessions:,}-session .xlsx workbook to SQLite (median of 5, fresh process each)"
+    return [
+        row(
+            f"publish {what}",
+            f"{publish_s:.2f} s",
+            f"{validate_s:.2f} s, validating it",
+            f"{publish_s / validate_s:.2f}×",
+            "",
+            None,
+        ),
+        row(
+            "peak memory of that publish (process RSS)",
+            f"{publish_mib:.0f} MiB",
+            f"{validate_mib:.0f} MiB",
+            f"{publish_mib / validate_mib:.2f}×",
+            "",
+            None,
+        ),
+        row("publish it again, unchanged (no new version)", f"{same_s:.2f} s, {same_mib:.0f} MiB", "", "", "", None),
+    ]
+
+
 def programs_rows(reruns: int, rounds: int = 7) -> list[str]:
     """Five programs in the directory against one, the same program on screen (bench/programs.py)."""
     from bench.programs import figures
@@ -460,6 +490,33 @@ def programs_rows(reruns: int, rounds: int = 7) -> list[str]:
     ]
 
 
+def published_rows(reruns: int, rounds: int = 11) -> list[str]:
+    """A program published in the store against the same program in the programs directory (bench/published.py)."""
+    from bench.published import figures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = figures(reruns, rounds, Path(tmp))
+    name = "dashboard showing the 2019 program published in the store (SQLite) against from the programs directory"
+    budgets = {"first": 1.10, "rerun": None}
+    rows = [
+        row(
+            f"{name}: {what}",
+            f"{found[key + ' published'] * 1000:.0f} ms",
+            f"{found[key + ' directory'] * 1000:.0f} ms",
+            f"{found[key + ' published'] / found[key + ' directory']:.2f}×",
+            f"≤ {budgets[key]:.2f}×" if budgets[key] else "",
+            found[key + " published"] / found[key + " directory"] <= budgets[key] if budgets[key] else None,
+        )
+        for key, what in (
+            ("first", f"first render of a new session (median of {rounds})"),
+            ("rerun", "filter change (median rerun)"),
+        )
+    ]
+    reading = "reading the 2019 program once per process: a new version from the store, against its folder"
+    store_ms, folder_ms = found["read store"] * 1000, found["read folder"] * 1000
+    return [*rows, row(reading, f"{store_ms:.0f} ms", f"{folder_ms:.0f} ms", f"{store_ms / folder_ms:.2f}×", "", None)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1_000, 10_000])
@@ -470,8 +527,18 @@ def main() -> int:
     parser.add_argument("--browser-only", action="store_true", help="only cold start and memory")
     parser.add_argument("--programs-only", action="store_true", help="only five programs in the directory against one")
     parser.add_argument("--workbooks-only", action="store_true", help="only validating a workbook against a folder")
+    parser.add_argument("--publish-only", action="store_true", help="only publishing a workbook to the store")
+    parser.add_argument(
+        "--published-only", action="store_true", help="only a published program against the same from the directory"
+    )
     args = parser.parse_args()
     lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
+    if args.publish_only:
+        print("\n".join([*lines, *publish_rows(max(args.sizes))]))
+        return 0
+    if args.published_only:
+        print("\n".join([*lines, *published_rows(args.reruns)]))
+        return 0
     if args.programs_only or args.workbooks_only:
         rows = programs_rows(args.reruns) if args.programs_only else workbook_rows(max(args.sizes))
         print("\n".join([*lines, *rows]))
@@ -480,6 +547,8 @@ def main() -> int:
         lines += server_side(args.sizes, args.reruns)
         lines += workbook_rows(max(args.sizes))
         lines += programs_rows(args.reruns)
+        lines += publish_rows(max(args.sizes))
+        lines += published_rows(args.reruns)
     publish(ROOT / "data" / "2019")
     if not args.skip_browser:
         from playwright.sync_api import sync_playwright

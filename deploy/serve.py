@@ -1,5 +1,6 @@
 """Run the dashboard: `python deploy/serve.py [streamlit options]`.
 
+It serves deploy/kizuna_asgi.py: the page (app.py) and the published programs' feeds, made from the store.
 Streamlit imports a page's libraries on the first visit. Here they are imported in the background while the
 server starts and the first browser loads the page's scripts, so the first visitor does not wait for them.
 """
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
+SERVER = Path(__file__).resolve().parent / "kizuna_asgi.py"  # app.py with the published programs' feeds
 
 
 def preload(port: str) -> None:
@@ -54,7 +56,7 @@ def main() -> int:
     threading.Thread(target=preload, args=(port,), name="preload", daemon=True).start()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
+    sys.argv = ["streamlit", "run", str(SERVER), *sys.argv[1:]]
     return cli.main()
 
 

@@ -1,4 +1,4 @@
-"""The `kizuna` command: export, list, validate and convert a program; write a workbook to fill in."""
+"""The `kizuna` command: export, list, validate and convert a program; write a workbook to fill in; publish."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kizuna import config
 from kizuna.basemap import publish_basemap
@@ -17,9 +18,13 @@ from kizuna.model import Program
 from kizuna.programs import UnknownProgram, configured_programs, one_program, publish_feeds, resolve_program
 from kizuna.records import session_records
 
+if TYPE_CHECKING:
+    from kizuna.store import Store, Version
+
 BUILT_IN_PROGRAM = Path(__file__).resolve().parent.parent / "data" / "2019"
 
 
+DEFAULT_DB = "var/kizuna.sqlite3 in this checkout"
 PROGRAM_HELP = "a program's id in the programs directory, or its folder, .zip or .xlsx (default: the default program)"
 
 
@@ -69,7 +74,30 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("source", type=Path, metavar="SRC", help="a program's id, or its folder, .zip or .xlsx")
     convert.add_argument("destination", type=Path, metavar="DEST", help="a .xlsx or .zip file, else a folder")
     convert.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    add_store_commands(commands)
     return parser
+
+
+def add_store_commands(commands: argparse._SubParsersAction) -> None:
+    publish = commands.add_parser("publish", help="check a program and store it in the database as a new version")
+    publish.add_argument(
+        "program",
+        type=Path,
+        metavar="PROGRAM",
+        help="a program's id in the programs directory, or its folder, .zip or .xlsx",
+    )
+    publish.add_argument("--note", default="", help="a word on this version, listed with it")
+    listing = commands.add_parser("programs", help="list the published programs and their versions")
+    listing.add_argument("--json", action="store_true", help="print a JSON array")
+    withdraw = commands.add_parser("withdraw", help="withdraw a version: links then show the program's one before")
+    withdraw.add_argument("program_id", metavar="PROGRAM_ID")
+    withdraw.add_argument("version", type=int, metavar="VERSION")
+    for command in (publish, listing, withdraw):
+        command.add_argument(
+            "--database-url",
+            metavar="URL",
+            help=f"sqlite:///FILE or postgresql+psycopg://… (default: ${config.DATABASE_URL_ENV}, else {DEFAULT_DB})",
+        )
 
 
 def selection_from(args: argparse.Namespace, program: Program) -> Filter:
@@ -106,7 +134,10 @@ def run_list(args: argparse.Namespace, program: Program) -> None:
 
 def run_feeds(args: argparse.Namespace) -> int:
     """Every valid program of the directory (or the one --program names), each in its place under feeds/."""
-    catalog = configured_programs() if args.program is None else one_program(resolve_program(args.program))
+    if args.program is None:  # the directory's: a published program's feeds are made by the dashboard
+        catalog = configured_programs(published=False)
+    else:
+        catalog = one_program(resolve_program(args.program))
     if not catalog.programs and catalog.invalid:
         raise ProgramInvalid(catalog.invalid[0].path, list(catalog.invalid[0].problems))
     for entry in catalog.invalid:
@@ -160,9 +191,111 @@ def run_convert(args: argparse.Namespace) -> None:
     print(args.destination)
 
 
+def run_publish(args: argparse.Namespace, store: Store) -> int:
+    published = store.publish(resolve_program(args.program), note=args.note)
+    version = published.version
+    if published.created:
+        where = config.shown_url(store.url)
+        print(f"{version.program_id}: published as version {version.number} ({version.sessions:,} sessions) in {where}")
+    else:
+        print(
+            f"{version.program_id}: unchanged, the same as version {version.number} ({when(version)}); nothing stored"
+        )
+    return 0
+
+
+def when(version: Version) -> str:
+    return f"published {version.published_at:%Y-%m-%d %H:%M} UTC"
+
+
+def run_programs(args: argparse.Namespace, store: Store) -> int:
+    """Every program ever published, with its versions: the live one (latest not withdrawn) and the withdrawn."""
+    history = store.history()
+    if args.json:
+        print(json.dumps([program_record(versions) for versions in history.values()], ensure_ascii=False, indent=2))
+        return 0
+    if not history:
+        print(f"kizuna programs: nothing is published in {config.shown_url(store.url)}", file=sys.stderr)
+    for program_id, versions in history.items():
+        live = live_of(versions)
+        print(f"{program_id}  {(live or versions[0]).title}  ({len(versions)} version{'s' * (len(versions) > 1)})")
+        for version in versions:
+            state = "withdrawn" if version.withdrawn else "live" if version is live else ""
+            note = f"  {json.dumps(version.note, ensure_ascii=False)}" if version.note else ""
+            print(f"  {version.number:>3}  {version.published_at:%Y-%m-%d %H:%M} UTC  {state:<9}{note}".rstrip())
+    return 0
+
+
+def live_of(versions: list[Version]) -> Version | None:
+    """The version links show: the latest not withdrawn (versions come newest first)."""
+    return next((version for version in versions if not version.withdrawn), None)
+
+
+def program_record(versions: list[Version]) -> dict:
+    live = live_of(versions)
+    shown = live or versions[0]
+    return {
+        "id": shown.program_id,
+        "title": shown.title,
+        "start_date": shown.start_date.isoformat(),
+        "end_date": shown.end_date.isoformat(),
+        "versions": len(versions),
+        "latest": versions[0].number,
+        "live": live.number if live else None,
+        "published_at": live.published_at.isoformat() if live else None,
+        "note": live.note if live else None,
+        "sessions": live.sessions if live else None,
+        "withdrawn": [version.number for version in versions if version.withdrawn],
+    }
+
+
+def run_withdraw(args: argparse.Namespace, store: Store) -> int:
+    program_id, number = args.program_id, args.version
+    before = store.version(program_id, number)
+    if before is None:
+        numbers = ", ".join(str(version.number) for version in store.versions(program_id))
+        known = f"its versions: {numbers}" if numbers else f"published: {', '.join(store.history()) or '(none)'}"
+        raise UsageError(f"no version {number} of {program_id!r}; {known}")
+    if before.withdrawn:
+        print(f"{program_id}: version {number} was already withdrawn")
+        return 0
+    store.withdraw(program_id, number)
+    live = store.version(program_id)
+    shown = f"its links now show version {live.number}" if live else "no version of it is published now"
+    print(f"{program_id}: version {number} withdrawn; {shown}")
+    return 0
+
+
+STORE_COMMANDS = {"publish": run_publish, "programs": run_programs, "withdraw": run_withdraw}
+
+
+def run_store_command(args: argparse.Namespace) -> int:
+    """A command on the database; what goes wrong there is said without the URL's password."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kizuna.store import DatabaseUrlError, NoteTooLong, PublishConflict, Store, database_url
+
+    url = args.database_url or database_url()
+    try:
+        with Store(url) as store:
+            return STORE_COMMANDS[args.command](args, store)
+    except (DatabaseUrlError, NoteTooLong) as error:
+        raise UsageError(str(error)) from None
+    except PublishConflict as error:
+        print(f"kizuna {args.command}: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        reason = config.without_password(reason, url)
+        print(f"kizuna {args.command}: the database {config.shown_url(url)} cannot be used: {reason}", file=sys.stderr)
+        return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in STORE_COMMANDS:
+            return run_store_command(args)
         if args.command in ("validate", "feeds"):
             return {"validate": run_validate, "feeds": run_feeds}[args.command](args)
         if args.command in ("template", "convert"):

@@ -46,3 +46,34 @@ def tile_style(key: str | None = None) -> TileStyle | None:
 def bundled_basemap() -> bool:
     """Whether the map draws its own land and sea (the default)."""
     return os.environ.get(BASEMAP_ENV, "").strip().lower() != "none"
+
+
+DATABASE_URL_ENV = "KIZUNA_DATABASE_URL"  # where published programs are kept (kizuna.store); may hold a password
+
+
+def database_url(default: str) -> str:
+    """$KIZUNA_DATABASE_URL, else `default`. Never log or print it as is: use `shown_url`."""
+    return os.environ.get(DATABASE_URL_ENV, "").strip() or default
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit for a log line or a message: its password masked; an unreadable one is not echoed."""
+    from sqlalchemy.engine import make_url  # only where a database is used
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(a database URL that cannot be read)"
+
+
+def without_password(message: str, url: str) -> str:
+    """A driver's error message with the URL's password replaced, should the driver have repeated it."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        password = make_url(url).password
+    except ArgumentError:
+        return message.replace(url, "(the database URL)")
+    return message.replace(str(password), "***") if password else message

@@ -64,6 +64,12 @@ def containing_feeds(program: Program, selection: Filter) -> list[Feed]:
     return [*sorted(containing, key=lambda feed: len(held[feed.name])), everything]
 
 
+def feed_bytes(program: Program, name: str, base_url: str | None = None) -> bytes | None:
+    """The feed file `name` of the program, byte for byte what `write_feeds` writes; None when it has no such feed."""
+    feed = next((feed for feed in feeds(program) if feed.name == name), None)
+    return export_ics(program, feed.selection, base_url=base_url, refresh=REFRESH) if feed else None
+
+
 def stamp(version: str, base_url: str | None) -> str:
     return f"{version} {base_url or ''}".strip()
 

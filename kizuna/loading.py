@@ -383,11 +383,13 @@ def keep_checked(name: str, rows: list[Row], check: Check, problems: list[Proble
 
 @dataclass(frozen=True)
 class Reading:
-    """A program as read: None whenever any problem was found; notices are things ignored on the way."""
+    """A program as read: None whenever any problem was found; notices are things ignored on the way; the tables
+    as the file holds them (rows of text, header first), which a publish stores."""
 
     program: Program | None
     problems: list[Problem]
     notices: list[str]
+    records: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 def read_program(path: Path) -> tuple[Program | None, list[Problem]]:
@@ -401,7 +403,7 @@ def read_source(path: Path) -> Reading:
     program, problems = check_tables(source)
     located = [source.locate(problem) for problem in sorted(problems, key=problem_order)]
     located = [problem for problem in located if problem.cell not in source.unreadable]
-    return Reading(program, source.problems + located, source.notices)
+    return Reading(program, source.problems + located, source.notices, source.records)
 
 
 def check_tables(source: Tables) -> tuple[Program | None, list[Problem]]:

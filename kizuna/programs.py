@@ -3,6 +3,8 @@
 Each entry of the directory (`KIZUNA_PROGRAMS`, default the repository's `data/`) is one program: a folder of
 CSV files, a `.zip` of one or an `.xlsx` workbook. A program is known by the `id` in its program table, never by
 its file name. `KIZUNA_PROGRAM` still names one program alone, and then wins, as it did before the directory.
+The dashboard also serves the programs published in the store (kizuna.published); one of them wins over a
+directory program of the same id.
 """
 
 from __future__ import annotations
@@ -16,9 +18,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kizuna.feeds import feeds_current, write_feeds, write_feeds_logged
 from kizuna.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_version, load_program, read_program
+from kizuna.published import published_programs
+
+if TYPE_CHECKING:
+    from kizuna.store import Version
 
 PROGRAMS_ENV = "KIZUNA_PROGRAMS"
 DEFAULT_ENV = "KIZUNA_DEFAULT_PROGRAM"
@@ -36,14 +43,15 @@ class UnknownProgram(LookupError):
 
 @dataclass(frozen=True)
 class Entry:
-    """One program of the directory: what a picker and the CLI need, without keeping its sessions in memory."""
+    """One program of the directory or the store: what a picker and the CLI need, without its sessions."""
 
-    path: Path
+    path: Path | None  # None for a published program: it is in the store, not in the directory
     id: str | None = None  # None when the program is invalid
     title: str = ""
     start_date: date | None = None
     end_date: date | None = None
     problems: tuple[Problem, ...] = ()
+    published: int | None = None  # a published program's live version
 
     @property
     def valid(self) -> bool:
@@ -138,10 +146,32 @@ def catalog_of(read: list[tuple[Entry, tuple]], folder: Path | None) -> Catalog:
         message = f"program id {entry.id!r} is already the id of {first.path.name}"
         invalid.append(Entry(entry.path, title=entry.title, problems=(Problem(entry.path.name, None, "id", message),)))
     valid.sort(key=lambda e: (e.start_date, e.id), reverse=True)
-    wanted = os.environ.get(DEFAULT_ENV, "").strip()
-    default = next((e for e in valid if e.id == wanted), valid[0] if valid else None)  # else the most recent
     version = hashlib.sha256(repr([str(folder), *((str(e.path), key) for e, key in read)]).encode()).hexdigest()[:16]
-    return Catalog(folder, tuple(valid), tuple(sorted(invalid, key=lambda e: e.path)), default, version)
+    return Catalog(folder, tuple(valid), tuple(sorted(invalid, key=lambda e: e.path)), default_of(valid), version)
+
+
+def default_of(valid: list[Entry]) -> Entry | None:
+    """The program a link without `program=` opens: $KIZUNA_DEFAULT_PROGRAM's if served, else the most recent."""
+    wanted = os.environ.get(DEFAULT_ENV, "").strip()
+    return next((e for e in valid if e.id == wanted), valid[0] if valid else None)
+
+
+def published_entry(version: Version) -> Entry:
+    return Entry(
+        None, version.program_id, version.title, version.start_date, version.end_date, published=version.number
+    )
+
+
+def with_published(catalog: Catalog, revision: str, live: tuple[Version, ...]) -> Catalog:
+    """The directory's programs and the published ones, most recent first; a published program replaces a
+    directory program of the same id."""
+    if not live:
+        return catalog
+    published = [published_entry(version) for version in live]
+    ids = {entry.id for entry in published}
+    valid = [*published, *(entry for entry in catalog.programs if entry.id not in ids)]
+    valid.sort(key=lambda e: (e.start_date, e.id), reverse=True)
+    return Catalog(catalog.folder, tuple(valid), catalog.invalid, default_of(valid), f"{catalog.version}+{revision}")
 
 
 _catalogs: dict[Path, tuple[tuple, Catalog]] = {}
@@ -166,18 +196,30 @@ def one_program(path: Path) -> Catalog:
 _looked: dict[tuple[str, ...], tuple[float, Catalog]] = {}
 
 
-def configured_programs(max_age: float = 0.0) -> Catalog:
-    """What the dashboard serves: KIZUNA_PROGRAM's program alone when it is set, else the programs directory.
+def configured_programs(max_age: float = 0.0, published: bool = True) -> Catalog:
+    """What the dashboard serves: KIZUNA_PROGRAM's program alone when it is set, else the programs directory and
+    (unless `published` is False) the programs published in the store.
 
-    A listing younger than `max_age` seconds is reused without looking at the files (the page's reruns)."""
+    A listing younger than `max_age` seconds is reused without looking at the files (the page's reruns); the store
+    is asked no more often than kizuna.published.POLL_SECONDS."""
     single = os.environ.get(PROGRAM_ENV, "").strip()
-    where = (single, os.environ.get(PROGRAMS_ENV, ""), os.environ.get(DEFAULT_ENV, ""))
+    where = (single, os.environ.get(PROGRAMS_ENV, ""), os.environ.get(DEFAULT_ENV, ""), str(published))
     known = _looked.get(where)
     if known is not None and time.monotonic() - known[0] < max_age:
         return known[1]
-    catalog = one_program(Path(single)) if single else list_programs()
+    if single or not published:
+        catalog = one_program(Path(single)) if single else list_programs()
+    else:
+        catalog = served_programs(list_programs(), known)
     _looked[where] = (time.monotonic(), catalog)
     return catalog
+
+
+def served_programs(directory: Catalog, known: tuple[float, Catalog] | None) -> Catalog:
+    """The directory with the published programs; the catalog of the last look again when neither changed."""
+    revision, live = published_programs()
+    merged = with_published(directory, revision, live)
+    return known[1] if known is not None and known[1].version == merged.version else merged
 
 
 def resolve_program(value: str | Path | None) -> Path:
@@ -217,10 +259,22 @@ def feeds_place(program_id: str) -> str:
     return program_id
 
 
+def feeds_owner(place: str) -> Version | None:
+    """The published program whose feeds are in feeds/<place>/ (feeds/ itself for ''), as its live version; None
+    when no published program's feeds are there (then the folder's files are what is served)."""
+    if os.environ.get(PROGRAM_ENV, "").strip():  # one program alone: the store is not served
+        return None
+    _, live = published_programs()
+    return next((version for version in live if feeds_place(version.program_id) == place), None)
+
+
 def publish_feeds(catalog: Catalog, static: Path, base_url: str | None) -> list[Path]:
-    """Write every valid program's feeds, each in its place: what `kizuna feeds` does before start-up."""
+    """Write every valid program's feeds, each in its place: what `kizuna feeds` does before start-up. A published
+    program's feeds are not files: the dashboard makes them from the store (kizuna_app.served_feeds)."""
     written: list[Path] = []
     for entry in catalog.programs:
+        if entry.path is None:
+            continue
         program = load_program(entry.path)
         written += write_feeds(program, static, base_url, data_version(entry.path), feeds_place(program.id))
     return written
@@ -229,6 +283,8 @@ def publish_feeds(catalog: Catalog, static: Path, base_url: str | None) -> list[
 def refresh_stale_feeds(catalog: Catalog, static: Path, base_url: str | None) -> None:
     """Rewrite the feeds of the programs whose data changed since they were written; failures are logged."""
     for entry in catalog.programs:
+        if entry.path is None:  # published: kizuna_app.feeds serves its feeds from the store
+            continue
         place = feeds_place(entry.id or "")
         try:
             version = data_version(entry.path)

@@ -13,6 +13,7 @@ QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on 
 SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
 LAYERS_KEY = "show"  # optional map layers, e.g. show=home
 PROGRAM_KEY = "program"  # a program of the directory by id; absent: the default program, so older links still work
+VERSION_KEY = "version"  # a published program's version, by number: pins it; absent: its latest version
 LAYERS = ("home",)
 MAX_VALUES = 50  # per key: a link with more is hostile or broken
 MAX_LENGTH = 100  # per value
@@ -26,6 +27,7 @@ class View:
     selected: str | None = None
     show_home: bool = False
     program: str | None = None  # None: the default program, whose links carry no program key
+    version: int | None = None  # a pinned version of a published program; None: its latest
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -55,47 +57,92 @@ def program_notices(program: Program, asked: Sequence[str]) -> list[str]:
     return []
 
 
-def read_view(program: Program, params: Mapping[str, Sequence[str]], default_program: str | None = None) -> View:
+def link_version(params: Mapping[str, Sequence[str]], program_id: str) -> int | None:
+    """The version a link pins: its first `version`, a whole number from 1, when the link opens that program (it
+    names it, or names none and it is the default); None: the latest version."""
+    asked = [value for value in params.get(VERSION_KEY, []) if value]
+    named = [value for value in params.get(PROGRAM_KEY, []) if value]
+    if not asked or (named and named[0] != program_id):
+        return None
+    value = asked[0]
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) <= 9 and int(value) > 0 else None
+
+
+def version_notices(
+    params: Mapping[str, Sequence[str]], program: Program, latest: int | None, pinned: int | None, withdrawn: bool
+) -> list[str]:
+    """What became of a link's `version` that is not shown: not a number, withdrawn or unknown (the latest is shown
+    instead), or a program that has no versions. `latest` is None for a program of the directory."""
+    asked = [value for value in params.get(VERSION_KEY, []) if value]
+    named = [value for value in params.get(PROGRAM_KEY, []) if value]
+    if not asked or pinned is not None or (named and named[0] != program.id):
+        return []  # shown, or asked of another program (whose notice says it is not on this dashboard)
+    number = link_version(params, program.id)
+    if number is None:
+        return [f"Ignored the version in the link, {shorten(asked[0])}: a version is a number from 1."]
+    if latest is None:
+        return [f"{program.title} has no published versions; ignored version {number} in the link."]
+    why = "was withdrawn" if withdrawn else "does not exist"
+    return [f"Version {number} of {program.title} {why}; showing the latest, version {latest}."]
+
+
+def read_view(
+    program: Program,
+    params: Mapping[str, Sequence[str]],
+    default_program: str | None = None,
+    version: int | None = None,
+    notices: Sequence[str] = (),
+) -> View:
     """Parse query params; what is unknown is dropped with one notice per kind of problem, the rest applies.
 
-    `program` is the one `link_program` chose; `default_program` the id of the one a link without the key opens."""
-    notices: list[str] = []
+    `program` is the one `link_program` chose; `default_program` the id of the one a link without the key opens;
+    `version` the version of it shown pinned, if any, and `notices` what became of the link's version otherwise
+    (both decided before the program was read: `link_version`, `version_notices`)."""
+    found: list[str] = []
     raw: dict[str, list[str]] = {}
-    own_keys = (SELECTED_KEY, LAYERS_KEY, PROGRAM_KEY)
+    own_keys = (SELECTED_KEY, LAYERS_KEY, PROGRAM_KEY, VERSION_KEY)
     unknown_keys = [key for key in params if key not in QUERY_KEYS and key not in own_keys]
     if unknown_keys:
-        notices.append(f"Ignored unknown link options: {listing(unknown_keys)}.")
+        found.append(f"Ignored unknown link options: {listing(unknown_keys)}.")
     for key, values in params.items():
         if key in unknown_keys:
             continue
         if not all(values):
-            notices.append(f"Ignored empty values for {key!r}.")
+            found.append(f"Ignored empty values for {key!r}.")
         values = [value for value in values if value]
         if len(values) > MAX_VALUES:
-            notices.append(f"Used the first {MAX_VALUES} of {len(values)} values for {key!r}.")
+            found.append(f"Used the first {MAX_VALUES} of {len(values)} values for {key!r}.")
             values = values[:MAX_VALUES]
         raw[key] = [value[:MAX_LENGTH] for value in values]
     facets = {QUERY_KEYS[key]: list(dict.fromkeys(values)) for key, values in raw.items() if key in QUERY_KEYS}
     selection, rejected = parse_filter(program, **facets)
     key_of = {facet: key for key, facet in QUERY_KEYS.items()}
     for facet, bad in rejected.items():
-        notices.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listing(bad)}.")
+        found.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listing(bad)}.")
     chosen = raw.get(SELECTED_KEY, [])
     known = [value for value in chosen if value in program.sessions_by_id]
     missing = [value for value in chosen if value not in program.sessions_by_id]
     if missing:
-        notices.append(f"Sessions in the link that are not in this program: {listing(missing)}.")
+        found.append(f"Sessions in the link that are not in this program: {listing(missing)}.")
     layers = raw.get(LAYERS_KEY, [])
     if set(layers) - set(LAYERS):
-        notices.append(f"Ignored unknown map layers: {listing([v for v in layers if v not in LAYERS])}.")
-    notices[:0] = program_notices(program, raw.get(PROGRAM_KEY, []))
-    shown = None if program.id == (default_program or program.id) else program.id
-    return View(selection, known[0] if known else None, "home" in layers, shown, tuple(notices))
+        found.append(f"Ignored unknown map layers: {listing([v for v in layers if v not in LAYERS])}.")
+    found[:0] = [*program_notices(program, raw.get(PROGRAM_KEY, [])), *notices]
+    shown = program_key(program.id, default_program, version)
+    return View(selection, known[0] if known else None, "home" in layers, shown, version, tuple(found))
+
+
+def program_key(program_id: str, default_program: str | None, version: int | None) -> str | None:
+    """The `program` a link writes: none for the default program, unless a version is pinned (a version number
+    means nothing without its program, and the default may be another program tomorrow)."""
+    return None if program_id == (default_program or program_id) and version is None else program_id
 
 
 def view_query(view: View) -> dict[str, list[str]]:
     """The query params of a view, sorted so equal views give equal links."""
     query: dict[str, list[str]] = {PROGRAM_KEY: [view.program]} if view.program else {}
+    if view.version is not None:
+        query[VERSION_KEY] = [str(view.version)]
     for key, facet in QUERY_KEYS.items():
         values = sorted(str(value) for value in getattr(view.selection, facet))
         if values:
@@ -129,3 +176,15 @@ def kinds_widgets(program: Program, kinds: frozenset[str]) -> tuple[list[str], b
         return [kind for kind in program.kinds if kind in kinds], True
     everyday = [kind for kind in program.kinds if kind not in LOGISTICS_KINDS]
     return ([] if set(everyday) == kinds else [kind for kind in everyday if kind in kinds]), False
+
+
+ORGANISERS_PAGE = "organisers"  # the Organisers page's path: links and feeds hang from the app's root, never from it
+
+
+def app_root(page_url: str) -> str:
+    """The app's root address from the address of the page the visitor is on: `…/organisers` → `…/`."""
+    parts = urlsplit(page_url)
+    path = parts.path.rstrip("/")
+    if path.rsplit("/", 1)[-1] != ORGANISERS_PAGE:
+        return page_url
+    return urlunsplit((parts.scheme, parts.netloc, path.removesuffix(ORGANISERS_PAGE), "", ""))

@@ -251,9 +251,17 @@ def write_folder(tables: Records, folder: Path) -> None:
 
 
 def write_zip(tables: Records, path: Path) -> None:
+    replace_file(path, program_zip(tables))
+
+
+def program_zip(tables: Records) -> bytes:
     """The folder's CSV files at the zip's root, with fixed times so the same tables give the same bytes."""
-    members = [(name, csv_bytes(tables[name])) for name in ordered(tables)]
-    replace_file(path, zip_bytes(members, stamp_of(tables)))
+    return zip_bytes(csv_members(tables), stamp_of(tables))
+
+
+def csv_members(tables: Records) -> list[tuple[str, bytes]]:
+    """Each table as its CSV file's name and bytes, in the order organisers fill them."""
+    return [(name, csv_bytes(tables[name])) for name in ordered(tables)]
 
 
 def csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:

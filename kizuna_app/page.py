@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -20,13 +21,50 @@ from kizuna.loading import data_version, read_program
 from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, map_legend, same_place
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
-from kizuna.share import View, kinds_facet, kinds_widgets, link_program, read_view, share_url, view_query
+from kizuna.published import Unavailable, show_published
+from kizuna.share import (
+    View,
+    app_root,
+    kinds_facet,
+    kinds_widgets,
+    link_program,
+    link_version,
+    read_view,
+    share_url,
+    version_notices,
+    view_query,
+)
 from kizuna.text import counted, plain, swatch
 from kizuna.timeline import SELECTION, build_timeline
 from kizuna.timeline import clicked_session as clicked_block
 
 STATIC = Path(__file__).resolve().parent.parent / "static"  # next to app.py: what Streamlit serves at /app/static/
 PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
+ORGANISERS_FILE = "kizuna_app/organisers_page.py"  # the Organisers page (app.py's navigation), relative to app.py
+
+
+@dataclass(frozen=True)
+class Board:
+    """Where one program's dashboard keeps its state: the visitors' page at its own keys, the Organisers page's preview
+    under a prefix, so the two pages never share a widget or a view."""
+
+    prefix: str = ""
+    live: bool = True  # the visitors' page: its view comes from the address bar and is written back there
+
+    def key(self, name: str) -> str:
+        return self.prefix + name
+
+    def __getitem__(self, name: str) -> Any:
+        return st.session_state[self.prefix + name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return st.session_state.get(self.prefix + name, default)
+
+    def update(self, **values: Any) -> None:
+        st.session_state.update({self.prefix + name: value for name, value in values.items()})
+
+
+VISITORS = Board()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -65,7 +103,8 @@ def secret(name: str) -> str | None:
 
 
 def app_url() -> str:
-    return config.base_url() or st.context.url or "http://localhost:8501/"
+    """The dashboard's root address (links and feeds hang from it), whichever of its pages the visitor is on."""
+    return config.base_url() or app_root(st.context.url or "") or "http://localhost:8501/"
 
 
 def show_problems(folder: Path, problems: list) -> None:
@@ -115,6 +154,7 @@ def switch_program() -> None:
     reset_view()
     for key in ("feed", "page", "paged"):
         st.session_state.pop(key, None)
+    st.session_state.pinned = None  # the link's version was the last program's
 
 
 def program_picker(catalog: Catalog) -> None:
@@ -130,13 +170,15 @@ def program_picker(catalog: Catalog) -> None:
     )
 
 
-def restore_view(program: Program, default_program: str) -> None:
-    """Copy the link's view into widget state once per browser session."""
-    if "restored" in st.session_state:
+def restore_view(program: Program, default_program: str | None, board: Board = VISITORS) -> None:
+    """Copy the link's view into widget state once per browser session, and again when a run of the other page
+    dropped the widgets' state (Streamlit drops a widget's state after a run that did not draw it)."""
+    if board.key("restored") in st.session_state and board.key("logistics") in st.session_state:
         return
-    view = read_view(program, address_query(), default_program)
+    pinned, notices = board.get("pinned"), board.get("version_notices", ())
+    view = read_view(program, address_query() if board.live else {}, default_program, pinned, notices)
     kinds, logistics = kinds_widgets(program, view.selection.kinds)
-    st.session_state.update(
+    board.update(
         restored=view,
         themes=sorted(view.selection.themes),
         cities=sorted(view.selection.cities),
@@ -149,60 +191,69 @@ def restore_view(program: Program, default_program: str) -> None:
     )
 
 
-def reset_view() -> None:
-    st.session_state.update(themes=[], cities=[], days=[], kinds=[], ids=[], logistics=True, home=False, selected=None)
+def reset_view(board: Board = VISITORS) -> None:
+    board.update(themes=[], cities=[], days=[], kinds=[], ids=[], logistics=True, home=False, selected=None)
 
 
-def drop_logistics() -> None:
+def drop_logistics(board: Board = VISITORS) -> None:
     """Switching logistics off removes logistics kinds from the kinds picker too."""
-    if not st.session_state.logistics:
-        st.session_state.kinds = [k for k in st.session_state.kinds if k not in LOGISTICS_KINDS]
+    if not board["logistics"]:
+        board.update(kinds=[k for k in board["kinds"] if k not in LOGISTICS_KINDS])
 
 
-def select(session_id: str | None) -> None:
-    st.session_state.selected = session_id
+def select(session_id: str | None, board: Board = VISITORS) -> None:
+    board.update(selected=session_id)
 
 
-def pick_from(key: str, read) -> None:
-    picked = read(st.session_state[key].selection)
+def pick_from(name: str, read, board: Board = VISITORS) -> None:
+    """Open the card of the session a click on the map or the timeline (the widget `name`) picked."""
+    picked = read(board[name].selection)
     if picked:
-        select(picked)
+        select(picked, board)
 
 
-def filters(program: Program) -> Filter:
+def filters(program: Program, board: Board = VISITORS) -> Filter:
+    key = board.key
     with st.sidebar:
         st.header("Filters")
         themes = program.themes
         st.multiselect(
-            "Themes", list(themes), key="themes", format_func=lambda s: f"{swatch(themes[s].colour)} {themes[s].label}"
+            "Themes",
+            list(themes),
+            key=key("themes"),
+            format_func=lambda s: f"{swatch(themes[s].colour)} {themes[s].label}",
         )
-        st.multiselect("Cities", list(program.cities), key="cities", format_func=lambda s: program.cities[s].name)
+        st.multiselect("Cities", list(program.cities), key=key("cities"), format_func=lambda s: program.cities[s].name)
         days = {day.isoformat(): day for day in program.days}
-        st.multiselect("Days", list(days), key="days", format_func=lambda d: short_day(days[d]))
-        shown_kinds = [k for k in program.kinds if st.session_state.logistics or k not in LOGISTICS_KINDS]
-        st.multiselect("Kinds", shown_kinds, key="kinds", format_func=lambda k: k.replace("-", " "))
-        if st.session_state.ids:  # from a link's id=…: shown so it can be removed
+        st.multiselect("Days", list(days), key=key("days"), format_func=lambda d: short_day(days[d]))
+        shown_kinds = [k for k in program.kinds if board["logistics"] or k not in LOGISTICS_KINDS]
+        st.multiselect("Kinds", shown_kinds, key=key("kinds"), format_func=lambda k: k.replace("-", " "))
+        if board["ids"]:  # from a link's id=…: shown so it can be removed
             titles = program.sessions_by_id
             st.multiselect(
-                "Only these sessions", list(st.session_state.ids), key="ids", format_func=lambda i: titles[i].title
+                "Only these sessions", list(board["ids"]), key=key("ids"), format_func=lambda i: titles[i].title
             )
-        st.toggle("Show arrival, transfers, overnight and departure", key="logistics", on_change=drop_logistics)
-        st.toggle("Show the participants' home countries", key="home")
-        st.button("Reset filters", on_click=reset_view, icon=":material/restart_alt:")
-    state = st.session_state
+        st.toggle(
+            "Show arrival, transfers, overnight and departure",
+            key=key("logistics"),
+            on_change=drop_logistics,
+            args=(board,),
+        )
+        st.toggle("Show the participants' home countries", key=key("home"))
+        st.button("Reset filters", on_click=reset_view, args=(board,), icon=":material/restart_alt:")
     return Filter.of(
-        themes=state.themes,
-        cities=state.cities,
-        days=[days[d] for d in state.days],
-        kinds=kinds_facet(program, state.kinds, state.logistics),
-        sessions=state.ids,
+        themes=board["themes"],
+        cities=board["cities"],
+        days=[days[d] for d in board["days"]],
+        kinds=kinds_facet(program, board["kinds"], board["logistics"]),
+        sessions=board["ids"],
     )
 
 
-def sync_link(view: View) -> str:
-    """Write the view into the address bar and return the link to share."""
+def sync_link(view: View, board: Board = VISITORS) -> str:
+    """Write the view into the address bar (the visitors' page only) and return the link to share."""
     wanted = view_query(view)
-    if address_query() != wanted:
+    if board.live and address_query() != wanted:
         st.query_params.from_dict(wanted)
     return share_url(app_url(), view)
 
@@ -224,17 +275,17 @@ def about(program: Program) -> None:
             st.markdown(plain(f"Organised by {program.organiser}. Source: {program.source}."))
 
 
-def show_notices(view: View) -> None:
+def show_notices(view: View, board: Board = VISITORS) -> None:
     """A bad link's notices stay until the visitor first changes the view."""
-    restored = st.session_state.restored
+    restored = board["restored"]
     if view != restored:
-        st.session_state.restored = replace(restored, notices=())
+        board.update(restored=replace(restored, notices=()))
         return
     for notice in restored.notices:
         st.warning(plain(notice), icon=":material/link_off:")
 
 
-def session_card(program: Program, session: Session, shown: list[Session], version: str) -> None:
+def session_card(program: Program, session: Session, shown: list[Session], version: str, board: Board) -> None:
     """The card's body, inside the dialog."""
     venue = program.venues[session.venue_id]
     st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
@@ -256,7 +307,7 @@ def session_card(program: Program, session: Session, shown: list[Session], versi
         data=lambda: calendar_bytes(program, version, one, config.base_url()),
         file_name=file_name(program, one),
         mime="text/calendar",
-        key="card-ics",
+        key=board.key("card-ics"),
         icon=":material/event:",
         on_click="ignore",
     )
@@ -269,39 +320,41 @@ def session_card(program: Program, session: Session, shown: list[Session], versi
             label = f"{short_day(other.date)} · {other.title}"
             if other.id == session.id:
                 st.markdown(plain(f"▸ {label} (this one)"))
-            elif st.button(plain(label), key=f"here-{other.id}", type="tertiary", icon=":material/chevron_right:"):
-                select(other.id)
+            elif st.button(
+                plain(label), key=board.key(f"here-{other.id}"), type="tertiary", icon=":material/chevron_right:"
+            ):
+                select(other.id, board)
                 st.rerun()
-    if st.button("Close", key="close-card", icon=":material/close:"):
-        select(None)
+    if st.button("Close", key=board.key("close-card"), icon=":material/close:"):
+        select(None, board)
         st.rerun()
 
 
-def open_card(program: Program, session: Session, shown: list[Session], version: str) -> None:
+def open_card(program: Program, session: Session, shown: list[Session], version: str, board: Board) -> None:
     """The card opens over the page where the visitor is; closing it leaves them where they were."""
-    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: select(None))
-    dialog(session_card)(program, session, shown, version)
+    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: select(None, board))
+    dialog(session_card)(program, session, shown, version, board)
 
 
-def agenda(program: Program, sessions: list[Session], selection: Filter) -> None:
+def agenda(program: Program, sessions: list[Session], selection: Filter, board: Board) -> None:
     st.subheader("Agenda")
     st.caption("The sessions on the map and the timeline, as a list. Choose one to see its details.")
     if not sessions:
         st.info("No session matches these filters.")
         return
-    if st.session_state.get("paged") != selection:  # a new filter starts on the first page
-        st.session_state.update(paged=selection, page=1)
+    if board.get("paged") != selection:  # a new filter starts on the first page
+        board.update(paged=selection, page=1)
     pages = page_count(len(sessions))
-    page = st.number_input(f"Page (of {pages})", 1, pages, key="page") if pages > 1 else 1
+    page = st.number_input(f"Page (of {pages})", 1, pages, key=board.key("page")) if pages > 1 else 1
     for day, entries in by_day(page_of(sessions, page)):
         st.markdown(f"##### {plain(day_heading(day))}")
         for session in entries:
             mark = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
             st.button(
                 f"{mark} {plain(session.title)}",
-                key=f"agenda-{session.id}",
+                key=board.key(f"agenda-{session.id}"),
                 on_click=select,
-                args=(session.id,),
+                args=(session.id, board),
                 type="tertiary",
             )
             st.caption(plain(entry_details(program, session)))
@@ -315,14 +368,14 @@ def subscribe(program: Program, feed: Feed) -> None:
     st.code(url, language=None, wrap_lines=True)
 
 
-def subscriptions(program: Program, selection: Filter) -> None:
+def subscriptions(program: Program, selection: Filter, board: Board) -> None:
     shown = len(selection.apply(program))
     choices = containing_feeds(program, selection)
     st.caption("Your calendar checks the feed for changes by itself.")
     feed = st.selectbox(
         "Feed",
         choices,
-        key="feed",
+        key=board.key("feed"),
         format_func=lambda f: f"{f.label} ({counted(session_count(program, f), 'session')})",
         help="Feeds exist for the whole program, each theme, each city and each theme in one city.",
     )
@@ -331,7 +384,7 @@ def subscriptions(program: Program, selection: Filter) -> None:
     subscribe(program, feed)
 
 
-def downloads(program: Program, selection: Filter, version: str) -> None:
+def downloads(program: Program, selection: Filter, version: str, board: Board) -> None:
     base = config.base_url()
     row = st.container(horizontal=True)
     row.download_button(
@@ -343,7 +396,7 @@ def downloads(program: Program, selection: Filter, version: str) -> None:
         on_click="ignore",
     )
     with row.popover("Subscribe", icon=":material/sync:"):
-        subscriptions(program, selection)
+        subscriptions(program, selection, board)
     row.download_button(
         "Download the whole program (.ics)",
         data=lambda: calendar_bytes(program, version, Filter(), base),
@@ -359,49 +412,93 @@ def main() -> None:
     catalog = configured_programs(PROGRAMS_AGE)
     if catalog.default is None:
         show_catalog_problems(catalog)
+        organisers_link()  # a host with no program yet: the way to publish the first
         return
     entry = choose_program(catalog)
-    version = data_version(entry.path)
-    program, problems = cached_program(str(entry.path), version)
-    if program is None:  # changed since the directory was read
-        show_problems(entry.path, problems)
-        return
+    if entry.path is None:
+        try:
+            program, version = published_program(entry)
+        except Unavailable:
+            st.error(f"{plain(entry.title)} cannot be read from the database just now; reload the page in a moment.")
+            return
+    else:
+        version = data_version(entry.path)
+        program, problems = cached_program(str(entry.path), version)
+        if program is None:  # changed since the directory was read
+            show_problems(entry.path, problems)
+            return
+        pin_version(program, None, None)
     publish_feeds(catalog, catalog.version, config.static_dir(STATIC), config.base_url())
     publish_map()
-    restore_view(program, catalog.default.id)
     left_out(catalog)
-    header(program)
     program_picker(catalog)
-    selection = filters(program)
+    show_program(program, version, VISITORS, catalog.default.id)
+    organisers_link()
+
+
+def organisers_link() -> None:
+    """At the foot of the sidebar: the Organisers page is not in a menu, so visitors see the dashboard as before."""
+    st.sidebar.page_link(ORGANISERS_FILE, label="Organisers: publish a program", icon=":material/upload_file:")
+
+
+def published_program(entry: Entry) -> tuple[Program, str]:
+    """A published program on screen and its data version: the version the link pinned while it is published (not
+    withdrawn), else the latest. Raises Unavailable."""
+    pinned = st.session_state.get("pinned")
+    first = "pinned" not in st.session_state  # the browser session's first run: the link says which version
+    shown = show_published(entry.id, entry.published, link_version(address_query(), entry.id) if first else pinned)
+    if first:
+        pin_version(shown.program, entry.published, shown.pinned, shown.withdrawn)
+    elif shown.pinned != pinned:  # withdrawn since: the latest from now on
+        st.session_state.pinned = None
+    return shown.program, shown.key
+
+
+def pin_version(program: Program, latest: int | None, pinned: int | None, withdrawn: bool = False) -> None:
+    """On a browser session's first run, keep the version the link pinned, and notices about one it could not."""
+    if "pinned" in st.session_state:
+        return
+    notices = version_notices(address_query(), program, latest, pinned, withdrawn)
+    st.session_state.update(pinned=pinned, version_notices=tuple(notices))
+
+
+def show_program(program: Program, version: str, board: Board = VISITORS, default_program: str | None = None) -> None:
+    """Everything a visitor sees of one program, after it was chosen: the Organisers page previews an upload with it.
+
+    `default_program` is the id a link without `program=` opens (None: the link always names the program)."""
+    restore_view(program, default_program, board)
+    header(program)
+    selection = filters(program, board)
     sessions = selection.apply(program)
-    selected = st.session_state.selected if st.session_state.selected in program.sessions_by_id else None
-    shown = None if program.id == catalog.default.id else program.id
-    view = View(selection, selected, st.session_state.home, shown)
-    show_notices(view)
-    link = sync_link(view)
+    selected = board["selected"] if board["selected"] in program.sessions_by_id else None
+    pinned = board.get("pinned")
+    shown = None if program.id == default_program and pinned is None else program.id
+    view = View(selection, selected, board["home"], shown, pinned)
+    show_notices(view, board)
+    link = sync_link(view, board)
     with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
     label = describe(program, selection) or "All sessions"
     st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
     tiles = config.tile_style(secret("map_key"))
     st.pydeck_chart(
-        build_deck(program, sessions, selected, st.session_state.home, tiles, config.bundled_basemap()),
-        key="map",
-        on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects)),
+        build_deck(program, sessions, selected, board["home"], tiles, config.bundled_basemap()),
+        key=board.key("map"),
+        on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects), board),
         selection_mode="single-object",
         height=420,
         alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
     st.caption(plain(map_legend(tiles)))
-    downloads(program, selection, version)
+    downloads(program, selection, version, board)
     if selected:
-        open_card(program, program.sessions_by_id[selected], sessions, version)
+        open_card(program, program.sessions_by_id[selected], sessions, version, board)
     st.vega_lite_chart(
         build_timeline(program, sessions, selected),
-        key="timeline",
-        on_select=lambda: pick_from("timeline", clicked_block),
+        key=board.key("timeline"),
+        on_select=lambda: pick_from("timeline", clicked_block, board),
         selection_mode=SELECTION,
         width="stretch",
     )
-    agenda(program, sessions, selection)
+    agenda(program, sessions, selection, board)
     about(program)

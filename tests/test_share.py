@@ -19,12 +19,15 @@ from kizuna.share import (
     PROGRAM_KEY,
     QUERY_KEYS,
     SELECTED_KEY,
+    VERSION_KEY,
     View,
     kinds_facet,
     kinds_widgets,
     link_program,
+    link_version,
     read_view,
     share_url,
+    version_notices,
     view_query,
 )
 
@@ -328,3 +331,66 @@ def test_the_program_key_is_the_cli_option_of_the_same_name() -> None:
     for command in ("export", "list", "feeds"):
         options = {name for action in commands.choices[command]._actions for name in action.option_strings}
         assert f"--{PROGRAM_KEY}" in options
+
+
+# Published programs: version=<n>
+
+
+def test_a_pinned_version_is_written_after_the_program_and_read_back() -> None:
+    view = read_view(PROGRAM, {PROGRAM_KEY: [PROGRAM.id], VERSION_KEY: ["3"], "city": ["tokyo"]}, PROGRAM.id, 3)
+    assert (view.program, view.version, view.notices) == (PROGRAM.id, 3, ())
+    assert share_url(BASE, view) == f"{BASE}?program={PROGRAM.id}&version=3&city=tokyo"
+    assert read_view(PROGRAM, view_query(view), PROGRAM.id, 3) == view
+
+
+def test_a_pinned_version_of_the_default_program_names_the_program_too() -> None:
+    """A version means nothing without its program, and tomorrow another program may be the default."""
+    view = read_view(PROGRAM, {VERSION_KEY: ["2"]}, default_program=PROGRAM.id, version=2)
+    assert share_url(BASE, view) == f"{BASE}?program={PROGRAM.id}&version=2"
+
+
+def test_a_link_without_a_version_follows_the_latest_and_writes_none() -> None:
+    view = read_view(PROGRAM, {"city": ["tokyo"]}, default_program=PROGRAM.id)
+    assert view.version is None
+    assert VERSION_KEY not in view_query(view)
+
+
+@pytest.mark.parametrize(
+    ("params", "pinned"),
+    [
+        ({VERSION_KEY: ["2"]}, 2),
+        ({VERSION_KEY: ["2", "5"]}, 2),
+        ({PROGRAM_KEY: [PROGRAM.id], VERSION_KEY: ["12"]}, 12),
+        ({PROGRAM_KEY: ["another"], VERSION_KEY: ["2"]}, None),  # another program's version
+        ({VERSION_KEY: ["0"]}, None),
+        ({VERSION_KEY: ["-1"]}, None),
+        ({VERSION_KEY: ["²"]}, None),  # a digit to str.isdigit, not to int()
+        ({VERSION_KEY: ["1" * 40]}, None),
+        ({VERSION_KEY: ["latest"]}, None),
+        ({}, None),
+    ],
+)
+def test_link_version_is_a_whole_number_from_1_of_the_program_the_link_opens(params: dict, pinned: int | None) -> None:
+    assert link_version(params, PROGRAM.id) == pinned
+
+
+def test_a_withdrawn_or_unknown_version_shows_the_latest_with_a_notice_that_says_which() -> None:
+    params = {VERSION_KEY: ["2"]}
+    (withdrawn,) = version_notices(params, PROGRAM, latest=3, pinned=None, withdrawn=True)
+    assert withdrawn == f"Version 2 of {PROGRAM.title} was withdrawn; showing the latest, version 3."
+    (unknown,) = version_notices(params, PROGRAM, latest=3, pinned=None, withdrawn=False)
+    assert unknown == f"Version 2 of {PROGRAM.title} does not exist; showing the latest, version 3."
+    assert version_notices(params, PROGRAM, latest=3, pinned=2, withdrawn=False) == []
+    view = read_view(PROGRAM, params, PROGRAM.id, None, [withdrawn])
+    assert (view.version, view.notices) == (None, (withdrawn,))
+    assert share_url(BASE, view) == BASE  # the link then follows the latest
+
+
+def test_a_version_of_a_directory_program_or_not_a_number_is_ignored_with_a_short_escaped_notice() -> None:
+    (directory,) = version_notices({VERSION_KEY: ["2"]}, PROGRAM, latest=None, pinned=None, withdrawn=False)
+    assert directory == f"{PROGRAM.title} has no published versions; ignored version 2 in the link."
+    (hostile,) = version_notices({VERSION_KEY: ["<script>" * 50]}, PROGRAM, latest=3, pinned=None, withdrawn=False)
+    assert hostile.startswith("Ignored the version in the link, '<script>")
+    assert len(hostile) < 120
+    assert version_notices({PROGRAM_KEY: ["another"], VERSION_KEY: ["2"]}, PROGRAM, 3, None, False) == []
+    assert read_view(PROGRAM, {VERSION_KEY: ["x"]}).notices == ()  # not an unknown key

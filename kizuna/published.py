@@ -1,0 +1,246 @@
+"""What this replica serves from the store: the published programs as it last read them, kept current by polling.
+
+Every replica reads the same database (`KIZUNA_DATABASE_URL`) and nothing else, so they all serve the same versions
+and, made from them, the same feed bytes. A replica looks at the store's revision at most every `POLL_SECONDS`
+and reads the list of programs again only when it moved; versions are immutable, so a loaded one is kept. With no
+database configured and no database file, the store is never opened (nor created, nor its library imported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kizuna.config import DATABASE_URL_ENV, database_url, shown_url
+from kizuna.feeds import feed_bytes
+
+if TYPE_CHECKING:
+    from kizuna.model import Program
+    from kizuna.store import Store, Version
+
+POLL_SECONDS = 3.0  # how stale this replica's list of published programs may be
+FEED_CACHE_BYTES = 64 * 2**20  # published feeds kept made, per process
+# The store's default database (kizuna.store.DEFAULT_DATABASE, which a test checks): looked at without importing
+# the store, so a dashboard without a database never loads SQLAlchemy.
+DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "var" / "kizuna.sqlite3"
+
+log = logging.getLogger(__name__)
+
+
+class Unavailable(LookupError):
+    """A published program that cannot be read just now: its version is gone, or the database does not answer."""
+
+
+def store_url() -> str | None:
+    """The database to read: $KIZUNA_DATABASE_URL, else the default SQLite file if it exists; None: no store."""
+    if os.environ.get(DATABASE_URL_ENV, "").strip() or DEFAULT_DATABASE.exists():
+        return database_url(f"sqlite:///{DEFAULT_DATABASE}")
+    return None
+
+
+@dataclass
+class Shelf:
+    """One database's published programs as this process last read them; safe to share between threads."""
+
+    url: str
+    poll: float = POLL_SECONDS
+    revision: str = ""
+    live: tuple[Version, ...] = ()
+    checked: float = float("-inf")
+    store: Store | None = None
+    loaded: dict[tuple[str, int], tuple[Program, Version]] = field(default_factory=dict)
+    numbered: dict[tuple[str, int], Version | None] = field(default_factory=dict)
+    failing: bool = False  # the last look at the database failed (logged once, until it answers again)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    opening: threading.Lock = field(default_factory=threading.Lock)
+
+    def current(self) -> tuple[str, tuple[Version, ...]]:
+        """The store's revision and its live versions; the store is asked at most every `poll` seconds, and a
+        thread that finds another one asking does not wait for it."""
+        if time.monotonic() - self.checked >= self.poll and self.lock.acquire(blocking=False):
+            try:
+                if time.monotonic() - self.checked >= self.poll:
+                    self.refresh()
+            finally:
+                self.lock.release()
+        return self.revision, self.live
+
+    def refresh(self) -> None:
+        """Read the revision, and the programs when it moved. A database that cannot be reached is logged and the
+        last programs read are kept: the replica goes on serving them (and the programs directory)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            store = self.open()
+            revision = store.revision()
+            if revision != self.revision:
+                live = tuple(store.programs())
+                self.loaded, self.numbered = {}, {}
+                self.revision, self.live = revision, live
+        except (SQLAlchemyError, OSError, ValueError) as error:  # ValueError: a URL that is not a database's
+            if not self.failing:
+                log.error("published programs not read from %s: %s", shown_url(self.url), type(error).__name__)
+            self.failing = True
+        else:
+            if self.failing:
+                log.warning("published programs read from %s again", shown_url(self.url))
+            self.failing = False
+        self.checked = time.monotonic()
+
+    def open(self) -> Store:
+        """The store, opened (and its schema made or brought up to date) once per process."""
+        with self.opening:
+            if self.store is None:
+                from kizuna.store import Store
+
+                self.store = Store(self.url)
+            return self.store
+
+    def version(self, program_id: str, number: int) -> Version | None:
+        """Version `number` of the program, withdrawn or not (None when there is none), asked once per revision."""
+        key = (program_id, number)
+        if key not in self.numbered:
+            self.numbered[key] = self.open().version(program_id, number)
+        return self.numbered[key]
+
+    def load(self, program_id: str, number: int) -> tuple[Program, Version]:
+        """The program as published in that version; a rerun asks the database nothing. KeyError if there is none."""
+        key = (program_id, number)
+        found = self.loaded.get(key)
+        if found is None:
+            found = self.loaded[key] = self.open().load(program_id, number)
+        return found
+
+
+_shelves: dict[str, Shelf] = {}
+_shelves_lock = threading.Lock()
+
+
+def shelf() -> Shelf | None:
+    """This process's shelf for the configured database; None when there is none."""
+    url = store_url()
+    if url is None:
+        return None
+    with _shelves_lock:
+        if url not in _shelves:
+            _shelves[url] = Shelf(url)
+        return _shelves[url]
+
+
+def published_programs() -> tuple[str, tuple[Version, ...]]:
+    """The store's revision and the live version of each published program ('' and none without a store)."""
+    found = shelf()
+    return found.current() if found is not None else ("", ())
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The version of a published program a visitor sees, and what became of the version their link asked for."""
+
+    program: Program
+    version: Version
+    pinned: int | None  # the version the link pinned, when that is the one shown; None: the latest
+    withdrawn: bool = False  # the version asked for is not shown because it was withdrawn (not: unknown)
+
+    @property
+    def key(self) -> str:
+        """Names this version's data for caches, as `loading.data_version` does a folder's."""
+        return f"{self.version.program_id}@{self.version.number}:{self.version.content_hash}"
+
+
+def show_published(program_id: str, latest: int, asked: int | None = None) -> Shown:
+    """The version to show: the one asked for while it is published (not withdrawn), else the latest.
+
+    Raises Unavailable when it cannot be read (withdrawn since the list was read, or the database is down)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    place = shelf()
+    if place is None:
+        raise Unavailable(program_id)
+    try:
+        return choose_version(place, program_id, latest, asked)
+    except (KeyError, SQLAlchemyError) as error:
+        log.error("published program %s not read: %s", program_id, type(error).__name__)
+        raise Unavailable(program_id) from error
+
+
+def choose_version(place: Shelf, program_id: str, latest: int, asked: int | None) -> Shown:
+    if asked is not None and asked != latest:
+        found = place.version(program_id, asked)
+        if found is not None and not found.withdrawn:
+            return Shown(*place.load(program_id, asked), pinned=asked)
+        return Shown(*place.load(program_id, latest), pinned=None, withdrawn=found is not None)
+    return Shown(*place.load(program_id, latest), pinned=asked)
+
+
+@dataclass(frozen=True)
+class FeedFile:
+    """A published program's feed as served: the same bytes and headers from every replica."""
+
+    body: bytes
+    etag: str  # from the bytes, so a calendar's conditional request works whichever replica answers
+    version: Version
+
+
+class FeedCache:
+    """Feeds made from published versions, kept up to `budget` bytes: a version never changes, nor do its feeds."""
+
+    def __init__(self, budget: int = FEED_CACHE_BYTES) -> None:
+        self.budget = budget
+        self.files: OrderedDict[tuple, bytes | None] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], bytes | None]) -> bytes | None:
+        with self.lock:
+            if key in self.files:
+                self.files.move_to_end(key)
+                return self.files[key]
+        body = make()  # outside the lock: a large program's feed takes seconds, other feeds need not wait
+        with self.lock:
+            self.files[key] = body
+            while len(self.files) > 1 and sum(len(b or b"") for b in self.files.values()) > self.budget:
+                self.files.popitem(last=False)
+        return body
+
+
+_feeds = FeedCache()
+
+
+def published_feed(version: Version, name: str, base_url: str | None) -> FeedFile | None:
+    """The feed `name` of that published version (None when it has none), made once per version and base URL.
+
+    Raises Unavailable when the version cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    place = shelf()
+    if place is None:
+        raise Unavailable(version.program_id)
+
+    def make() -> bytes | None:
+        program, _ = place.load(version.program_id, version.number)
+        return feed_bytes(program, name, base_url)
+
+    key = (version.program_id, version.number, version.content_hash, base_url, name)
+    try:
+        body = _feeds.get(key, make)
+    except (KeyError, SQLAlchemyError) as error:
+        log.error("feed %s of %s not made: %s", name, version.program_id, type(error).__name__)
+        raise Unavailable(version.program_id) from error
+    if body is None:
+        return None
+    return FeedFile(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', version)
+
+
+def look_again() -> None:
+    """Read the store on the next look rather than up to POLL_SECONDS later: after this process published."""
+    found = shelf()
+    if found is not None:
+        found.checked = float("-inf")

@@ -1,0 +1,174 @@
+"""Programs uploaded through the browser: placed in a private temporary folder under names of our own, then read.
+
+An upload is one workbook, one `.zip`, or some of the six CSV files. Its file names come from the browser and are
+never trusted: a workbook or zip is saved as `upload.xlsx` or `upload.zip` (its own name is only shown, cleaned), and
+a CSV file is accepted only under one of the six names a program folder holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from kizuna.loading import SCHEMA, read_source
+from kizuna.model import Program
+from kizuna.problems import Problem
+from kizuna.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES
+from kizuna.text import one_line
+
+PACKED = (*sorted(WORKBOOK_SUFFIXES), ".zip")  # one file that holds the whole program
+ACCEPTED_TYPES = ("xlsx", "xlsm", "zip", "csv")  # what the upload widget offers; .xlsm so its refusal is explained
+TABLES = tuple(SCHEMA)  # the only names a CSV upload may have
+SAVED_STEM = "upload"  # the name a workbook or a zip is saved under, whatever the browser called it
+MAX_SHOWN_NAME = 80  # characters of an uploaded file's name shown back
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file as the browser sent it."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking an upload found: the program when it is valid, else every problem, and what was ignored."""
+
+    name: str  # the upload, as the organiser knows it: its file's name, or "3 CSV files"
+    program: Program | None
+    problems: tuple[Problem, ...]
+    notices: tuple[str, ...]
+    version: str  # a hash of the uploaded bytes: the same files give the same version
+
+    @property
+    def valid(self) -> bool:
+        return self.program is not None and not self.problems
+
+
+def shown_name(name: str) -> str:
+    """A browser's file name fit to show: its last part, on one line, without control characters, cut short."""
+    last = PurePosixPath(name.replace("\\", "/")).name
+    cleaned = one_line(last)
+    return cleaned if len(cleaned) <= MAX_SHOWN_NAME else cleaned[: MAX_SHOWN_NAME - 1] + "…"
+
+
+def suffix(name: str) -> str:
+    return PurePosixPath(shown_name(name)).suffix.lower()
+
+
+def upload_version(files: Sequence[Upload]) -> str:
+    digest = hashlib.sha256()
+    for upload in sorted(files, key=lambda u: (u.name, u.data)):
+        digest.update(hashlib.sha256(upload.name.encode("utf-8", "replace")).digest())
+        digest.update(hashlib.sha256(upload.data).digest())
+    return digest.hexdigest()[:16]
+
+
+def upload_refusal(files: Sequence[Upload]) -> list[Problem]:
+    """Why these files cannot be one program, before anything is saved; [] when they can be."""
+    if not files:
+        return [Problem("upload", None, None, "no file: upload a workbook, a .zip or the program's CSV files")]
+    too_big = [f for f in files if len(f.data) > MAX_FILE_BYTES]
+    if too_big:
+        size = len(too_big[0].data) / 2**20
+        message = f"file is {size:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB"
+        return [Problem(shown_name(too_big[0].name), None, None, message)]
+    packed = [f for f in files if suffix(f.name) in PACKED]
+    if packed and len(files) > 1:
+        message = "a workbook or a .zip goes alone: remove the other files (×), or upload only CSV files together"
+        return [Problem(shown_name(packed[0].name), None, None, message)]
+    if packed:
+        return []
+    return csv_refusals(files)
+
+
+def csv_refusals(files: Sequence[Upload]) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for upload in files:
+        name = shown_name(upload.name)
+        table = name.lower()
+        if table not in TABLES:
+            message = f"is not one of a program's files ({', '.join(TABLES)}), a workbook (.xlsx) or a .zip"
+            problems.append(Problem(name, None, None, message))
+        elif table in seen:
+            problems.append(Problem(name, None, None, "uploaded twice"))
+        seen.add(table)
+    return problems
+
+
+def save_upload(files: Sequence[Upload], folder: Path) -> Path:
+    """Write accepted files into `folder` under our own names; the path to read as a program.
+
+    Call `upload_refusal` first: the files are assumed to be one workbook, one zip, or CSV files with table names."""
+    if suffix(files[0].name) in PACKED:
+        path = folder / f"{SAVED_STEM}{suffix(files[0].name)}"
+        path.write_bytes(files[0].data)
+        return path
+    program = folder / "program"
+    program.mkdir()
+    for upload in files:
+        (program / TABLES[TABLES.index(shown_name(upload.name).lower())]).write_bytes(upload.data)
+    return program
+
+
+@contextmanager
+def saved(files: Sequence[Upload]) -> Iterator[Path]:
+    """The upload saved in a private temporary folder (mode 0700), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="kizuna-upload-") as folder:
+        yield save_upload(files, Path(folder))
+
+
+def upload_label(files: Sequence[Upload]) -> str:
+    if len(files) == 1:
+        return shown_name(files[0].name)
+    return f"{len(files)} CSV files" if all(suffix(f.name) == ".csv" for f in files) else f"{len(files)} files"
+
+
+def check_upload(files: Sequence[Upload]) -> Checked:
+    """Read the upload as `kizuna validate` reads a file: every problem, located in the organiser's own file."""
+    label, version = upload_label(files), upload_version(files)
+    refused = upload_refusal(files)
+    if refused:
+        return Checked(label, None, tuple(refused), (), version)
+    with saved(files) as path:
+        reading = read_source(path)
+    own = path.name  # upload.xlsx or upload.zip: say the organiser's own name instead
+    problems = tuple(replace(p, file=label) if p.file == own else p for p in reading.problems)
+    notices = tuple(label + n.removeprefix(own) if n.startswith(own) else n for n in reading.notices)
+    return Checked(label, reading.program, problems, notices, version)
+
+
+def report(problems: Sequence[Problem]) -> str:
+    """The problems as `kizuna validate` prints them: one a line."""
+    return "".join(f"{problem}\n" for problem in problems)
+
+
+def report_name(checked: Checked) -> str:
+    """The report's file name: the upload's stem (only letters, digits, '-' and '_'), then `-problems.txt`."""
+    stem = PurePosixPath(checked.name).stem if checked.name.lower().endswith(PACKED) else "program"
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in stem).strip("-") or "program"
+    return f"{safe[:40]}-problems.txt"
+
+
+def problem_row(problem: Problem) -> dict[str, str]:
+    """A problem as the table shows it: where (the file, or the workbook's sheet), the cell or row, column, problem."""
+    where, at = problem.file, f"row {problem.row}" if problem.row else ""
+    if problem.cell and problem.file.lower().endswith(tuple(WORKBOOK_SUFFIXES)):
+        sheet, _, cell = problem.cell.partition("!")
+        where, at = f"{problem.file} › {sheet}", cell_or_row(cell)
+    elif problem.cell:  # a member of a zip: `2020/sessions.csv:7`
+        member, _, row = problem.cell.rpartition(":") if problem.row else (problem.cell, "", "")
+        where, at = f"{problem.file} › {member}", f"row {row}" if row else ""
+    return {"file or sheet": where, "cell or row": at, "column": problem.column or "", "problem": problem.message}
+
+
+def cell_or_row(cell: str) -> str:
+    """`C7` stays; `7:7` (a whole row) reads `row 7`."""
+    top, colon, bottom = cell.partition(":")
+    return f"row {top}" if colon and top == bottom and top.isdigit() else cell

@@ -1,0 +1,326 @@
+"""The Organisers page: upload a program, see every problem at its cell, preview it as visitors will, publish it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from kizuna import auth
+from kizuna.feeds import feed_url, feeds
+from kizuna.loading import ProgramInvalid
+from kizuna.model import Program
+from kizuna.programs import feeds_place
+from kizuna.published import shelf, store_url
+from kizuna.share import View, share_url
+from kizuna.sources import MAX_FILE_BYTES, MAX_ROWS
+from kizuna.store import MAX_NOTE_CHARS, NoteTooLong, PublishConflict, Store, Version, database_url
+from kizuna.text import counted, plain
+from kizuna.uploads import (
+    ACCEPTED_TYPES,
+    TABLES,
+    Checked,
+    Upload,
+    check_upload,
+    problem_row,
+    report,
+    report_name,
+    saved,
+)
+from kizuna_app.navigation import visitors_page
+from kizuna_app.page import Board, app_url, secret, show_program
+
+PREVIEW = Board(prefix="preview-", live=False)  # the preview's filters, card and agenda page: not the visitors'
+UNLOCKED = "organiser"  # session state: the fingerprint of the key this session gave
+FAILURES = "key-failures"  # session state: failed key attempts of this browser session
+KEY_FIELD = "organiser-key"  # the password field, emptied as soon as it was read
+ANSWER = "key-answer"  # session state: what the last attempt found, shown once
+MAX_KEY_CHARS = 512
+KEY_HELP = "Set by whoever hosts the dashboard. It is typed once per browser session."
+UPLOAD_HELP = (
+    f"One workbook (.xlsx), one .zip of a program folder, or the CSV files themselves ({', '.join(TABLES)}). "
+    f"At most {MAX_FILE_BYTES // 2**20} MiB a file and {MAX_ROWS:,} rows a table."
+)
+ENABLE_PUBLISHING = (
+    "Publishing is off on this server: you can check and preview a program, not publish it. Whoever hosts the "
+    "dashboard turns it on with an organiser key: the environment variable `KIZUNA_ORGANISER_KEY`, or "
+    '`organiser_key = "…"` in `.streamlit/secrets.toml`, then restarts it.'
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Access:
+    key: str | None  # the organiser key the host configured
+    login: bool  # the host's OIDC login may stand in for the key (KIZUNA_ORGANISERS)
+    organiser: bool  # this browser session may publish and withdraw
+
+    @property
+    def enabled(self) -> bool:
+        return self.key is not None or self.login
+
+
+def access() -> Access:
+    key = auth.organiser_key(secret(auth.KEY_SECRET))
+    login = secret("auth") is not None and bool(auth.organiser_emails())
+    unlocked = key is not None and st.session_state.get(UNLOCKED) == auth.fingerprint(key)
+    return Access(key, login, unlocked or (login and auth.logged_in_organiser(st.user.to_dict())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def open_store(url: str) -> Store:
+    """One store (one pool of connections) per database and process."""
+    return Store(url)
+
+
+def uploaded() -> tuple[Checked | None, list[UploadedFile]]:
+    """The files in the upload widget, checked once per upload: a rerun reuses what was found."""
+    files = st.file_uploader(
+        "Program: a workbook, a .zip or the CSV files",
+        type=ACCEPTED_TYPES,
+        accept_multiple_files=True,
+        key="upload",
+        help=UPLOAD_HELP,
+        max_upload_size=MAX_FILE_BYTES // 2**20,
+    )
+    state = st.session_state
+    ids = tuple(f.file_id for f in files)
+    if state.get("checked-ids") != ids:
+        forget_preview()
+        state["checked-ids"] = ids
+        state["checked"] = check_upload([Upload(f.name, f.getvalue()) for f in files]) if files else None
+    return state["checked"], files
+
+
+def forget_preview() -> None:
+    """A new upload starts a new preview: the last one's filters, card and publishing result mean nothing there."""
+    for key in [key for key in st.session_state if key.startswith(PREVIEW.prefix)]:
+        del st.session_state[key]
+    st.session_state.pop("published", None)
+
+
+def show_check(checked: Checked) -> None:
+    for notice in checked.notices:
+        st.info(plain(notice), icon=":material/info:")
+    if checked.valid:
+        program = checked.program
+        st.success(plain(f"{checked.name} is valid: {program.title}, {counted(len(program.sessions), 'session')}."))
+        return
+    problems = checked.problems
+    found = counted(len(problems), "problem")
+    st.error(plain(f"{checked.name} is not valid ({found}): fix the file and upload it again. Nothing was published."))
+    st.dataframe([problem_row(problem) for problem in problems], hide_index=True, width="stretch")
+    st.download_button(
+        "Download the report (.txt)",
+        data=report(problems),
+        file_name=report_name(checked),
+        mime="text/plain",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def preview(checked: Checked) -> None:
+    st.header("Preview")
+    st.caption(
+        "Exactly what visitors will see once it is published: try the filters, the map, a card and the downloads."
+    )
+    st.sidebar.caption("The preview's filters, as visitors will have them:")
+    with st.container(border=True):
+        show_program(checked.program, f"upload-{checked.version}", PREVIEW)
+
+
+def unlock(allowed: Access) -> None:
+    """The key, once per browser session: checked in the button's callback, which empties the field at once."""
+    if allowed.key is None:
+        return
+    with st.form("unlock"):
+        st.text_input("Organiser key", type="password", key=KEY_FIELD, max_chars=MAX_KEY_CHARS, help=KEY_HELP)
+        st.form_submit_button("Unlock publishing", on_click=check_key, args=(allowed.key,), icon=":material/key:")
+    answer = st.session_state.pop(ANSWER, None)
+    if answer == "empty":
+        st.warning("Enter the organiser key.")
+    elif answer == "refused":
+        st.error("Refused: that is not the organiser key. Each wrong key makes the next attempt wait longer.")
+
+
+def check_key(key: str) -> None:
+    """Wait as the failures so far ask, compare, and forget what was typed (it is never shown, logged or linked)."""
+    state = st.session_state
+    given, state[KEY_FIELD] = state.get(KEY_FIELD, "").strip(), ""
+    if not given:
+        state[ANSWER] = "empty"
+        return
+    failures = state.get(FAILURES, 0)
+    if auth.GUARD.attempt(given, key, failures):
+        state.update({FAILURES: 0, UNLOCKED: auth.fingerprint(key)})
+        return
+    state.update({FAILURES: failures + 1, ANSWER: "refused"})
+
+
+def login(allowed: Access) -> None:
+    """Where the host configured Streamlit's OIDC login, an organiser's account stands in for the key."""
+    if not allowed.login:
+        return
+    user = st.user.to_dict()
+    if user.get("is_logged_in") is not True:
+        st.button("Log in as an organiser", on_click=st.login, icon=":material/login:")
+        return
+    st.warning(plain(f"{user.get('email', 'This account')} is not one of the organisers (KIZUNA_ORGANISERS)."))
+    st.button("Log out", on_click=st.logout, icon=":material/logout:")
+
+
+def lock() -> None:
+    st.session_state.pop(UNLOCKED, None)
+
+
+def publish_form(checked: Checked | None, files: Sequence[UploadedFile], allowed: Access) -> None:
+    st.header("Publish")
+    if not allowed.enabled:
+        st.info(ENABLE_PUBLISHING, icon=":material/lock:")
+        return
+    if not allowed.organiser:
+        st.caption("Publishing and withdrawing need the organiser key.")
+        unlock(allowed)
+        login(allowed)
+        return
+    if allowed.key is not None and st.session_state.get(UNLOCKED):
+        st.button("Lock publishing", on_click=lock, icon=":material/lock:")
+    if checked is None or not checked.valid:
+        st.caption("Upload a valid program to publish it.")
+        return
+    with st.form("publish", clear_on_submit=True):
+        note = st.text_input("Note (optional)", max_chars=MAX_NOTE_CHARS, help="Kept with the version: what changed.")
+        submitted = st.form_submit_button(f"Publish {checked.program.id}", type="primary", icon=":material/publish:")
+    if submitted:
+        publish(checked, files, note)
+    if "published" in st.session_state:
+        show_result(checked.program, *st.session_state["published"])
+
+
+def publish(checked: Checked, files: Sequence[UploadedFile], note: str) -> None:
+    """Store the upload as a new version (Store.publish checks it again, in one transaction)."""
+    try:
+        with saved([Upload(f.name, f.getvalue()) for f in files]) as path:
+            result = open_store(database_url()).publish(path, note.strip())  # the database is created if need be
+    except ProgramInvalid as error:  # the store's own limits: sessions, the id's length, the stored size
+        own = error.folder.name  # upload.xlsx: say the organiser's own name instead
+        for problem in error.problems[:5]:
+            st.error(plain(f"Not published: {replace(problem, file=checked.name) if problem.file == own else problem}"))
+    except PublishConflict as conflict:  # its message says which version came first, and when
+        st.error(plain(f"Not published: {conflict}."))
+    except NoteTooLong as error:
+        st.error(plain(f"Not published: {error}."))
+    except Exception:  # the database: its error may name the host; the log has it, the page does not
+        log.exception("publishing %s failed", checked.program.id)
+        st.error("Not published: the database could not store it (the server's log says why). Nothing changed.")
+    else:
+        st.session_state["published"] = (result.version.number, result.created)
+        serve_now()
+
+
+def serve_now() -> None:
+    """This replica shows what was published or withdrawn at once; the others within published.POLL_SECONDS."""
+    served = shelf()
+    if served is not None:
+        served.refresh()
+
+
+def show_result(program: Program, number: int, created: bool) -> None:
+    """The program's share link, its feed and the version visitors now see."""
+    if created:
+        st.success(plain(f"Published: {program.title}, version {number}."), icon=":material/check_circle:")
+    else:
+        st.info(plain(f"Unchanged: version {number} already holds exactly this program; no new version."))
+    root = app_url()
+    st.markdown("**Share link**")
+    st.code(share_url(root, View(program=program.id)), language=None, wrap_lines=True)
+    st.markdown("**Calendar feed** (the whole program; the Subscribe button offers one per theme and city)")
+    st.code(feed_url(root, feeds(program)[0], feeds_place(program.id)), language=None, wrap_lines=True)
+
+
+def published_list(allowed: Access) -> None:
+    """Every published program with its versions; organisers may withdraw a version."""
+    url = store_url()  # None: no database configured and none made yet (checking and previewing need none)
+    if url is None:
+        if allowed.enabled:
+            st.header("Published programs")
+            st.caption("Nothing is published yet.")
+        return
+    st.header("Published programs")
+    try:
+        store = open_store(url)
+        published = store.programs()
+        versions = {latest.program_id: store.versions(latest.program_id) for latest in published}
+    except Exception:
+        log.exception("the published programs could not be read")
+        st.warning("The published programs cannot be read from the database (the server's log says why).")
+        return
+    if not published:
+        st.caption("Nothing is published yet.")
+    for latest in published:
+        label = f"{latest.title} · {latest.program_id} · version {latest.number} shown"
+        with st.expander(plain(label), expanded=len(published) == 1):
+            st.dataframe([version_row(v, latest.number) for v in versions[latest.program_id]], hide_index=True)
+            st.code(share_url(app_url(), View(program=latest.program_id)), language=None)
+            if allowed.organiser:
+                withdraw_buttons(versions[latest.program_id])
+
+
+def version_row(version: Version, shown: int) -> dict[str, object]:
+    state = "withdrawn" if version.withdrawn else "shown" if version.number == shown else "kept"
+    return {
+        "version": version.number,
+        "published (UTC)": f"{version.published_at:%Y-%m-%d %H:%M}",
+        "sessions": version.sessions,
+        "note": version.note,
+        "state": state,
+    }
+
+
+def withdraw_buttons(versions: Sequence[Version]) -> None:
+    row = st.container(horizontal=True)
+    for version in versions:
+        if version.withdrawn:
+            continue
+        with row.popover(f"Withdraw version {version.number}", icon=":material/remove_circle:"):
+            st.caption("Its links then open the latest version left, with a notice; with none left, the program goes.")
+            key = f"withdraw-{version.program_id}-{version.number}"
+            if st.button(f"Withdraw version {version.number}", key=key, type="primary"):
+                withdraw(version.program_id, version.number)
+
+
+def withdraw(program_id: str, number: int) -> None:
+    if not access().organiser:  # the button is an organiser's, but ask again before acting
+        return
+    try:
+        open_store(database_url()).withdraw(program_id, number)
+    except Exception:
+        log.exception("withdrawing %s version %s failed", program_id, number)
+        st.error("Not withdrawn: the database could not store it (the server's log says why).")
+        return
+    st.session_state["withdrawn"] = (program_id, number)
+    serve_now()
+    st.rerun()
+
+
+def main() -> None:
+    st.set_page_config(page_title="Kizuna · organisers", page_icon="🤝", layout="wide")
+    st.sidebar.page_link(visitors_page(), label="The seminar program", icon=":material/arrow_back:")
+    st.title("Organisers")
+    st.markdown("Check a program, see it exactly as visitors will, then publish it.")
+    allowed = access()
+    checked, files = uploaded()
+    if checked is not None:
+        show_check(checked)
+    if checked is not None and checked.valid:
+        preview(checked)
+    publish_form(checked, files, allowed)
+    if "withdrawn" in st.session_state:
+        program_id, number = st.session_state.pop("withdrawn")
+        st.success(plain(f"Withdrawn: {program_id}, version {number}."))
+    published_list(allowed)

@@ -1,0 +1,389 @@
+"""The Organisers page through AppTest: upload, problems and report, preview, the key, publish and withdraw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from kizuna import auth, published
+from kizuna.cli import main as kizuna
+from kizuna.loading import load_program
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGE = "kizuna_app/organisers_page.py"
+KEY = "a-long-organiser-key-for-the-tests"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROGRAM = load_program(ROOT / "data" / "2019")
+SETTINGS = (
+    "KIZUNA_PROGRAM",
+    "KIZUNA_PROGRAMS",
+    "KIZUNA_DEFAULT_PROGRAM",
+    "KIZUNA_BASE_URL",
+    "KIZUNA_MAP_STYLE",
+    auth.KEY_ENV,
+    auth.ORGANISERS_ENV,
+    "KIZUNA_DATABASE_URL",
+)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2019 program as organisers get it: `kizuna template --example`."""
+    path = tmp_path_factory.mktemp("workbook") / "seminar-2019.xlsx"
+    assert kizuna(["template", "--example", "-o", str(path)]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def broken(workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same workbook with an hour that does not exist, an unknown venue and a sheet of notes."""
+    book = load_workbook(workbook)
+    sessions = book["sessions"]
+    header = [cell.value for cell in sessions[1]]
+    sessions.cell(3, header.index("start") + 1, "25:00")
+    sessions.cell(4, header.index("venue") + 1, "nowhere")
+    book.create_sheet("notes")
+    path = tmp_path_factory.mktemp("broken") / "seminar-2019.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[float]:
+    """No key, no login, a database of the test's own; the waits the key's guard asked for, recorded, not slept."""
+    for name in SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KIZUNA_DATABASE_URL", f"sqlite:///{tmp_path / 'kizuna.sqlite3'}")
+    monkeypatch.setattr(published, "DEFAULT_DATABASE", tmp_path / "no-default-database.sqlite3")
+    waits: list[float] = []
+    monkeypatch.setattr(auth.GUARD, "sleep", waits.append)
+    auth.GUARD.forget()
+    return waits
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+    """The bytes each download button of a run hands the browser, by file name."""
+    files: dict[str, bytes] = {}
+    load = MemoryMediaFileStorage.load_and_get_id
+
+    def recorded(self, data, mimetype, kind, filename=None) -> str:
+        files[filename] = data.encode() if isinstance(data, str) else data
+        return load(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recorded)
+    return files
+
+
+def organisers(secrets: dict | None = None, user: dict | None = None) -> AppTest:
+    """The Organisers page, reached as a visitor does: the dashboard first, then its link."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets.update(secrets or {})
+    if user is not None:
+        at.user = user
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def upload(at: AppTest, *files: Path | tuple[str, bytes]) -> AppTest:
+    chosen = [(f.name, f.read_bytes(), XLSX) if isinstance(f, Path) else (*f, "text/csv") for f in files]
+    at.file_uploader(key="upload").set_value(chosen).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert len(found) == 1, [b.label for b in at.button]
+    return found[0]
+
+
+def labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def texts(at: AppTest) -> list[str]:
+    """Everything the page says, as text."""
+    kinds = ("markdown", "caption", "code", "success", "info", "warning", "error", "title", "header", "text")
+    return [str(element.value) for kind in kinds for element in at.get(kind)]
+
+
+def unlock(at: AppTest, key: str) -> AppTest:
+    at.text_input(key="organiser-key").input(key)
+    button(at, "Unlock publishing").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def publish(at: AppTest, note: str = "") -> AppTest:
+    if note:
+        at.text_input(key=next(t.key for t in at.text_input if t.label == "Note (optional)")).input(note)
+    button(at, f"Publish {PROGRAM.id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def codes(at: AppTest) -> list[str]:
+    return [code.value for code in at.code]
+
+
+# The page and the navigation
+
+
+def test_the_dashboard_links_to_the_organisers_page_and_keeps_its_own_address() -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert [link.proto.page for link in at.sidebar.get("page_link")] == ["organisers"]
+    assert at.title[0].value == PROGRAM.title
+    at.switch_page(PAGE).run()
+    assert at.title[0].value == "Organisers"
+    assert not at.query_params
+
+
+def test_a_dashboard_with_no_program_yet_still_links_to_the_organisers_page(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "programs").mkdir()
+    monkeypatch.setenv("KIZUNA_PROGRAMS", str(tmp_path / "programs"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert "There is no program in" in at.error[0].value
+    assert [link.proto.page for link in at.sidebar.get("page_link")] == ["organisers"]
+
+
+def test_the_dashboard_comes_back_whole_after_the_organisers_page(workbook: Path) -> None:
+    """Streamlit drops a widget's state after a run that did not draw it: the dashboard restores its view again."""
+    at = organisers()
+    upload(at, workbook)
+    home = next(h for h, page in at._registered_pages.items() if page.get("url_pathname") == "")
+    at._page_hash = home  # AppTest switches only to pages that are files; the dashboard is a function
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == PROGRAM.title
+    assert at.multiselect(key="themes").value == []
+    assert not at.query_params
+
+
+# Checking
+
+
+def test_a_valid_workbook_is_previewed_with_its_title_and_every_session(workbook: Path) -> None:
+    at = upload(organisers(), workbook)
+    assert [s.value for s in at.success] == [
+        r"seminar\-2019\.xlsx is valid\: Local Government Exchange and Cooperation Seminar 2019, 19 sessions\."
+    ]
+    assert PROGRAM.title in [t.value for t in at.title]
+    agenda = [b.key.removeprefix("preview-agenda-") for b in at.button if (b.key or "").startswith("preview-agenda-")]
+    assert agenda == [s.id for s in PROGRAM.sessions]
+    assert at.get("deck_gl_json_chart")
+    assert at.get("vega_lite_chart")
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads == ["Download this view (.ics)", "Download the whole program (.ics)"]
+    assert not at.dataframe  # no problems table
+
+
+def test_the_preview_keeps_its_own_filters_card_and_address(workbook: Path) -> None:
+    at = upload(organisers(), workbook)
+    at.multiselect(key="preview-cities").set_value(["shimonoseki"]).run()
+    at.button(key="preview-agenda-visit-karato-market").click().run()
+    assert not at.exception
+    assert not at.query_params  # the preview never writes the address bar
+    assert at.session_state["preview-selected"] == "visit-karato-market"
+    assert at.session_state["selected"] is None  # the dashboard's own card, from the visit before, stays closed
+    share = [c for c in at.sidebar.code if "?program=" in c.value]
+    expected = "http://localhost:8501/?program=clair-seminar-2019&city=shimonoseki&session=visit-karato-market"
+    assert [c.value for c in share] == [expected]
+
+
+def test_an_invalid_workbook_shows_its_problems_at_their_cells_and_the_report(
+    broken: Path, capsys: pytest.CaptureFixture, served: dict[str, bytes]
+) -> None:
+    at = upload(organisers(), broken)
+    (table,) = at.dataframe
+    rows = table.value.to_dict("records")
+    assert rows == [
+        {
+            "file or sheet": "seminar-2019.xlsx › sessions",
+            "cell or row": "C3",
+            "column": "start",
+            "problem": "'25:00' is not a time (HH:MM, 24-hour)",
+        },
+        {
+            "file or sheet": "seminar-2019.xlsx › sessions",
+            "cell or row": "G4",
+            "column": "venue",
+            "problem": "unknown venue 'nowhere'; known: " + ", ".join(sorted(PROGRAM.venues)),
+        },
+    ]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download the report (.txt)"]
+    assert kizuna(["validate", str(broken)]) == 1
+    assert served["seminar-2019-problems.txt"] == capsys.readouterr().out.encode()
+    assert [i.value for i in at.info if "notes" in i.value] == [
+        r"seminar\-2019\.xlsx\: sheet \'notes\' is not part of a program; ignored"
+    ]
+    assert PROGRAM.title not in [t.value for t in at.title]  # no preview
+    assert f"Publish {PROGRAM.id}" not in labels(at)
+
+
+def test_a_hostile_upload_is_one_clear_problem(tmp_path: Path) -> None:
+    bomb = tmp_path / "program.xlsx"
+    bomb.write_bytes(b"<html><script>alert(1)</script></html>")
+    at = upload(organisers(), bomb)
+    (table,) = at.dataframe
+    assert table.value.to_dict("records") == [
+        {
+            "file or sheet": "program.xlsx",
+            "cell or row": "",
+            "column": "",
+            "problem": "is not an Excel workbook (.xlsx) (it cannot be opened as one)",
+        }
+    ]
+
+
+def test_csv_files_upload_together_and_a_stranger_is_refused() -> None:
+    folder = ROOT / "data" / "2019"
+    tables = [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.csv"))]
+    at = upload(organisers(), *tables)
+    assert at.success[0].value.startswith("6 CSV files is valid")
+    upload(at, *tables, ("../secrets.csv", b"x"))
+    (table,) = at.dataframe
+    assert [row["file or sheet"] for row in table.value.to_dict("records")] == ["secrets.csv"]
+
+
+# Who may publish
+
+
+def test_without_a_key_the_page_checks_and_previews_and_says_how_to_publish(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("KIZUNA_DATABASE_URL")
+    at = upload(organisers(), workbook)
+    assert PROGRAM.title in [t.value for t in at.title]
+    assert not [label for label in labels(at) if label.startswith(("Publish", "Unlock"))]
+    assert not at.text_input
+    (info,) = [i.value for i in at.info if "Publishing is off" in i.value]
+    assert "KIZUNA_ORGANISER_KEY" in info
+    assert "organiser_key" in info
+    assert "Published programs" not in [h.value for h in at.header]  # no database is opened to check a file
+
+
+def test_a_wrong_key_is_refused_and_the_second_waits_longer(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch, settings: list[float]
+) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = unlock(upload(organisers(), workbook), "not-the-key")
+    assert [e.value for e in at.error] == [
+        "Refused: that is not the organiser key. Each wrong key makes the next attempt wait longer."
+    ]
+    assert settings == []  # the first attempt: answered at once
+    unlock(at, "still-not-the-key")
+    assert settings == [auth.delay_after(1)]  # the second waited first; a third waits auth.delay_after(2)
+    assert auth.delay_after(2) > auth.delay_after(1) > 0
+    assert f"Publish {PROGRAM.id}" not in labels(at)
+    assert at.text_input(key="organiser-key").value == ""  # cleared after use
+
+
+def test_the_right_key_publishes_and_shows_the_share_link(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch, settings: list[float]
+) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = upload(organisers(), workbook)
+    unlock(at, KEY)
+    assert not at.error
+    publish(at, note="First programme <b>online</b>")
+    assert [s.value for s in at.success][-1] == (
+        r"Published\: Local Government Exchange and Cooperation Seminar 2019, version 1\."
+    )
+    assert "http://localhost:8501/?program=clair-seminar-2019" in codes(at)
+    assert "http://localhost:8501/app/static/feeds/kizuna-2019.ics" in codes(at)
+    (versions,) = at.dataframe
+    (row,) = versions.value.to_dict("records")
+    assert (row["version"], row["note"], row["state"], row["sessions"]) == (
+        1,
+        "First programme <b>online</b>",
+        "shown",
+        19,
+    )
+    assert KEY not in " ".join(texts(at))
+    assert all(KEY not in str(value) for value in at.query_params.values())
+    assert settings == []
+
+
+def test_publishing_the_same_program_again_is_unchanged(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = unlock(upload(organisers(), workbook), KEY)
+    publish(publish(at))
+    assert [i.value for i in at.info if "Unchanged" in i.value] == [
+        r"Unchanged\: version 1 already holds exactly this program; no new version\."
+    ]
+
+
+def test_an_organiser_withdraws_a_version(workbook: Path, broken: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = unlock(upload(organisers(), workbook), KEY)
+    publish(at)
+    at.button(key=f"withdraw-{PROGRAM.id}-1").click().run()
+    assert not at.exception
+    assert r"Withdrawn\: clair\-seminar\-2019, version 1\." in [s.value for s in at.success]
+    assert "Nothing is published yet." in [c.value for c in at.caption]
+
+
+def test_only_an_organiser_sees_the_withdraw_buttons(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = unlock(upload(organisers(), workbook), KEY)
+    publish(at)
+    visitor = organisers()
+    assert visitor.dataframe  # the list of versions is there
+    assert not [b for b in visitor.button if (b.key or "").startswith("withdraw-")]
+    button(at, "Lock publishing").click().run()
+    assert not [b for b in at.button if (b.key or "").startswith("withdraw-")]
+    assert at.text_input(key="organiser-key")
+
+
+def test_the_key_may_come_from_streamlit_secrets(workbook: Path) -> None:
+    at = upload(organisers(secrets={"organiser_key": KEY}), workbook)
+    unlock(at, KEY)
+    assert f"Publish {PROGRAM.id}" in labels(at)
+
+
+def test_without_a_login_the_key_is_the_way_in(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """st.user with an organiser's address but not logged in (or no login configured): the key path."""
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    monkeypatch.setenv(auth.ORGANISERS_ENV, "org@example.org")
+    for user in ({"email": "org@example.org"}, {"is_logged_in": False, "email": "org@example.org"}):
+        at = upload(organisers(user=user), workbook)
+        assert f"Publish {PROGRAM.id}" not in labels(at)
+        assert at.text_input(key="organiser-key")
+    at = upload(organisers(user={"is_logged_in": True, "email": "org@example.org"}), workbook)
+    assert f"Publish {PROGRAM.id}" not in labels(at)  # no [auth] configured: a login cannot vouch for anyone
+
+
+def test_where_the_host_configures_a_login_a_listed_organiser_publishes_without_the_key(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.ORGANISERS_ENV, "org@example.org")
+    login = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}}
+    at = upload(organisers(secrets=login, user={"is_logged_in": True, "email": "Org@Example.org"}), workbook)
+    assert f"Publish {PROGRAM.id}" in labels(at)
+    stranger = upload(organisers(secrets=login, user={"is_logged_in": True, "email": "x@example.org"}), workbook)
+    assert f"Publish {PROGRAM.id}" not in labels(stranger)
+    assert "Log out" in labels(stranger)
+    anonymous = upload(organisers(secrets=login, user={"is_logged_in": False}), workbook)
+    assert "Log in as an organiser" in labels(anonymous)
+
+
+def test_the_stores_own_limits_refuse_a_publish_in_the_organisers_words(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    monkeypatch.setattr("kizuna.store.MAX_SESSIONS", 5)
+    at = publish(unlock(upload(organisers(), workbook), KEY))
+    assert [e.value for e in at.error] == [
+        r"Not published\: seminar\-2019\.xlsx\: holds 19 sessions; the limit is 5 per program"
+    ]
+    assert "Nothing is published yet." in [c.value for c in at.caption]

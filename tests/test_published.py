@@ -1,0 +1,232 @@
+"""What a replica serves from the store: published programs beside the directory's, pinned versions, their feeds."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from directories import TWO, programs_directory, set_program_id
+
+from kizuna import programs, published, store
+from kizuna.feeds import feeds, write_feeds
+from kizuna.loading import PROGRAM_ENV, load_program
+from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
+from kizuna.published import Shelf, published_feed, show_published, store_url
+from kizuna.store import Store
+from kizuna_app.served_feeds import PublishedFeeds
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "tests" / "fixtures" / "good" / "minimal"
+MONTHS = ROOT / "tests" / "fixtures" / "good" / "across-months"
+DEFAULT_DATABASE = published.DEFAULT_DATABASE  # before the fixture below moves it
+
+
+@pytest.fixture(autouse=True)
+def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A programs directory of two programs, no database unless a test sets one, no default database file."""
+    for name in (PROGRAM_ENV, DEFAULT_ENV, "KIZUNA_BASE_URL", "KIZUNA_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(PROGRAMS_ENV, str(programs_directory(tmp_path / "programs", TWO)))
+    monkeypatch.setattr(published, "DEFAULT_DATABASE", tmp_path / "var" / "kizuna.sqlite3")
+
+
+def copy_of(source: Path, folder: Path, program_id: str | None = None, title: str | None = None) -> Path:
+    """A program folder to publish: a copy of `source`, with another id or title if asked."""
+    shutil.copytree(source, folder)
+    if program_id:
+        set_program_id(folder, program_id)
+    if title:
+        path = folder / "program.csv"
+        with path.open(newline="", encoding="utf-8") as file:
+            header, *rows = list(csv.reader(file))
+        rows[0][header.index("title")] = title
+        with path.open("w", newline="", encoding="utf-8") as file:
+            csv.writer(file).writerows([header, *rows])
+    return folder
+
+
+def test_the_replica_looks_for_the_store_s_own_default_database() -> None:
+    assert DEFAULT_DATABASE == store.DEFAULT_DATABASE
+
+
+def test_without_a_database_the_directory_alone_is_served_and_nothing_is_created(tmp_path: Path) -> None:
+    catalog = configured_programs()
+    assert catalog.ids == ["months-2030", "clair-seminar-2019"]
+    assert store_url() is None
+    assert not (tmp_path / "var").exists()
+    assert feeds_owner("months-2030") is None
+
+
+def test_a_published_program_joins_the_directory_ones_and_the_most_recent_is_the_default(
+    database: Store, tmp_path: Path
+) -> None:
+    database.publish(copy_of(MINIMAL, tmp_path / "next", "next-2031", "Next Year"))
+    catalog = configured_programs()
+    entry = catalog.find("next-2031")
+    assert (entry.path, entry.published, entry.title) == (None, 1, "Next Year")
+    assert set(catalog.ids) == {"next-2031", "months-2030", "clair-seminar-2019"}
+    assert catalog.ids[0] == "months-2030"  # the minimal program starts in 2020: the 2030 one is still the latest
+    assert catalog.default.id == "months-2030"
+    database.publish(copy_of(MONTHS, tmp_path / "later", "next-2030", "Later"))
+    published.look_again()
+    catalog = configured_programs()
+    assert catalog.find("next-2030").published == 1
+    assert catalog.default.id == "next-2030"  # the same start as months-2030: the ids decide, as in the directory
+
+
+def test_a_published_program_wins_over_the_directory_program_of_the_same_id(database: Store, tmp_path: Path) -> None:
+    database.publish(copy_of(MONTHS, tmp_path / "months", title="Months, as published"))
+    catalog = configured_programs()
+    (entry,) = [entry for entry in catalog.programs if entry.id == "months-2030"]
+    assert (entry.path, entry.title) == (None, "Months, as published")
+    assert feeds_owner("months-2030").number == 1
+    assert feeds_owner("") is None  # the 2019 program's feeds, in feeds/ itself, are still the directory's files
+
+
+def test_the_configured_default_program_may_be_a_published_one(
+    database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"))
+    monkeypatch.setenv(DEFAULT_ENV, "mini-2020")
+    assert configured_programs().default.id == "mini-2020"
+
+
+def test_one_program_alone_ignores_the_store(database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"))
+    monkeypatch.setenv(PROGRAM_ENV, str(ROOT / "data" / "2019"))
+    assert configured_programs().ids == ["clair-seminar-2019"]
+    assert feeds_owner("mini-2020") is None
+
+
+def test_reruns_ask_the_store_its_revision_at_most_every_poll_interval(
+    database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = Shelf(database.url, poll=60)
+    asked: list[str] = []
+    original = Store.revision
+
+    def counting(self: Store) -> str:
+        asked.append("revision")
+        return original(self)
+
+    monkeypatch.setattr(Store, "revision", counting)
+    assert shelf.current()[1] == ()
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"))
+    for _ in range(100):
+        assert shelf.current()[1] == ()  # not seen before the interval is over
+    assert asked == ["revision"]
+    shelf.checked -= 60
+    assert [version.program_id for version in shelf.current()[1]] == ["mini-2020"]
+    assert asked == ["revision", "revision"]
+
+
+def test_a_database_that_does_not_answer_keeps_the_last_programs_read(database: Store, tmp_path: Path) -> None:
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"))
+    shelf = Shelf(database.url, poll=0)
+    assert len(shelf.current()[1]) == 1
+    shelf.store.engine.dispose()
+    (tmp_path / "published.sqlite3").unlink()
+    (tmp_path / "published.sqlite3").mkdir()  # not a database any more
+    assert len(shelf.current()[1]) == 1
+
+
+def test_a_pinned_version_is_shown_while_published_and_the_latest_otherwise(database: Store, tmp_path: Path) -> None:
+    first = database.publish(copy_of(MINIMAL, tmp_path / "v1")).version
+    second = database.publish(copy_of(MINIMAL, tmp_path / "v2", title="Second")).version
+    shown = show_published("mini-2020", second.number, 1)
+    assert (shown.program.title, shown.version, shown.pinned) == ("Minimal Test Program", first, 1)
+    assert show_published("mini-2020", 2).pinned is None
+    assert show_published("mini-2020", 2, 2).pinned == 2  # the latest, pinned: it stays in the link
+    unknown = show_published("mini-2020", 2, 9)
+    assert (unknown.program.title, unknown.pinned, unknown.withdrawn) == ("Second", None, False)
+    database.withdraw("mini-2020", 1)
+    published.look_again()
+    assert published.published_programs()[1][0].number == 2  # what the page's next run looks at first
+    withdrawn = show_published("mini-2020", 2, 1)
+    assert (withdrawn.version.number, withdrawn.pinned, withdrawn.withdrawn) == (2, None, True)
+    assert shown.key != withdrawn.key
+
+
+def test_a_published_feed_is_byte_for_byte_the_directory_programs_feed(database: Store, tmp_path: Path) -> None:
+    version = database.publish(ROOT / "data" / "2019").version
+    written = write_feeds(load_program(), tmp_path / "static")
+    for path in written:
+        found = published_feed(version, path.name, None)
+        assert found.body == path.read_bytes(), path.name
+    assert len(written) == len(feeds(load_program()))
+    assert published_feed(version, "kizuna-2019-nowhere.ics", None) is None
+
+
+MAKE_FEED = """
+import sys
+from kizuna.published import published_feed, published_programs
+(version,) = published_programs()[1]
+sys.stdout.buffer.write(published_feed(version, sys.argv[1], None).body)
+"""
+
+
+def test_replicas_in_other_time_zones_at_other_times_make_the_same_feed_bytes(database: Store, tmp_path: Path) -> None:
+    """Two fresh processes: nothing of a replica's clock, zone or locale gets into a feed."""
+    version = database.publish(copy_of(MONTHS, tmp_path / "months")).version
+    name = "kizuna-2030.ics"
+    made = []
+    for zone in ("Pacific/Kiritimati", "America/Adak"):
+        env = {**os.environ, "TZ": zone, "LC_ALL": "C"}
+        result = subprocess.run([sys.executable, "-c", MAKE_FEED, name], env=env, capture_output=True, check=True)
+        made.append(result.stdout)
+    assert made[0] == made[1] == published_feed(version, name, None).body
+    assert b"DTSTAMP" in made[0]
+
+
+def call(path: str, headers: list[tuple[bytes, bytes]] = ()) -> tuple[int, dict[str, str], bytes, list[str]]:
+    """One GET through the middleware; what reached the app behind it (Streamlit's) is listed."""
+    passed: list[str] = []
+    sent: list[dict] = []
+
+    async def streamlit(scope, receive, send) -> None:
+        passed.append(scope["path"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"from static/"})
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": list(headers), "query_string": b""}
+    middleware = PublishedFeeds(streamlit)
+    middleware.prefix = ""  # Streamlit's baseUrlPath, unset
+    asyncio.run(middleware(scope, receive, send))
+    start = sent[0]
+    head = {key.decode(): value.decode() for key, value in start["headers"]}
+    body = b"".join(message.get("body", b"") for message in sent[1:])
+    return start["status"], head, body, passed
+
+
+def test_the_middleware_serves_a_published_programs_feeds_and_passes_the_rest_on(
+    database: Store, tmp_path: Path
+) -> None:
+    version = database.publish(copy_of(MONTHS, tmp_path / "months")).version
+    status, head, body, passed = call("/app/static/feeds/months-2030/kizuna-2030.ics")
+    assert (status, passed) == (200, [])
+    assert head["content-type"].startswith("text/calendar")
+    assert body == published_feed(version, "kizuna-2030.ics", None).body
+    assert head["last-modified"].endswith("GMT")
+    assert call("/app/static/feeds/months-2030/kizuna-2030.ics", [(b"if-none-match", head["etag"].encode())])[0] == 304
+    assert call("/app/static/feeds/months-2030/kizuna-1999.ics")[:1] == (404,)
+    for other in ("/app/static/feeds/kizuna-2019.ics", "/app/static/basemap/x.json", "/", "/_stcore/health"):
+        assert call(other)[3] == [other]  # the directory's feeds and everything else: Streamlit's
+
+
+def test_feeds_owner_follows_the_feed_places_of_the_directory(database: Store) -> None:
+    database.publish(ROOT / "data" / "2019")
+    assert feeds_owner("").program_id == "clair-seminar-2019"  # its subscribers' addresses, in feeds/ itself
+    assert feeds_owner("clair-seminar-2019") is None
+    assert programs.feeds_place("clair-seminar-2019") == ""

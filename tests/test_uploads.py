@@ -1,0 +1,161 @@
+"""Uploads from the Organisers page: file names never trusted, problems as the table and the report show them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_sources import HOSTILE, MINIMAL, minimal_workbook, saved
+
+from kizuna.cli import main
+from kizuna.problems import Problem
+from kizuna.uploads import (
+    TABLES,
+    Upload,
+    check_upload,
+    problem_row,
+    report,
+    report_name,
+    save_upload,
+    shown_name,
+    upload_refusal,
+)
+
+
+def minimal_csv(*names: str) -> list[Upload]:
+    return [Upload(name, (MINIMAL / name).read_bytes()) for name in names or TABLES]
+
+
+def test_a_workbook_upload_reads_like_the_file(tmp_path: Path) -> None:
+    path = saved(minimal_workbook(), tmp_path)
+    checked = check_upload([Upload("Program 2020.xlsx", path.read_bytes())])
+    assert checked.valid
+    assert checked.program.id == "mini-2020"
+    assert checked.name == "Program 2020.xlsx"
+
+
+def test_the_csv_files_upload_together(tmp_path: Path) -> None:
+    checked = check_upload(minimal_csv())
+    assert checked.valid
+    assert checked.name == "6 CSV files"
+
+
+def test_missing_csv_files_are_named() -> None:
+    checked = check_upload(minimal_csv("program.csv", "themes.csv"))
+    assert [str(p) for p in checked.problems] == [
+        "cities.csv: file is missing",
+        "venues.csv: file is missing",
+        "sessions.csv: file is missing",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\sessions.csv", "sessions.csv"),
+        ("evil\x00name\r\n.csv", "evilname .csv"),
+        ("a" * 200 + ".xlsx", "a" * 79 + "…"),
+    ],
+)
+def test_a_browser_file_name_is_shown_only_cleaned(name: str, shown: str) -> None:
+    assert shown_name(name) == shown
+
+
+@pytest.mark.parametrize("name", ["../../sessions.csv", "notes.csv", "program.csv.exe", ".csv"])
+def test_a_csv_upload_is_accepted_only_under_a_table_name(tmp_path: Path, name: str) -> None:
+    files = [*minimal_csv("program.csv", "themes.csv"), Upload(name, b"id\n")]
+    refused = upload_refusal(files)
+    if name == "../../sessions.csv":  # its last part is a table's name: saved as that, inside the folder
+        assert refused == []
+        folder = save_upload(files, tmp_path)
+        assert sorted(p.name for p in folder.iterdir()) == ["program.csv", "sessions.csv", "themes.csv"]
+        assert folder.parent == tmp_path
+        return
+    assert len(refused) == 1
+    assert "is not one of a program's files" in refused[0].message
+
+
+def test_a_table_uploaded_twice_is_refused() -> None:
+    refused = upload_refusal([*minimal_csv("themes.csv"), Upload("THEMES.csv", b"")])
+    assert [str(p) for p in refused] == ["THEMES.csv: uploaded twice"]
+
+
+def test_a_workbook_goes_alone() -> None:
+    files = [Upload("program.xlsx", b"PK"), *minimal_csv("themes.csv")]
+    assert "goes alone" in upload_refusal(files)[0].message
+
+
+def test_a_workbook_is_saved_under_our_own_name(tmp_path: Path) -> None:
+    path = save_upload([Upload("../../../tmp/x.XLSX", b"PK")], tmp_path)
+    assert path == tmp_path / "upload.xlsx"
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_saved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kizuna.uploads.MAX_FILE_BYTES", 10)
+    refused = upload_refusal([Upload("program.xlsx", bytes(11))])
+    assert [str(p) for p in refused] == ["program.xlsx: file is 0.0 MiB; the limit is 0 MiB"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_upload_gets_the_one_clear_problem_validate_gives(tmp_path: Path, name: str) -> None:
+    make, expected = HOSTILE[name]
+    path = make(tmp_path)
+    checked = check_upload([Upload(path.name, path.read_bytes())])
+    assert len(checked.problems) == 1, checked.problems
+    assert str(checked.problems[0]).startswith(expected)
+    assert not checked.valid
+
+
+def test_the_report_is_what_kizuna_validate_prints(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    workbook = minimal_workbook()
+    workbook["sessions"]["C2"] = "25:00"
+    workbook.create_sheet("notes")
+    path = saved(workbook, tmp_path, "mini.xlsx")
+    checked = check_upload([Upload("mini.xlsx", path.read_bytes())])
+    assert main(["validate", str(path)]) == 1
+    assert report(checked.problems) == capsys.readouterr().out
+    assert checked.notices == ("mini.xlsx: sheet 'notes' is not part of a program; ignored",)
+    assert report_name(checked) == "mini-problems.txt"
+
+
+@pytest.mark.parametrize(
+    ("problem", "row"),
+    [
+        (
+            Problem("p.xlsx", 7, "start", "bad", "sessions!C7"),
+            {"file or sheet": "p.xlsx › sessions", "cell or row": "C7", "column": "start", "problem": "bad"},
+        ),
+        (
+            Problem("p.xlsx", 7, None, "row", "sessions!7:7"),
+            {"file or sheet": "p.xlsx › sessions", "cell or row": "row 7", "column": "", "problem": "row"},
+        ),
+        (
+            Problem("p.xlsx", None, None, "sheet is missing", "venues"),
+            {"file or sheet": "p.xlsx › venues", "cell or row": "", "column": "", "problem": "sheet is missing"},
+        ),
+        (
+            Problem("p.xlsx", None, None, "holds macros"),
+            {"file or sheet": "p.xlsx", "cell or row": "", "column": "", "problem": "holds macros"},
+        ),
+        (
+            Problem("p.zip", 7, "id", "bad", "2020/sessions.csv:7"),
+            {"file or sheet": "p.zip › 2020/sessions.csv", "cell or row": "row 7", "column": "id", "problem": "bad"},
+        ),
+        (
+            Problem("sessions.csv", 3, "id", "bad"),
+            {"file or sheet": "sessions.csv", "cell or row": "row 3", "column": "id", "problem": "bad"},
+        ),
+    ],
+)
+def test_a_problem_row_names_the_sheet_and_cell_or_the_file_and_row(problem: Problem, row: dict) -> None:
+    assert problem_row(problem) == row
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("x/../Plan 2030 <b>.xlsx", "Plan-2030--b-problems.txt"), ("6 CSV files", "program-problems.txt")],
+)
+def test_the_report_file_name_is_plain(name: str, expected: str) -> None:
+    checked = check_upload([Upload(name, b"")]) if name.endswith(".xlsx") else check_upload(minimal_csv("themes.csv"))
+    assert report_name(checked) == expected

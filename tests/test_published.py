@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -203,7 +204,9 @@ def call(path: str, headers: list[tuple[bytes, bytes]] = ()) -> tuple[int, dict[
     scope = {"type": "http", "method": "GET", "path": path, "headers": list(headers), "query_string": b""}
     middleware = PublishedFeeds(streamlit)
     middleware.prefix = ""  # Streamlit's baseUrlPath, unset
-    asyncio.run(middleware(scope, receive, send))
+    # A thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, middleware(scope, receive, send)).result()
     start = sent[0]
     head = {key.decode(): value.decode() for key, value in start["headers"]}
     body = b"".join(message.get("body", b"") for message in sent[1:])

@@ -517,6 +517,49 @@ def published_rows(reruns: int, rounds: int = 11) -> list[str]:
     return [*rows, row(reading, f"{store_ms:.0f} ms", f"{folder_ms:.0f} ms", f"{store_ms / folder_ms:.2f}×", "", None)]
 
 
+def print_rows() -> list[str]:
+    """Printing itineraries: the 2019 program, 100 against 1,000 sessions, 10,000 sessions' peak (bench/printing.py)."""
+    from bench.printing import figures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = figures(Path(tmp))
+
+    def what(name: str) -> str:
+        seconds, pages, size = found[name][:3]
+        return f"{seconds:.2f} s ({pages} pages, {size / 1000:.0f} kB)"
+
+    hundred, thousand = found["100"][0], found["1000"][0]
+    seconds, pages, size, peak = found["10000"]
+    return [
+        row(
+            "print the 2019 program, A4 (median of 11, warm)",
+            what("2019 a4"),
+            "",
+            "",
+            "≤ 0.5 s",
+            found["2019 a4"][0] <= 0.5,
+        ),
+        row("print the 2019 program, A6 (median of 11, warm)", what("2019 a6"), "", "", "", None),
+        row(
+            "print 1,000 sessions, A4 (median of 3), against 100 (median of 5)",
+            what("1000"),
+            what("100"),
+            f"{thousand / hundred:.1f}×",
+            "≤ 12×",
+            thousand / hundred <= 12,
+        ),
+        row(
+            "print 10,000 sessions, A4, fresh process: peak memory above the loaded program (RSS)",
+            f"{peak:.0f} MiB",
+            "",
+            "",
+            "reported",
+            None,
+        ),
+        row("the same: time", f"{seconds:.1f} s ({pages:,} pages, {size / 1e6:.1f} MB)", "", "", "", None),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[20, 1_000, 10_000])
@@ -531,6 +574,7 @@ def main() -> int:
     parser.add_argument(
         "--published-only", action="store_true", help="only a published program against the same from the directory"
     )
+    parser.add_argument("--print-only", action="store_true", help="only printing itineraries (PDF)")
     args = parser.parse_args()
     lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
     if args.publish_only:
@@ -538,6 +582,9 @@ def main() -> int:
         return 0
     if args.published_only:
         print("\n".join([*lines, *published_rows(args.reruns)]))
+        return 0
+    if args.print_only:
+        print("\n".join([*lines, *print_rows()]))
         return 0
     if args.programs_only or args.workbooks_only:
         rows = programs_rows(args.reruns) if args.programs_only else workbook_rows(max(args.sizes))
@@ -549,6 +596,7 @@ def main() -> int:
         lines += programs_rows(args.reruns)
         lines += publish_rows(max(args.sizes))
         lines += published_rows(args.reruns)
+        lines += print_rows()
     publish(ROOT / "data" / "2019")
     if not args.skip_browser:
         from playwright.sync_api import sync_playwright

@@ -1,4 +1,4 @@
-"""The `kizuna` command: export, list, validate and convert a program; write a workbook to fill in; publish."""
+"""The `kizuna` command: export, list, print, validate and convert a program; write a workbook to fill in; publish."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from kizuna import config
 from kizuna.basemap import publish_basemap
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
+from kizuna.fonts import FontMissing
 from kizuna.ics import export_ics
 from kizuna.loading import ProgramInvalid, load_program, read_source
 from kizuna.model import Program
 from kizuna.programs import UnknownProgram, configured_programs, one_program, publish_feeds, resolve_program
 from kizuna.records import session_records
+from kizuna.share import View, program_key
 
 if TYPE_CHECKING:
     from kizuna.store import Store, Version
@@ -30,6 +33,10 @@ PROGRAM_HELP = "a program's id in the programs directory, or its folder, .zip or
 
 class UsageError(Exception):
     """Bad command-line values: exit status 2."""
+
+
+class Failure(Exception):
+    """What the command needs is missing (a font to print with): exit status 1, with what to do."""
 
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_options(export)
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="file to write (default: stdout)")
     export.add_argument("--base-url", default=config.base_url(), help="dashboard address for event URLs")
+    add_print_command(commands)
     listing = commands.add_parser("list", help="list the selected sessions")
     add_filter_options(listing)
     listing.add_argument("--json", action="store_true", help="print a JSON array")
@@ -76,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--force", action="store_true", help="replace DEST if it exists")
     add_store_commands(commands)
     return parser
+
+
+def add_print_command(commands: argparse._SubParsersAction) -> None:
+    printing = commands.add_parser("print", help="write the selected sessions as an itinerary to print (PDF)")
+    add_filter_options(printing)
+    printing.add_argument("--paper", choices=("a4", "a6"), default="a4", help="a4: the desk copy; a6: a pocket booklet")
+    printing.add_argument(
+        "--base-url",
+        default=config.base_url(),
+        metavar="URL",
+        help=f"dashboard address the QR code and link open (default: ${config.BASE_URL_ENV}; none: no QR code)",
+    )
+    printing.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf", help="file to write")
 
 
 def add_store_commands(commands: argparse._SubParsersAction) -> None:
@@ -130,6 +151,26 @@ def run_list(args: argparse.Namespace, program: Program) -> None:
         return
     for record in records:
         print(f"{record['date']}  {record['city']:<12} {record['kind']:<14} {record['title']}  [{record['id']}]")
+
+
+def run_print(args: argparse.Namespace, program: Program) -> None:
+    """The PDF of what the dashboard shows for these filters, its QR code opening that view there."""
+    from kizuna.printing import print_view  # fpdf2: imported only to print
+
+    selection = selection_from(args, program)
+    base = args.base_url
+    if base and (urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc):
+        raise UsageError(f"--base-url {base!r} is not a web address (http:// or https://)")
+    default = configured_programs().default
+    view = View(selection=selection, program=program_key(program.id, default.id if default else None, None))
+    try:
+        data = print_view(program, view, base, args.paper)
+    except FontMissing as error:
+        raise Failure(str(error)) from None
+    args.output.write_bytes(data)
+    if not base:
+        print(f"kizuna print: no --base-url or ${config.BASE_URL_ENV}: printed without the QR code", file=sys.stderr)
+    print(args.output)
 
 
 def run_feeds(args: argparse.Namespace) -> int:
@@ -302,13 +343,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             {"template": run_template, "convert": run_convert}[args.command](args)
             return 0
         program = load_program(resolve_program(args.program))
-        {"export": run_export, "list": run_list}[args.command](args, program)
+        {"export": run_export, "list": run_list, "print": run_print}[args.command](args, program)
     except ProgramInvalid as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return 1
     except (UsageError, UnknownProgram) as error:
         print(f"kizuna {args.command}: {error}", file=sys.stderr)
         return 2
+    except Failure as error:
+        print(f"kizuna {args.command}: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"kizuna {args.command}: {error.strerror}: {error.filename}", file=sys.stderr)
         return 1

@@ -41,6 +41,8 @@ def event_description(program: Program, session: Session, venue: Venue) -> str:
     if session.to_city:
         lines.append(f"To: {program.cities[session.to_city].name}")
     lines.append(f"Venue: {venue_location(venue)}")
+    if venue.address_ja:
+        lines.append(f"Address in Japanese: {venue.address_ja}")
     if venue.precision in PRECISION_NOTES:
         lines.append(PRECISION_NOTES[venue.precision])
     if venue.note:
@@ -125,8 +127,8 @@ def export_ics(
     return calendar.to_ical()
 
 
-def file_name(program: Program, selection: Filter = Filter()) -> str:
-    """Says what the file holds, e.g. 'kizuna-2019-tourism-promotion.ics'."""
+def file_name(program: Program, selection: Filter = Filter(), suffix: str = ".ics") -> str:
+    """Says what the file holds, e.g. 'kizuna-2019-tourism-promotion.ics' ('-a4.pdf' for a printed itinerary)."""
     part = slug(program, selection)
     stem = f"kizuna-{program.start_date.year}"
-    return f"{stem}-{part}.ics" if part else f"{stem}.ics"
+    return f"{stem}-{part}{suffix}" if part else f"{stem}{suffix}"

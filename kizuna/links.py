@@ -1,4 +1,5 @@
-"""Add-to-calendar and subscribe links for web calendars, in each service's documented URL format."""
+"""Add-to-calendar and subscribe links for web calendars, and open-in-maps links, in each service's documented URL
+format."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from kizuna.ics import event_description, session_times, venue_location
-from kizuna.model import Program, Session
+from kizuna.maps import PRECISION_LABELS
+from kizuna.model import Program, Session, Venue
 from kizuna.text import one_line
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -16,6 +18,8 @@ YAHOO = "https://calendar.yahoo.com/"
 GOOGLE_SUBSCRIBE = "https://calendar.google.com/calendar/r"
 OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
 OFFICE365_SUBSCRIBE = "https://outlook.office.com/calendar/0/addfromweb"
+GOOGLE_MAPS = "https://www.google.com/maps/search/"
+APPLE_MAPS = "https://maps.apple.com/"
 
 
 def utc(moment: date | datetime) -> datetime:
@@ -85,3 +89,32 @@ def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
         "Outlook.com": f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': feed_url, 'name': name}, quote_via=quote)}",
         "Office 365": f"{OFFICE365_SUBSCRIBE}?{urlencode({'url': feed_url, 'name': name}, quote_via=quote)}",
     }
+
+
+def degrees(value: float) -> str:
+    """A coordinate to a tenth of a metre, without trailing zeros: 35.6846, never 3.5e-05."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def map_links(program: Program, session: Session) -> dict[str, str]:
+    """Maps app -> a link opening the session's venue at its point; none for a transfer, which has no place."""
+    if session.is_route:
+        return {}
+    venue = program.venues[session.venue_id]
+    point, name = f"{degrees(venue.lat)},{degrees(venue.lon)}", one_line(venue.name)
+    return {
+        "Google Maps": f"{GOOGLE_MAPS}?{urlencode({'api': '1', 'query': point}, quote_via=quote)}",
+        "Apple Maps": f"{APPLE_MAPS}?{urlencode({'ll': point, 'q': name}, quote_via=quote)}",
+        "Android maps (geo:)": f"geo:{point}?q={point}({quote(name, safe='')})",
+    }
+
+
+def map_note(venue: Venue) -> str:
+    """Said next to the map links when their point is not the venue's exact place, or the venue is not certain."""
+    parts = []
+    if venue.precision != "exact":
+        parts.append(f"the links open the map's point, {PRECISION_LABELS[venue.precision]}")
+    if venue.confidence != "high":
+        parts.append(f"confidence in the venue: {venue.confidence}")
+    note = "; ".join(parts)
+    return f"{note[:1].upper()}{note[1:]}." if note else ""

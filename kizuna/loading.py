@@ -173,6 +173,7 @@ class Column:
     name: str
     parse: Callable[[str], Any] = parse_text
     required: bool = True
+    added_later: bool = False  # files written before it existed lack it: an absent column reads as empty
 
 
 LAT = number_between(-90, 90)
@@ -211,6 +212,7 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         Column("name"),
         Column("name_ja", required=False),
         Column("address", required=False),
+        Column("address_ja", required=False, added_later=True),
         Column("city", parse_slug),
         Column("lat", LAT),
         Column("lon", LON),
@@ -275,7 +277,7 @@ def read_table(source: Tables, name: str, problems: list[Problem]) -> Table:
     if not check_header(name, header, problems):
         return table
     columns = SCHEMA[name]
-    position = {column.name: header.index(column.name) for column in columns}
+    position = {column.name: header.index(column.name) for column in columns if column.name in header}
     table.readable = True
     for row_number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
@@ -295,7 +297,11 @@ def read_table(source: Tables, name: str, problems: list[Problem]) -> Table:
 def check_header(name: str, header: list[str], problems: list[Problem]) -> bool:
     """Report missing, unknown and repeated columns; False when rows cannot be read."""
     expected = [column.name for column in SCHEMA[name]]
-    found = [Problem(name, 1, column, "column is missing") for column in expected if column not in header]
+    found = [
+        Problem(name, 1, column.name, "column is missing")
+        for column in SCHEMA[name]
+        if column.name not in header and not column.added_later
+    ]
     found += [
         Problem(name, 1, column or "(blank)", f"unknown column; expected {', '.join(expected)}")
         for column in header
@@ -321,7 +327,7 @@ def parse_record(
     values: dict[str, Any] = {}
     ok = True
     for column in columns:
-        index = position[column.name]
+        index = position.get(column.name, len(record))
         cell = record[index].strip() if index < len(record) else ""
         if not cell:
             if column.required:

@@ -27,6 +27,17 @@ FIT_PIXELS = (260, 340)  # what the first view must fit: a phone's map less room
 ROUTE_ONLY = "Route only: the report does not say how."
 
 
+def location_note(venue: Venue, with_note: bool = True) -> str:
+    """How precise the venue's point is and how sure the program is of the venue, with the venue's note."""
+    line = f"Location: {PRECISION_LABELS[venue.precision]} · confidence in the venue: {venue.confidence}"
+    return f"{line} · {venue.note}" if with_note and venue.note else line
+
+
+def point_note(venue: Venue) -> str:
+    """The same without the note, only when the point is not the venue's exact place or the venue is not certain."""
+    return "" if venue.precision == "exact" and venue.confidence == "high" else location_note(venue, with_note=False)
+
+
 def rgb(colour: str, alpha: int = 255) -> list[int]:
     return [*channels(colour), alpha]
 
@@ -60,7 +71,7 @@ def places(program: Program, sessions: Sequence[Session]) -> dict[tuple[float, f
     """
     grouped: dict[tuple[float, float], list[Session]] = {}
     for session in sessions:
-        if session.kind != "transfer":
+        if not session.is_route:
             venue = program.venues[session.venue_id]
             grouped.setdefault((venue.lon, venue.lat), []).append(session)
     return grouped
@@ -87,7 +98,7 @@ def venue_points(program: Program, sessions: Sequence[Session]) -> list[dict]:
 
 def halos(program: Program, sessions: Sequence[Session]) -> list[dict]:
     """A translucent disc per shown venue whose point is not exact, as large as the point may be off."""
-    shown = {s.venue_id: s for s in reversed(sessions) if s.kind != "transfer"}  # first session per venue
+    shown = {s.venue_id: s for s in reversed(sessions) if not s.is_route}  # first session per venue
     rows = []
     for venue_id, session in sorted(shown.items()):
         venue = program.venues[venue_id]

@@ -59,6 +59,7 @@ class Venue:
     confidence: str
     source: str
     note: str = ""
+    address_ja: str = ""  # the address as a driver in Japan reads it
 
     @property
     def radius_m(self) -> int:
@@ -94,6 +95,11 @@ class Session:
     @property
     def is_logistics(self) -> bool:
         return self.kind in LOGISTICS_KINDS
+
+    @property
+    def is_route(self) -> bool:
+        """A transfer: a line between two cities on the map, not a place one can go to."""
+        return self.kind == "transfer"
 
     @property
     def sort_key(self) -> tuple:

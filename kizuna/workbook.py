@@ -146,6 +146,10 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("venues.csv", "name"): ("English name.", "Shimonoseki City Hall"),
     ("venues.csv", "name_ja"): ("Japanese name.", "下関市役所"),
     ("venues.csv", "address"): ("Postal address, or what is known of it.", "1-1 Nanbu-cho, Shimonoseki, Yamaguchi"),
+    ("venues.csv", "address_ja"): (
+        "The address in Japanese, as a taxi driver reads it: printed and shown on the driver card.",
+        "山口県下関市南部町1-1",
+    ),
     ("venues.csv", "city"): ("The city the venue is in.", "shimonoseki"),
     ("venues.csv", "lat"): ("Latitude of the venue's point on the map.", "33.9579"),
     ("venues.csv", "lon"): ("Longitude of the venue's point on the map.", "130.9413"),

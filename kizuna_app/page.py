@@ -13,12 +13,14 @@ from kizuna import config
 from kizuna.agenda import by_day, entry_details, page_count, page_of
 from kizuna.basemap import publish_basemap
 from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
+from kizuna.driver import driver_card
 from kizuna.feeds import Feed, containing_feeds, feed_url, session_count
 from kizuna.filtering import Filter, describe
+from kizuna.fonts import FontMissing, japanese_font
 from kizuna.ics import export_ics, file_name, venue_location
-from kizuna.links import add_links, subscribe_links
+from kizuna.links import add_links, map_links, map_note, subscribe_links
 from kizuna.loading import data_version, read_program
-from kizuna.maps import PRECISION_LABELS, build_deck, clicked_session, map_legend, same_place
+from kizuna.maps import build_deck, clicked_session, location_note, map_legend, same_place
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
 from kizuna.published import Unavailable, show_published
@@ -76,6 +78,23 @@ def cached_program(folder: str, version: str) -> tuple:
 @st.cache_data(show_spinner=False, max_entries=512)
 def calendar_bytes(_program: Program, version: str, selection: Filter, base_url: str | None) -> bytes:
     return export_ics(_program, selection, base_url=base_url)
+
+
+def print_problem() -> str | None:
+    """Why this server cannot print, said where the print buttons would be rather than when one is pressed."""
+    try:
+        japanese_font()
+    except FontMissing as error:
+        return f"Printing is not available on this server: {error}."
+    return None
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def print_bytes(_program: Program, version: str, view: View, base_url: str, paper: str) -> bytes:
+    """The itinerary as `kizuna print` writes it; its libraries are loaded on the first print, not at start."""
+    from kizuna.printing import print_view
+
+    return print_view(_program, view, base_url, paper)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -202,7 +221,7 @@ def drop_logistics(board: Board = VISITORS) -> None:
 
 
 def select(session_id: str | None, board: Board = VISITORS) -> None:
-    board.update(selected=session_id)
+    board.update(selected=session_id, driver=False)
 
 
 def pick_from(name: str, read, board: Board = VISITORS) -> None:
@@ -285,20 +304,27 @@ def show_notices(view: View, board: Board = VISITORS) -> None:
         st.warning(plain(notice), icon=":material/link_off:")
 
 
-def session_card(program: Program, session: Session, shown: list[Session], version: str, board: Board) -> None:
-    """The card's body, inside the dialog."""
+def session_card(
+    program: Program, session: Session, shown: list[Session], version: str, view: View, board: Board
+) -> None:
+    """The card's body, inside the dialog; or what to show a taxi driver, which the card opens in its place."""
+    if board.get("driver"):
+        driver_view(program, session, board)
+        return
     venue = program.venues[session.venue_id]
     st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
     if session.status == "cancelled":
         st.error("This session is cancelled.", icon=":material/event_busy:")
     st.markdown(plain(venue_location(venue)))
-    location = f"Location: {PRECISION_LABELS[venue.precision]} · confidence in the venue: {venue.confidence}"
-    st.markdown(plain(location + (f" · {venue.note}" if venue.note else "")))
+    if venue.address_ja:
+        st.markdown(plain(venue.address_ja))
+    st.markdown(plain(location_note(venue)))
     if session.themes:
         labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
         st.markdown(plain(" · ".join(labels)))
     if session.description:
         st.markdown(plain(session.description))
+    take_along(program, session, version, view, board)
     one = Filter.of(sessions=[session.id])
     st.markdown("**Add to your calendar**")
     links = st.container(horizontal=True)
@@ -330,10 +356,62 @@ def session_card(program: Program, session: Session, shown: list[Session], versi
         st.rerun()
 
 
-def open_card(program: Program, session: Session, shown: list[Session], version: str, board: Board) -> None:
+def take_along(program: Program, session: Session, version: str, view: View, board: Board) -> None:
+    """The session on paper, for a taxi driver and in a maps app (a transfer has no place to go to)."""
+    one = replace(view, selection=Filter.of(sessions=[session.id]), selected=session.id, show_home=False, notices=())
+    base = app_url()  # read here: the file is made later, outside the page's run
+    row = st.container(horizontal=True)
+    if not session.is_route:
+        driver_button(row, "Show the driver", ":material/local_taxi:", True, board)
+    if not print_problem():  # the Print (PDF) popover says why not
+        row.download_button(
+            "Print this session (PDF)",
+            data=lambda: print_bytes(program, version, one, base, "a4"),
+            file_name=file_name(program, one.selection, "-a4.pdf"),
+            mime="application/pdf",
+            key=board.key("card-pdf"),
+            icon=":material/print:",
+            on_click="ignore",
+        )
+    links = map_links(program, session)
+    if links:
+        st.markdown("**Open in maps**")
+        buttons = st.container(horizontal=True)
+        for service, link in links.items():
+            buttons.link_button(service, link, icon=":material/map:")
+        note = map_note(program.venues[session.venue_id])
+        if note:
+            st.caption(plain(note))
+
+
+DRIVER_STYLE = """<style>
+.st-key-{name} p {{font-size: clamp(36px, 7vw, 64px); line-height: 1.25; font-weight: 700; overflow-wrap: anywhere}}
+.st-key-{address} p {{font-size: clamp(28px, 5vw, 44px); line-height: 1.3; font-weight: 600; overflow-wrap: anywhere}}
+</style>"""
+
+
+def driver_view(program: Program, session: Session, board: Board) -> None:
+    """The venue in large type, to be read at arm's length on a phone held sideways; the text stays text."""
+    card = driver_card(program.venues[session.venue_id])
+    st.html(DRIVER_STYLE.format(name=board.key("driver-name"), address=board.key("driver-address")))
+    st.container(key=board.key("driver-name")).markdown(plain(card.name))
+    if card.address:
+        st.container(key=board.key("driver-address")).markdown(plain(card.address))
+    for line in card.small:
+        st.caption(plain(line))
+    driver_button(st, "Back to the card", ":material/arrow_back:", False, board)
+
+
+def driver_button(where: Any, label: str, icon: str, show: bool, board: Board) -> None:
+    """Turns the card into the driver view and back: a state of the same dialog, so it stays open."""
+    key = board.key("driver-show" if show else "driver-back")
+    where.button(label, key=key, icon=icon, on_click=board.update, kwargs={"driver": show})
+
+
+def open_card(program: Program, session: Session, shown: list[Session], version: str, view: View, board: Board) -> None:
     """The card opens over the page where the visitor is; closing it leaves them where they were."""
     dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: select(None, board))
-    dialog(session_card)(program, session, shown, version, board)
+    dialog(session_card)(program, session, shown, version, view, board)
 
 
 def agenda(program: Program, sessions: list[Session], selection: Filter, board: Board) -> None:
@@ -384,7 +462,7 @@ def subscriptions(program: Program, selection: Filter, board: Board) -> None:
     subscribe(program, feed)
 
 
-def downloads(program: Program, selection: Filter, version: str, board: Board) -> None:
+def downloads(program: Program, selection: Filter, version: str, view: View, board: Board) -> None:
     base = config.base_url()
     row = st.container(horizontal=True)
     row.download_button(
@@ -395,6 +473,8 @@ def downloads(program: Program, selection: Filter, version: str, board: Board) -
         icon=":material/download:",
         on_click="ignore",
     )
+    with row.popover("Print (PDF)", icon=":material/print:"):
+        printouts(program, replace(view, selected=None, notices=()), version, board)
     with row.popover("Subscribe", icon=":material/sync:"):
         subscriptions(program, selection, board)
     row.download_button(
@@ -405,6 +485,29 @@ def downloads(program: Program, selection: Filter, version: str, board: Board) -
         icon=":material/calendar_month:",
         on_click="ignore",
     )
+
+
+PAPERS = {"a4": "A4, the desk copy", "a6": "A6, a pocket booklet"}
+
+
+def printouts(program: Program, view: View, version: str, board: Board) -> None:
+    """This view as an itinerary to print, its QR code opening the view again; made only when asked for."""
+    st.caption("Day by day, with the venues in Japanese and a QR code that opens this view.")
+    problem = print_problem()
+    if problem:
+        st.warning(plain(problem), icon=":material/print_disabled:")
+        return
+    base = app_url()  # read here: the file is made later, outside the page's run
+    for paper, label in PAPERS.items():
+        st.download_button(
+            label,
+            data=lambda paper=paper: print_bytes(program, version, view, base, paper),
+            file_name=file_name(program, view.selection, f"-{paper}.pdf"),
+            mime="application/pdf",
+            key=board.key(f"print-{paper}"),
+            icon=":material/print:",
+            on_click="ignore",
+        )
 
 
 def main() -> None:
@@ -490,9 +593,9 @@ def show_program(program: Program, version: str, board: Board = VISITORS, defaul
         alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
     st.caption(plain(map_legend(tiles)))
-    downloads(program, selection, version, board)
+    downloads(program, selection, version, view, board)
     if selected:
-        open_card(program, program.sessions_by_id[selected], sessions, version, board)
+        open_card(program, program.sessions_by_id[selected], sessions, version, view, board)
     st.vega_lite_chart(
         build_timeline(program, sessions, selected),
         key=board.key("timeline"),

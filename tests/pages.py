@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def dashboard(query: dict | None = None) -> AppTest:
+    """The visitors' page run once, opened with these query params; it must not raise."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
 
 
 def card(at: AppTest) -> Block | None:
@@ -21,3 +37,23 @@ def card_title(at: AppTest) -> str | None:
 
 def card_texts(at: AppTest) -> list[str]:
     return [m.value for m in card(at).markdown]
+
+
+def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable]:
+    """The data callables of deferred download buttons, by the file id their button carries, as the runs register
+    them: calling one is what a click on the button does."""
+    found: dict[str, Callable] = {}
+    register = MediaFileManager.add_deferred
+
+    def recording(self: MediaFileManager, data: Callable, *args, **kwargs) -> str:
+        found[file_id := register(self, data, *args, **kwargs)] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", recording)
+    return found
+
+
+def downloaded(at: AppTest, found: dict[str, Callable], key: str) -> bytes:
+    """The bytes the download button with this key gives."""
+    (button,) = [b for b in at.get("download_button") if b.key == key]
+    return found[button.proto.deferred_file_id]()

@@ -16,7 +16,7 @@ import pytest
 from directories import FIVE, IDS, TWO, programs_directory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pages import card_texts, card_title
+from pages import card_texts, card_title, dashboard
 from streamlit.testing.v1 import AppTest
 
 from kizuna.filtering import Filter
@@ -39,15 +39,6 @@ def built_in_program(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test starts from the built-in program and no public address."""
     for name in ("KIZUNA_PROGRAM", "KIZUNA_PROGRAMS", "KIZUNA_DEFAULT_PROGRAM", "KIZUNA_BASE_URL", "KIZUNA_MAP_STYLE"):
         monkeypatch.delenv(name, raising=False)
-
-
-def dashboard(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if query:
-        at.query_params.update(query)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 STREAMLIT_KEYS = {"embed", "embed_options"}  # Streamlit's own; st.query_params never shows them to the app
@@ -126,7 +117,12 @@ def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
     assert json.loads(timeline.proto.spec)["params"][0]["name"] == "pick"
     assert agenda_ids(at) == ids(Filter())
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download this view (.ics)", "Download the whole program (.ics)"]
+    assert labels == [
+        "Download this view (.ics)",
+        "A4, the desk copy",  # Print (PDF)
+        "A6, a pocket booklet",
+        "Download the whole program (.ics)",
+    ]
     assert "card-ics" not in [b.key for b in at.get("download_button")]
     assert card_title(at) is None
     assert any("as a list" in c.value for c in at.main.caption)  # the agenda: the map as text
@@ -249,7 +245,8 @@ def test_a_share_link_restores_the_widgets_and_opens_the_session_card() -> None:
     assert at.toggle(key="home").value is True
     assert shown_count(at) == 2
     assert card_title(at) == plain("Visit to the Tourist Information Center (TIC)")
-    assert [b.key for b in at.get("download_button")] == [None, None, "card-ics"]  # the card's own calendar file
+    keys = [b.key for b in at.get("download_button")]
+    assert keys == [None, "print-a4", "print-a6", None, "card-pdf", "card-ics"]  # the card's own print and calendar
     tic = PROGRAM.venues["tokyo-tourist-information-center"]
     assert deck_layer(at, "selected") == [{"position": [tic.lon, tic.lat]}]
     assert read_view(PROGRAM, url_params(at)) == read_view(
@@ -451,7 +448,7 @@ def test_the_view_download_equals_kizuna_export_with_the_same_options(
 
 def test_the_whole_program_download_equals_kizuna_export_without_options() -> None:
     at = dashboard({"theme": "water-supply"})
-    assert [b.proto.label for b in at.get("download_button")][1] == "Download the whole program (.ics)"
+    assert [b.proto.label for b in at.get("download_button")][3] == "Download the whole program (.ics)"
     assert export_ics(PROGRAM, Filter()) == cli_export([])
 
 

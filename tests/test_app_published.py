@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from directories import TWO, programs_directory, set_program_id
+from pages import dashboard
 from streamlit.testing.v1 import AppTest
 
 from kizuna import published
@@ -14,7 +15,6 @@ from kizuna.store import Store
 from kizuna.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 MINIMAL = ROOT / "tests" / "fixtures" / "good" / "minimal"
 SETTINGS = ("KIZUNA_PROGRAM", "KIZUNA_DEFAULT_PROGRAM", "KIZUNA_BASE_URL", "KIZUNA_MAP_STYLE", "KIZUNA_DATABASE_URL")
 
@@ -40,14 +40,6 @@ def publish(database: Store, tmp_path: Path, name: str, program_id: str = "next-
     number = database.publish(folder).version.number
     published.look_again()
     return number
-
-
-def dashboard(query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update(query or {})
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def picker(at: AppTest):

@@ -137,7 +137,8 @@ def test_same_data_and_filter_give_identical_bytes() -> None:
 
 def test_dtstamp_is_program_updated_in_utc() -> None:
     data = export_ics(PROGRAM)
-    assert data.count(b"DTSTAMP:20261126T000000Z\r\n") == 19
+    stamp = PROGRAM.updated.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert data.count(f"DTSTAMP:{stamp}\r\n".encode()) == 19
     updated = datetime(2020, 1, 2, 3, 4, 5, tzinfo=ZoneInfo("Asia/Tokyo"))
     event = one_event(dataclasses.replace(PROGRAM, updated=updated), "arrival")
     assert event.to_ical().count(b"DTSTAMP:20200101T180405Z") == 1
@@ -214,6 +215,14 @@ def test_description_notes_an_approximate_location(session_id: str, precision: s
     assert bool(notes) == (precision != "exact")
     if precision == "city":
         assert "only the city is known" in notes[0]
+
+
+def test_description_carries_the_japanese_address_after_the_venue() -> None:
+    lines = str(one_event(PROGRAM, "visit-karato-market")["DESCRIPTION"]).split("\n")
+    venue = next(index for index, line in enumerate(lines) if line.startswith("Venue: "))
+    assert lines[venue + 1] == "Address in Japanese: 山口県下関市唐戸町5-50"
+    without = with_venue(PROGRAM, "karato-market", address_ja="")
+    assert "Address in Japanese" not in str(one_event(without, "visit-karato-market")["DESCRIPTION"])
 
 
 def test_categories_are_theme_labels() -> None:

@@ -1,4 +1,4 @@
-"""Add-to-calendar and subscribe links, checked against each service's documented URL format."""
+"""Add-to-calendar, subscribe and open-in-maps links, checked against each service's documented URL format."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kizuna.links import add_links, google_link, outlook_link, subscribe_links, webcal, yahoo_link
+from kizuna.links import (
+    add_links,
+    google_link,
+    map_links,
+    map_note,
+    outlook_link,
+    subscribe_links,
+    webcal,
+    yahoo_link,
+)
 from kizuna.loading import load_program
 from kizuna.model import Program
 
@@ -93,3 +102,45 @@ def test_subscribe_links_point_at_the_feed() -> None:
         assert urlsplit(links[name]).netloc == host
         assert urlsplit(links[name]).path == "/calendar/0/addfromweb"
         assert params(links[name]) == {"url": feed, "name": "Seminar 2019 — Tourism Promotion"}
+
+
+def test_map_links_open_the_venue_point_in_google_apple_and_android_maps() -> None:
+    assert map_links(PROGRAM, KARATO) == {
+        "Google Maps": "https://www.google.com/maps/search/?api=1&query=33.9575%2C130.944",
+        "Apple Maps": "https://maps.apple.com/?ll=33.9575%2C130.944&q=Karato%20Market",
+        "Android maps (geo:)": "geo:33.9575,130.944?q=33.9575,130.944(Karato%20Market)",
+    }
+
+
+def test_a_venue_name_is_one_line_percent_encoded_so_it_cannot_end_the_label_or_add_a_parameter() -> None:
+    venue = replace(PROGRAM.venues[KARATO.venue_id], name="Bar (1) & Grill?x=1#top\nnext", lat=0.00001, lon=-0.5)
+    program = replace(PROGRAM, venues={**PROGRAM.venues, venue.id: venue})
+    links = map_links(program, KARATO)
+    assert params(links["Apple Maps"]) == {"ll": "0.00001,-0.5", "q": "Bar (1) & Grill?x=1#top next"}
+    assert (
+        links["Android maps (geo:)"]
+        == "geo:0.00001,-0.5?q=0.00001,-0.5(Bar%20%281%29%20%26%20Grill%3Fx%3D1%23top%20next)"
+    )
+
+
+def test_a_transfer_is_a_route_with_no_place_so_no_map_links() -> None:
+    transfer = PROGRAM.sessions_by_id["transfer-to-shimonoseki"]
+    assert map_links(PROGRAM, transfer) == {}
+
+
+@pytest.mark.parametrize(
+    ("venue_id", "note"),
+    [
+        ("tsunoshima-bridge", ""),
+        ("karato-market", "The links open the map's point, approximate (within ~500 m)."),
+        ("chofu-garden", "The links open the map's point, district only (within ~3 km)."),
+        ("tokyo-city", "The links open the map's point, city only: the venue is not known."),
+        ("tokyo-tourist-information-center", "Confidence in the venue: low."),
+        (
+            "shimonoseki-fire-department",
+            "The links open the map's point, city only: the venue is not known; confidence in the venue: low.",
+        ),
+    ],
+)
+def test_the_map_note_says_how_far_the_point_and_the_venue_can_be_trusted(venue_id: str, note: str) -> None:
+    assert map_note(PROGRAM.venues[venue_id]) == note

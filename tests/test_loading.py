@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,6 +154,36 @@ def test_2019_named_visits_are_on_their_day(program_2019: Program, name: str, da
 
 def test_2019_venue_precisions_are_allowed(program_2019: Program) -> None:
     assert {venue.precision for venue in program_2019.venues.values()} <= set(PRECISIONS)
+
+
+def test_2019_every_venue_has_its_address_in_japanese_and_says_where_it_is_not_verified(
+    program_2019: Program,
+) -> None:
+    for venue in program_2019.venues.values():
+        assert re.search(r"[\u4e00-\u9fff]", venue.address_ja), venue.id
+        assert ("not verified" in venue.address) == ("住所未確認" in venue.address_ja), venue.id
+        assert program_2019.cities[venue.city].name_ja in venue.address_ja, venue.id
+
+
+def test_a_venues_file_made_before_address_ja_existed_still_loads(tmp_path: Path, program_2019: Program) -> None:
+    folder = tmp_path / "old"
+    shutil.copytree(DATA_2019, folder)
+    venues = folder / "venues.csv"
+    rows = list(csv.reader(venues.open(encoding="utf-8", newline="")))
+    drop = rows[0].index("address_ja")
+    with venues.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows([row[:drop] + row[drop + 1 :] for row in rows])
+    old = load_program(folder)
+    assert {venue.address_ja for venue in old.venues.values()} == {""}
+    assert old.venues.keys() == program_2019.venues.keys()
+    assert [venue.address for venue in old.venues.values()] == [v.address for v in program_2019.venues.values()]
+
+
+def test_a_venues_file_missing_an_older_column_is_still_a_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(DATA_2019, folder)
+    edit(folder / "venues.csv", "id,name,name_ja,address,address_ja,", "id,name,name_ja,address_ja,")
+    assert [str(p) for p in validate_program(folder)] == ["venues.csv:1: address: column is missing"]
 
 
 def test_2019_has_nine_countries(program_2019: Program) -> None:

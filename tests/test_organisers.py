@@ -183,7 +183,12 @@ def test_a_valid_workbook_is_previewed_with_its_title_and_every_session(workbook
     assert at.get("deck_gl_json_chart")
     assert at.get("vega_lite_chart")
     downloads = [b.proto.label for b in at.get("download_button")]
-    assert downloads == ["Download this view (.ics)", "Download the whole program (.ics)"]
+    assert downloads == [
+        "Download this view (.ics)",
+        "A4, the desk copy",
+        "A6, a pocket booklet",
+        "Download the whole program (.ics)",
+    ]
     assert not at.dataframe  # no problems table
 
 

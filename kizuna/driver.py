@@ -1,0 +1,35 @@
+"""What a visitor shows a taxi driver: the venue's Japanese name and address, and plainly what the program lacks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kizuna.maps import point_note
+from kizuna.model import Venue
+from kizuna.text import one_line
+
+JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")  # kana and kanji
+
+
+@dataclass(frozen=True)
+class DriverCard:
+    name: str  # for the driver: the Japanese name (the English one when there is none)
+    address: str  # the Japanese address (the Latin one when there is none); empty when the program gives none
+    small: tuple[str, ...]  # for the visitor: the English name, what is missing, how sure the place is
+
+
+def driver_card(venue: Venue) -> DriverCard:
+    """The venue as a driver reads it; what the program does not give in Japanese is said, never made up."""
+    small = [one_line(venue.name)] if venue.name_ja else ["The program gives no Japanese name for this venue."]
+    address = venue.address_ja or (venue.address if JAPANESE.search(venue.address) else "")
+    if address and venue.address and venue.address != address:
+        small.append(one_line(venue.address))
+    elif not address and venue.address:
+        address = venue.address
+        small.append("The program gives the address in Latin letters only, not in Japanese.")
+    elif not address:
+        small.append("The program gives no address for this venue.")
+    note = point_note(venue)
+    small += [note] if note else []
+    return DriverCard(one_line(venue.name_ja or venue.name), one_line(address), tuple(small))

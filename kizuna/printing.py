@@ -1,0 +1,448 @@
+"""The printable itinerary: a view's sessions day by day, with the venues in Japanese, an overview map and a QR code
+back to the same view, as a PDF with every font embedded (fpdf2; the QR code by segno, both drawn as vectors)."""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from kizuna import basemap
+from kizuna.agenda import by_day
+from kizuna.dates import day_month, day_range, long_day, time_span
+from kizuna.filtering import describe
+from kizuna.fonts import FONT_ENV, FontMissing, japanese_font
+from kizuna.maps import (
+    COAST,
+    LAND_TINTS,
+    LOGISTICS_COLOUR,
+    ROUTE_ONLY,
+    SEA,
+    city_labels,
+    halos,
+    location_note,
+    map_legend,
+    mercator,
+    point_note,
+    rgb,
+    session_colour,
+    transfer_lines,
+    venue_points,
+)
+from kizuna.model import Program, Session
+from kizuna.share import View, share_url
+from kizuna.text import clean_text, counted, one_line
+
+FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Arabic, Hebrew, symbols (fonts-dejavu-core)
+PLACEHOLDERS = "\ufffd□"  # for a character no font has, the first one the fonts have (else ?)
+INVISIBLE = frozenset({"Cc", "Cn", "Co", "Cs", "Me", "Mn", "Sk"})  # left out when no font has them: skin tones…
+Colour = tuple[int, int, int]
+INK, MUTED, CANCELLED = (17, 24, 39), (75, 85, 99), (185, 28, 28)
+EARTH_M = 40_075_016.686  # the equator's length: one Mercator unit
+NOTHING = "No sessions match this view."
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One paper size: margins and sizes in points; nothing on A6 is under 8 pt."""
+
+    size: tuple[float, float]  # width, height in points
+    margin: float
+    title: float
+    heading: float
+    body: float
+    small: float
+    map_height: float
+    qr_size: float
+    dot: float
+
+
+PAPERS = {
+    "a4": Layout((595.28, 841.89), 42, title=18, heading=12.5, body=10, small=8, map_height=230, qr_size=86, dot=3.2),
+    "a6": Layout((297.64, 419.53), 17, title=12, heading=10, body=8.5, small=8, map_height=150, qr_size=70, dot=2.4),
+}
+
+
+def print_view(program: Program, view: View, base_url: str | None, paper: str = "a4") -> bytes:
+    """The itinerary of a view, its QR code and link opening that view on the dashboard at `base_url` (none
+    without one): the CLI and the dashboard both call this, so the same view prints the same bytes."""
+    link = share_url(base_url, view) if base_url else None
+    description = describe(program, view.selection)
+    return itinerary_pdf(program, view.selection.apply(program), description=description, link=link, paper=paper)
+
+
+def itinerary_pdf(
+    program: Program, sessions: Sequence[Session], *, description: str, link: str | None, paper: str = "a4"
+) -> bytes:
+    """The sessions as shown (filtered and ordered), day by day; `description` names the view (empty: the whole
+    program). The same input gives the same bytes: the file's date is the program's last update."""
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
+    pdf = Itinerary(PAPERS[paper], program)
+    pdf.set_title(clean_text(f"{program.title} — {description or 'the whole program'}"))
+    pdf.set_subject(clean_text(description or "The whole program"))
+    pdf.add_page()
+    header(pdf, program, sessions, description, link)
+    if not sessions:
+        pdf.line_of(NOTHING, pdf.layout.heading, INK, bold=True)
+    else:
+        overview_map(pdf, program, sessions)
+        for day, entries in by_day(sessions):
+            day_heading(pdf, program, day, entries[0])
+            for session in entries:
+                session_block(pdf, program, session)
+    return bytes(pdf.output())
+
+
+@lru_cache(maxsize=8)
+def collection_index(path: Path) -> int:
+    """Which font of a .ttc collection to use: its Japanese one (Noto Sans CJK JP), else the first."""
+    from fontTools.ttLib import TTCollection
+
+    with TTCollection(path, lazy=True) as collection:
+        names = [font["name"].getDebugName(1) or "" for font in collection.fonts]
+    return next((index for index, name in enumerate(names) if name.endswith(" JP")), 0)
+
+
+class Itinerary(FPDF):
+    """A page of the itinerary: its fonts, margins and footer."""
+
+    def __init__(self, layout: Layout, program: Program) -> None:
+        super().__init__(unit="pt", format=layout.size)
+        self.layout = layout
+        self.program = program
+        self.set_margins(layout.margin, layout.margin, layout.margin)
+        self.set_auto_page_break(True, margin=layout.margin + layout.small * 2)
+        self.set_creation_date(program.updated)
+        self.set_author(clean_text(program.organiser))
+        self.set_creator("Kizuna")
+        self.set_lang("en")
+        self.alias_nb_pages()
+        self.glyphs = self.load_font()
+        self.fallback = FALLBACK_FONT.is_file()  # loaded on the first character the Japanese font does not have
+
+    def load_font(self) -> set[int]:
+        """Embed the Japanese font; return the characters it can draw."""
+        path = japanese_font()
+        index = collection_index(path) if path.suffix.lower() == ".ttc" else 0
+        try:
+            self.add_font("japanese", fname=path, collection_font_number=index)
+        except Exception as error:  # fontTools raises many kinds for a file that is not a font
+            raise FontMissing(f"{path} cannot be read as a font ({type(error).__name__}); see ${FONT_ENV}") from None
+        self.set_font("japanese", size=self.layout.body)
+        return set(self.fonts["japanese"].cmap)
+
+    def load_fallback(self) -> None:
+        """Add the fallback font for the characters the Japanese one lacks (it costs a font's parsing: only then)."""
+        self.fallback = False
+        self.add_font("fallback", fname=FALLBACK_FONT)
+        self.set_fallback_fonts(["fallback"])
+        self.glyphs |= set(self.fonts["fallback"].cmap)
+
+    @property
+    def placeholder(self) -> str:
+        """What stands for a character no font has."""
+        return next((mark for mark in PLACEHOLDERS if ord(mark) in self.glyphs), "?")
+
+    def printable(self, text: str) -> str:
+        """One line of text the fonts can draw: controls, joiners and direction overrides out, a visible
+        placeholder for a character no font has (an emoji, a script neither font covers)."""
+        text = one_line(text)
+        return text if text.isascii() else "".join(map(self.shown, text))
+
+    def shown(self, char: str) -> str:
+        category = unicodedata.category(char)
+        if category == "Cf":
+            return ""
+        if ord(char) not in self.glyphs and self.fallback:
+            self.load_fallback()
+        if ord(char) in self.glyphs:
+            return char
+        return "" if category in INVISIBLE else self.placeholder
+
+    def line_of(self, text: str, size: float, colour: Colour, bold: bool = False, indent: float = 0, link: str = ""):
+        """A paragraph of user text, as text (never markup), wrapped to the margins."""
+        text, width = self.printable(text), self.epw - indent
+        self.set_x(self.l_margin + indent)
+        self.set_font_size(size)
+        self.set_text_color(*colour)
+        stroke = {"text_mode": "FILL_STROKE", "line_width": size * 0.035, "draw_color": colour}
+        with self.local_context(**stroke) if bold else nullcontext():
+            if self.get_string_width(text) <= width:  # a tenth of what wrapping costs
+                self.cell(width, size * 1.3, text, link=link, **NEXT_LINE)
+            else:
+                self.multi_cell(width, size * 1.3, text, align="L", link=link, **NEXT_LINE)
+
+    def lines_needed(self, text: str, size: float, indent: float = 0) -> int:
+        text, width = self.printable(text), self.epw - indent
+        self.set_font_size(size)
+        if self.get_string_width(text) <= width:
+            return 1
+        return len(self.multi_cell(width, size, text, dry_run=True, output="LINES"))
+
+    def footer(self) -> None:
+        self.set_y(-(self.layout.margin + self.layout.small))
+        self.set_font("japanese", size=self.layout.small)
+        self.set_text_color(*MUTED)
+        footer = f"{self.printable(self.program.short_title)} · page {self.page_no()} of {{nb}}"
+        self.cell(0, self.layout.small, footer, align="R")
+
+
+NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
+
+
+def header(pdf: Itinerary, program: Program, sessions: Sequence[Session], description: str, link: str | None) -> None:
+    """Title, dates and cities, the view and its count; the QR code at the top right, the link under it all."""
+    layout = pdf.layout
+    top = pdf.y
+    matrix = qr_matrix(link) if link else None
+    room = layout.qr_size + layout.qr_size / 8 if matrix else 0  # the QR code's own quiet zone stays white
+    pdf.set_right_margin(layout.margin + room)
+    cities = " → ".join(f"{c.name} ({c.name_ja})" if c.name_ja else c.name for c in program.cities.values())
+    pdf.line_of(program.title, layout.title, INK, bold=True)
+    pdf.line_of(f"{day_range(program.start_date, program.end_date)} · {cities}", layout.body, INK)
+    pdf.ln(layout.body * 0.4)
+    shown = f"{counted(len(sessions), 'session')} of {len(program.sessions)}"
+    view = f"This view: {description} ({shown})" if description else f"The whole program ({shown})"
+    pdf.line_of(view, layout.body, INK)
+    updated = program.updated.date()
+    pdf.line_of(f"Printed from the program as updated on {day_month(updated)} {updated.year}.", layout.small, MUTED)
+    pdf.set_right_margin(layout.margin)
+    if matrix:
+        qr_code(pdf, matrix, link, pdf.w - layout.margin - layout.qr_size, top)
+        pdf.set_y(max(pdf.y, top + layout.qr_size) + layout.small * 0.5)
+    if link:
+        pdf.line_of(f"Open this view on your phone: {link}", layout.small, MUTED, link=link)
+    pdf.ln(layout.body * 0.8)
+
+
+def qr_matrix(link: str) -> tuple[bytearray, ...] | None:
+    """The link's QR code, its rows of dark (1) and light modules; None for a link too long for any QR code."""
+    try:
+        return segno.make_qr(link, error="m").matrix
+    except segno.DataOverflowError:
+        return None
+
+
+def qr_code(pdf: Itinerary, matrix: Sequence[bytearray], link: str, x: float, y: float) -> None:
+    """The QR code as vector squares (runs of dark modules merged), a link too."""
+    module = pdf.layout.qr_size / len(matrix)
+    pdf.set_fill_color(0, 0, 0)
+    for row, cells in enumerate(matrix):
+        start = None
+        for column, dark in enumerate([*cells, 0]):
+            if dark and start is None:
+                start = column
+            elif not dark and start is not None:
+                pdf.rect(x + start * module, y + row * module, (column - start) * module, module, style="F")
+                start = None
+    pdf.link(x, y, pdf.layout.qr_size, pdf.layout.qr_size, link)
+
+
+def day_heading(pdf: Itinerary, program: Program, day: date, first: Session) -> None:
+    """The day, kept on the page of its first session."""
+    size = pdf.layout.heading
+    keep_room(pdf, program, first, above=size * 2.2)
+    pdf.ln(size * 0.4)
+    pdf.line_of(long_day(day), size, INK, bold=True)
+    pdf.set_draw_color(*MUTED)
+    pdf.set_line_width(0.5)
+    pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
+    pdf.ln(size * 0.5)
+
+
+class Line(NamedTuple):
+    text: str
+    size: float
+    colour: Colour
+    bold: bool = False
+
+
+def session_lines(pdf: Itinerary, program: Program, session: Session) -> list[Line]:
+    """What is printed of a session: status, title, when and where, the venue in English and Japanese, its address
+    and how sure the point and the venue are."""
+    layout, venue = pdf.layout, program.venues[session.venue_id]
+    route = f"{program.cities[session.city].name} → {program.cities[session.to_city].name}" if session.to_city else ""
+    where = route or program.cities[session.city].name
+    cancelled = session.status == "cancelled"
+    lines = [Line("Cancelled: this session will not take place.", layout.body, CANCELLED, True)] if cancelled else []
+    when = f"{time_span(session.start, session.end)} · {where} · {session.kind.replace('-', ' ')}"
+    lines += [
+        Line(session.title, layout.body + 1, MUTED if cancelled else INK, True),
+        Line(when, layout.body, MUTED),
+        Line(venue.name, layout.body, INK),
+    ]
+    lines += [Line(venue.name_ja, layout.body + 2, INK)] if venue.name_ja else []
+    lines += [Line(venue.address_ja, layout.body + 2, INK)] if venue.address_ja else []
+    lines += [Line(venue.address, layout.body, INK)] if venue.address else []
+    if venue.note or point_note(venue):
+        lines.append(Line(location_note(venue), layout.small, MUTED))
+    if session.to_city:
+        lines.append(Line(ROUTE_ONLY, layout.small, MUTED))
+    return lines
+
+
+def block_height(pdf: Itinerary, program: Program, session: Session) -> float:
+    lines = session_lines(pdf, program, session)
+    return sum(pdf.lines_needed(line.text, line.size, pdf.layout.body) * line.size * 1.3 for line in lines)
+
+
+def keep_room(pdf: Itinerary, program: Program, session: Session, above: float = 0) -> None:
+    """A new page unless the session's lines (and `above` them) fit on this one; measured only near the page's
+    foot, where they may not."""
+    if pdf.y + above + pdf.layout.body * 16 <= pdf.page_break_trigger or pdf.y < pdf.t_margin + pdf.layout.title * 4:
+        return
+    if pdf.y + above + block_height(pdf, program, session) > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def session_block(pdf: Itinerary, program: Program, session: Session) -> None:
+    """A session's lines beside a bar in its theme's colour, on one page."""
+    keep_room(pdf, program, session)
+    top = pdf.y
+    for line in session_lines(pdf, program, session):
+        pdf.line_of(line.text, line.size, line.colour, line.bold, pdf.layout.body)
+    pdf.set_fill_color(*rgb(session_colour(program, session))[:3])
+    pdf.rect(pdf.l_margin, top + 1, pdf.layout.body * 0.3, pdf.y - top - 2, style="F")
+    pdf.ln(pdf.layout.body * 0.6)
+
+
+class Ring(NamedTuple):
+    tint: int
+    hole: bool
+    points: tuple[tuple[float, float], ...]  # Mercator units
+    box: tuple[float, float, float, float]  # west, north, east, south
+
+
+@lru_cache(maxsize=1)
+def land() -> tuple[Ring, ...]:
+    """The basemap's land as rings in Mercator units, read once per process."""
+    rings = []
+    for feature in json.loads(basemap.GEOMETRY.read_text(encoding="utf-8"))["features"]:
+        tint = feature["properties"].get("tint", len(LAND_TINTS) - 1)
+        for polygon in feature["geometry"]["coordinates"]:
+            for number, ring in enumerate(polygon):
+                points = tuple(mercator(lon, max(min(lat, 85.0), -85.0)) for lon, lat in ring)
+                xs, ys = [p[0] for p in points], [p[1] for p in points]
+                rings.append(Ring(tint, number > 0, points, (min(xs), min(ys), max(xs), max(ys))))
+    return tuple(rings)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the map is on the page and which part of the world it shows."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    west: float  # Mercator units at the frame's left and top edges
+    north: float
+    scale: float  # points per Mercator unit
+
+    def at(self, point: Sequence[float]) -> tuple[float, float]:
+        return self.x + (point[0] - self.west) * self.scale, self.y + (point[1] - self.north) * self.scale
+
+    def shows(self, box: tuple[float, float, float, float]) -> bool:
+        east, south = self.west + self.width / self.scale, self.north + self.height / self.scale
+        return box[0] < east and box[2] > self.west and box[1] < south and box[3] > self.north
+
+
+MIN_SPAN = 0.0004  # Mercator units (about 16 km): the least a map shows around a single place
+PADDING = 0.12
+
+
+def frame_for(positions: Sequence[Sequence[float]], x: float, y: float, width: float, height: float) -> Frame:
+    """The frame fitting every position (longitude, latitude) with a margin, north up, centred."""
+    points = [mercator(lon, lat) for lon, lat in positions]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * width / height, MIN_SPAN) * (1 + 2 * PADDING)
+    scale = width / span
+    centre_x, centre_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return Frame(x, y, width, height, centre_x - width / 2 / scale, centre_y - height / 2 / scale, scale)
+
+
+def overview_map(pdf: Itinerary, program: Program, sessions: Sequence[Session]) -> None:
+    """Land, sea, transfer lines, halos and markers as on the dashboard's map, as vectors, with its legend."""
+    points, lines = venue_points(program, sessions), transfer_lines(program, sessions)
+    labels = city_labels(program, sessions)
+    positions = [p["position"] for p in points] + [end for line in lines for end in (line["from"], line["to"])]
+    if not positions:  # transfers whose destination the program does not give: nothing to place
+        return
+    frame = frame_for(positions, pdf.l_margin, pdf.y, pdf.epw, pdf.layout.map_height)
+    with pdf.local_context(), pdf.rect_clip(frame.x, frame.y, frame.width, frame.height):  # state kept, restored
+        pdf.set_fill_color(*SEA[:3])
+        pdf.rect(frame.x, frame.y, frame.width, frame.height, style="F")
+        draw_land(pdf, frame)
+        draw_marks(pdf, program, sessions, frame, points, lines)
+        draw_labels(pdf, frame, labels)
+    pdf.set_draw_color(*MUTED)
+    pdf.set_line_width(0.5)
+    pdf.rect(frame.x, frame.y, frame.width, frame.height)
+    pdf.set_y(frame.y + frame.height + pdf.layout.small * 0.4)
+    pdf.line_of(f"{map_legend()} Grey lines: transfers. {ROUTE_ONLY}", pdf.layout.small, MUTED)
+    pdf.ln(pdf.layout.body * 0.4)
+
+
+def draw_land(pdf: Itinerary, frame: Frame) -> None:
+    """The rings the frame shows, thinned to what the page can show (a point every half point or more)."""
+    pdf.set_draw_color(*COAST[:3])
+    pdf.set_line_width(0.3)
+    for ring in land():
+        if not frame.shows(ring.box):
+            continue
+        kept = [frame.at(ring.points[0])]
+        for point in ring.points[1:]:
+            x, y = frame.at(point)
+            if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= 0.5:
+                kept.append((x, y))
+        if len(kept) >= 3:
+            pdf.set_fill_color(*(SEA if ring.hole else LAND_TINTS[ring.tint])[:3])
+            pdf.polygon(kept, style="DF")
+
+
+def draw_marks(
+    pdf: Itinerary, program: Program, sessions: Sequence[Session], frame: Frame, points: list[dict], lines: list[dict]
+) -> None:
+    dot = pdf.layout.dot
+    pdf.set_draw_color(*rgb(LOGISTICS_COLOUR)[:3])
+    pdf.set_line_width(dot * 0.4)
+    for line in lines:
+        pdf.line(*frame.at(mercator(*line["from"])), *frame.at(mercator(*line["to"])))
+    pdf.set_line_width(0.6)
+    for halo in halos(program, sessions):
+        lon, lat = halo["position"]
+        radius = max(halo["radius"] / (EARTH_M * math.cos(math.radians(lat))) * frame.scale, dot * 2)
+        pdf.set_draw_color(*halo["colour"][:3])
+        pdf.set_fill_color(*halo["fill"][:3])
+        with pdf.local_context(fill_opacity=halo["fill"][3] / 255):
+            pdf.circle(*frame.at(mercator(lon, lat)), radius, style="DF")
+    pdf.set_draw_color(255, 255, 255)
+    pdf.set_line_width(dot * 0.35)
+    for point in points:
+        pdf.set_fill_color(*point["colour"][:3])
+        pdf.circle(*frame.at(mercator(*point["position"])), dot, style="DF")
+
+
+def draw_labels(pdf: Itinerary, frame: Frame, labels: list[dict]) -> None:
+    """City names under their points, kept inside the frame."""
+    size = pdf.layout.small
+    pdf.set_font_size(size)
+    pdf.set_text_color(*INK)
+    for label in labels:
+        text = pdf.printable(label["name"])
+        x, y = frame.at(mercator(*label["position"]))
+        width = pdf.get_string_width(text)
+        x = min(max(x - width / 2, frame.x + 2), frame.x + frame.width - width - 2)
+        pdf.text(x, min(y + pdf.layout.dot * 2 + size, frame.y + frame.height - 3), text)

@@ -1,0 +1,314 @@
+"""The printed itinerary read back as a reader would: poppler's text, fonts and page sizes, zbar's QR code."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from checkers import require
+from directories import TWO, programs_directory
+
+from kizuna import cli, printing
+from kizuna import fonts as font_lookup
+from kizuna.filtering import Filter
+from kizuna.fonts import FONT_ENV
+from kizuna.loading import load_program
+from kizuna.printing import NOTHING, print_view
+from kizuna.programs import PROGRAMS_ENV
+from kizuna.share import View, share_url
+
+ROOT = Path(__file__).resolve().parent.parent
+PROGRAM = load_program(ROOT / "data" / "2019")
+HOSTILE = ROOT / "tests" / "fixtures" / "good" / "hostile-text"
+BASE = "https://kizuna.example.org/"
+TOURISM_IN_SHIMONOSEKI = ["--theme", "tourism-promotion", "--city", "shimonoseki"]
+NOTO_CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+@pytest.fixture(autouse=True)
+def poppler_and_a_plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    require("pdftotext")
+    for name in ("KIZUNA_BASE_URL", "KIZUNA_PROGRAM", "KIZUNA_PROGRAMS", "KIZUNA_DEFAULT_PROGRAM", FONT_ENV):
+        monkeypatch.delenv(name, raising=False)
+
+
+def printed(tmp_path: Path, *options: str, paper: str = "a4", base: str | None = BASE) -> Path:
+    """`kizuna print` run in this process; the PDF it wrote."""
+    path = tmp_path / f"itinerary-{paper}.pdf"
+    argv = ["print", *options, "--paper", paper, "-o", str(path)]
+    assert cli.main([*argv, "--base-url", base] if base else argv) == 0
+    return path
+
+
+def poppler(tool: str, path: Path, *options: str) -> str:
+    return subprocess.run(
+        [tool, *options, str(path), *(["-"] if tool == "pdftotext" else [])],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+
+
+def text_of(path: Path) -> str:
+    """The PDF's text as pdftotext extracts it, every run of white space one space (lines wrap anywhere)."""
+    return " ".join(poppler("pdftotext", path, "-enc", "UTF-8").split())
+
+
+def page_sizes(path: Path) -> set[tuple[int, int]]:
+    found = re.findall(r"Page +\d+ size: +([\d.]+) x ([\d.]+) pts", poppler("pdfinfo", path, "-f", "1", "-l", "9999"))
+    return {(round(float(width)), round(float(height))) for width, height in found}
+
+
+def page_count(path: Path) -> int:
+    return int(re.search(r"Pages: +(\d+)", poppler("pdfinfo", path))[1])
+
+
+def fonts(path: Path) -> list[tuple[str, str]]:
+    """(name, embedded) of every font pdffonts lists."""
+    rows = poppler("pdffonts", path).splitlines()[2:]
+    return [(row.split()[0], row.split()[-5]) for row in rows]
+
+
+def qr_code(path: Path, tmp_path: Path) -> str:
+    """What zbar reads from the first page rendered at 150 dpi."""
+    require("zbarimg")
+    image = tmp_path / "page"
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "-f", "1", "-l", "1", str(path), str(image)],
+        check=True,
+        timeout=60,
+    )
+    found = subprocess.run(["zbarimg", "--raw", "-q", f"{image}.png"], capture_output=True, text=True, timeout=60)
+    return found.stdout.strip()
+
+
+def font_sizes(data: bytes) -> set[float]:
+    """Every font size the pages' content streams set (`/F1 8 Tf`)."""
+    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL)
+    sizes = set()
+    for stream in streams:
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        sizes |= {float(size) for size in re.findall(rb"/F\d+ ([\d.]+) Tf", content)}
+    return sizes
+
+
+def in_view(options: list[str]) -> tuple[list, list]:
+    """The 2019 sessions the options select, and the others."""
+    chosen = {
+        s.id
+        for s in cli.selection_from(cli.build_parser().parse_args(["print", *options, "-o", "x"]), PROGRAM).apply(
+            PROGRAM
+        )
+    }
+    return [s for s in PROGRAM.sessions if s.id in chosen], [s for s in PROGRAM.sessions if s.id not in chosen]
+
+
+@pytest.mark.parametrize("paper", ["a4", "a6"])
+def test_the_view_prints_each_title_and_japanese_venue_and_nothing_outside_it(tmp_path: Path, paper: str) -> None:
+    text = text_of(printed(tmp_path, *TOURISM_IN_SHIMONOSEKI, paper=paper))
+    shown, others = in_view(TOURISM_IN_SHIMONOSEKI)
+    assert len(shown) == 5
+    for session in shown:
+        venue = PROGRAM.venues[session.venue_id]
+        assert session.title in text
+        assert venue.name_ja in text
+        assert venue.address_ja in text
+        assert venue.address in text
+    city_names = {
+        city.name_ja for city in PROGRAM.cities.values()
+    }  # in the header: "Tokyo (東京) → Shimonoseki (下関)"
+    used = {session.venue_id for session in shown}
+    for session in others:
+        assert session.title not in text
+        venue = PROGRAM.venues[session.venue_id]
+        if session.venue_id not in used and venue.name_ja not in city_names:
+            assert venue.name_ja not in text
+    assert "Tourism Promotion · Shimonoseki (5 sessions of 19)" in text
+
+
+def test_the_whole_program_prints_every_session_day_by_day_with_time_not_given(tmp_path: Path) -> None:
+    text = text_of(printed(tmp_path))
+    positions = [text.index(session.title) for session in PROGRAM.sessions]
+    assert positions == sorted(positions)
+    assert text.count("time not given") == len(PROGRAM.sessions)  # the report gives no clock times
+    assert text.index("Sunday 15 December 2019") < text.index("Saturday 21 December 2019")
+    assert "approximate (within ~500 m)" in text
+    assert "city only: the venue is not known" in text
+    assert "Route only: the report does not say how." in text
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("a6", (298, 420))])
+def test_every_page_has_the_papers_size_and_every_font_is_embedded(tmp_path: Path, paper: str, size: tuple) -> None:
+    path = printed(tmp_path, paper=paper)
+    assert page_sizes(path) == {size}
+    assert page_count(path) > 1
+    found = fonts(path)
+    assert found
+    assert all(embedded == "yes" for _, embedded in found), found
+    assert any("IPAexGothic" in name for name, _ in found)
+
+
+def test_nothing_on_the_pocket_booklet_is_under_8_points(tmp_path: Path) -> None:
+    sizes = font_sizes(printed(tmp_path, paper="a6").read_bytes())
+    assert sizes
+    assert min(sizes) >= 8
+
+
+@pytest.mark.parametrize("paper", ["a4", "a6"])
+def test_the_qr_code_opens_the_same_view_as_the_dashboards_share_link(tmp_path: Path, paper: str) -> None:
+    path = printed(tmp_path, *TOURISM_IN_SHIMONOSEKI, paper=paper)
+    view = View(selection=Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
+    link = share_url(BASE, view)
+    assert link == f"{BASE}?theme=tourism-promotion&city=shimonoseki"  # the default program's: no program key
+    assert qr_code(path, tmp_path) == link
+    assert link in "".join(text_of(path).split())  # the printed link, wrapped where the page ends
+
+
+def test_a_program_other_than_the_default_carries_its_program_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(PROGRAMS_ENV, str(programs_directory(tmp_path / "programs", TWO)))  # 2030's is the default
+    path = printed(tmp_path, "--program", "clair-seminar-2019", "--city", "tokyo")
+    assert qr_code(path, tmp_path) == f"{BASE}?program=clair-seminar-2019&city=tokyo"
+
+
+def test_the_same_view_prints_the_same_bytes_as_the_dashboards_call(tmp_path: Path) -> None:
+    first = printed(tmp_path, *TOURISM_IN_SHIMONOSEKI).read_bytes()
+    again = printed(tmp_path, *TOURISM_IN_SHIMONOSEKI).read_bytes()
+    view = View(selection=Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
+    assert first == again == print_view(PROGRAM, view, BASE, "a4")
+    stamp = PROGRAM.updated.strftime("%Y%m%d%H%M%S")
+    assert f"/CreationDate (D:{stamp}Z".encode() in first  # the program's last update, not the clock
+
+
+def test_an_empty_view_prints_one_page_saying_so(tmp_path: Path) -> None:
+    path = printed(tmp_path, "--theme", "multiculturalism", "--city", "shimonoseki", paper="a6")
+    assert page_count(path) == 1
+    text = text_of(path)
+    assert NOTHING in text
+    assert "Multiculturalism · Shimonoseki (0 sessions of 19)" in text
+
+
+def test_without_a_base_url_it_prints_without_a_qr_code_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = printed(tmp_path, "--id", "visit-jnto", base=None)
+    assert "without the QR code" in capsys.readouterr().err
+    assert "Visit to the Japan National Tourism Organization (JNTO)" in text_of(path)
+    assert "Open this view" not in text_of(path)
+    assert b"/URI" not in path.read_bytes()
+
+
+def test_hostile_text_prints_as_text_and_nothing_in_the_file_runs(tmp_path: Path) -> None:
+    path = printed(tmp_path, "--program", str(HOSTILE))
+    text = text_of(path)
+    assert "<script>alert(1)</script> <img src=x onerror=alert(2)>" in text
+    assert "**bold** _it_ [link](javascript:alert(1))" in text
+    assert "<i>Venue</i> & [markdown](x) 会場" in text
+    assert "東京駅" in text
+    assert "大阪城" in text
+    assert "Visit" in text  # around emoji no font has, each shown as a placeholder
+    assert "with a ZWJ family" in text
+    data = path.read_bytes()
+    assert b"/JavaScript" not in data
+    assert b"/AA" not in data  # no action on opening a page or an annotation
+    assert set(re.findall(rb"/S /(\w+)", data)) <= {b"URI", b"Transparency"}  # links only (and blending groups)
+    assert set(re.findall(rb"/URI \((.*?)\)", data)) == {f"{BASE}?program=mini-2020".encode()}  # not the default
+
+
+@pytest.mark.parametrize(
+    ("options", "valid"),
+    [(["--city", "nowhere"], "valid: tokyo, shimonoseki"), (["--day", "2019-13-45"], "valid: 2019-12-15")],
+)
+def test_an_unknown_filter_value_exits_2_with_the_valid_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture, options: list[str], valid: str
+) -> None:
+    assert cli.main(["print", *options, "-o", str(tmp_path / "x.pdf")]) == 2
+    assert valid in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_base_url_that_is_not_a_web_address_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["print", "--base-url", "javascript:alert(1)", "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "not a web address" in capsys.readouterr().err
+
+
+def test_without_a_japanese_font_it_exits_1_naming_the_package_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setattr(font_lookup, "JAPANESE_FONTS", (tmp_path / "none.ttf",))
+    assert cli.main(["print", "-o", str(tmp_path / "x.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "install the Debian package fonts-ipaexfont-gothic" in err
+    assert FONT_ENV in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_font_setting_that_is_not_a_font_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    not_a_font = tmp_path / "font.ttf"
+    not_a_font.write_text("hello", encoding="utf-8")
+    monkeypatch.setenv(FONT_ENV, str(not_a_font))
+    assert cli.main(["print", "-o", str(tmp_path / "x.pdf")]) == 1
+    assert "cannot be read as a font" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
+def test_a_font_collection_prints_with_its_japanese_member(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FONT_ENV, str(NOTO_CJK))
+    path = printed(tmp_path, "--id", "visit-karato-market")
+    assert [(name.split("+")[-1], embedded) for name, embedded in fonts(path)] == [("NotoSansCJKJP", "yes")]
+    assert "唐戸市場" in text_of(path)
+
+
+def test_an_unknown_paper_is_refused() -> None:
+    with pytest.raises(ValueError, match="a4, a6"):
+        printing.itinerary_pdf(PROGRAM, [], description="", link=None, paper="letter")
+
+
+@pytest.fixture
+def cancelled(tmp_path: Path) -> Path:
+    """The 2019 program with Karato Market cancelled."""
+    folder = programs_directory(tmp_path / "programs", ("2019",)) / "2019"
+    sessions = folder / "sessions.csv"
+    lines = sessions.read_text(encoding="utf-8").splitlines()
+    lines = [
+        re.sub(r",confirmed,(\d+)$", r",cancelled,\1", line) if line.startswith("visit-karato") else line
+        for line in lines
+    ]
+    sessions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_cancelled_session_is_marked(tmp_path: Path, cancelled: Path) -> None:
+    text = text_of(printed(tmp_path, "--program", str(cancelled), "--day", "2019-12-20"))
+    assert "Cancelled: this session will not take place. Visit to Karato Market" in text
+    assert text.count("Cancelled") == 1
+
+
+def test_characters_no_font_has_become_one_visible_placeholder_and_invisible_ones_go() -> None:
+    page = printing.Itinerary(printing.PAPERS["a4"], PROGRAM)
+    assert page.printable("a\u200bb\u202ec\u200d 👩🏽 ok\x1b[31m\n下関") == f"abc {page.placeholder} ok[31m 下関"
+    assert page.placeholder in "\ufffd□"
+
+
+@pytest.mark.parametrize("where", ["Dockerfile", "packages.txt", "scripts/bootstrap"])
+def test_the_japanese_font_is_installed_wherever_the_dashboard_runs(where: str) -> None:
+    text = (ROOT / where).read_text(encoding="utf-8")
+    assert re.search(rf"(?<![\w-]){re.escape(font_lookup.FONT_PACKAGE)}(?![\w-])", text)
+
+
+def test_a_link_too_long_for_a_qr_code_is_printed_without_one(tmp_path: Path) -> None:
+    base = f"https://kizuna.example.org/{'p' * 3000}/"
+    path = printed(tmp_path, "--city", "tokyo", base=base)
+    assert "p" * 3000 in "".join(text_of(path).split())
+    assert qr_code(path, tmp_path) == ""

@@ -64,6 +64,9 @@ def test_loading_filtering_clicking_and_downloading_ask_only_the_dashboards_host
     wait_ready(page)
     with page.expect_download():
         page.get_by_role("button", name="Download this view (.ics)").click()
+    page.get_by_role("button", name="Print (PDF)").click()
+    with page.expect_download():
+        page.get_by_role("button", name="A4, the desk copy").click()
     own = urlsplit(app_url).netloc
     web = [url for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")]
     assert any("/app/static/basemap/basemap-" in url for url in web), "the basemap file was not fetched"

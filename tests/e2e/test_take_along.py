@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Locator, expect
+from pathlib import Path
 
+from playwright.sync_api import Locator, Page, expect
+from test_printing import qr_code, text_of
+
+from kizuna.filtering import Filter
 from kizuna.links import map_links
 from kizuna.loading import load_program
 
@@ -65,3 +69,21 @@ def test_a_phone_held_sideways_shows_the_driver_the_venue_large_and_opens_it_in_
 
     card.get_by_role("button", name="Back to the card").tap()
     expect(card.get_by_role("link", name="Google Maps")).to_be_visible()
+
+
+def test_the_print_download_is_the_view_its_qr_code_the_address_bar(page: Page, app_url: str, tmp_path: Path) -> None:
+    open_view(page, f"{app_url}/?theme=tourism-promotion&city=shimonoseki")
+    page.get_by_role("button", name="Print (PDF)").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="A4, the desk copy").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-a4.pdf")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF-")
+    text = text_of(path)
+    shown = Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]).apply(PROGRAM)
+    assert shown
+    for session in PROGRAM.sessions:
+        assert (session.title in text) == (session in shown), session.title
+    assert qr_code(path, tmp_path) == page.url  # the printed view opens again from paper

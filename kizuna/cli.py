@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from kizuna import config
 from kizuna.basemap import publish_basemap
@@ -54,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the selected sessions as iCalendar (.ics)")
     add_filter_options(export)
     export.add_argument("-o", "--output", type=Path, metavar="FILE", help="file to write (default: stdout)")
-    export.add_argument("--base-url", default=config.base_url(), help="dashboard address for event URLs")
+    export.add_argument("--base-url", default=config.configured_base_url(), help="dashboard address for event URLs")
     add_print_command(commands)
     listing = commands.add_parser("list", help="list the selected sessions")
     add_filter_options(listing)
@@ -71,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"static folder; feeds go in its feeds/ (default: ${config.STATIC_DIR_ENV}, else ./static)",
     )
-    publish.add_argument("--base-url", default=config.base_url(), help="dashboard address for event URLs")
+    publish.add_argument("--base-url", default=config.configured_base_url(), help="dashboard address for event URLs")
     validate = commands.add_parser("validate", help="check a program folder; one problem per line")
     validate.add_argument("program", nargs="?", type=Path, metavar="ID|PATH", help=PROGRAM_HELP)
     template = commands.add_parser("template", help="write an Excel workbook to fill in: instructions, dropdowns")
@@ -92,7 +91,7 @@ def add_print_command(commands: argparse._SubParsersAction) -> None:
     printing.add_argument("--paper", choices=("a4", "a6"), default="a4", help="a4: the desk copy; a6: a pocket booklet")
     printing.add_argument(
         "--base-url",
-        default=config.base_url(),
+        default=config.configured_base_url(),
         metavar="URL",
         help=f"dashboard address the QR code and link open (default: ${config.BASE_URL_ENV}; none: no QR code)",
     )
@@ -159,8 +158,6 @@ def run_print(args: argparse.Namespace, program: Program) -> None:
 
     selection = selection_from(args, program)
     base = args.base_url
-    if base and (urlsplit(base).scheme not in ("http", "https") or not urlsplit(base).netloc):
-        raise UsageError(f"--base-url {base!r} is not a web address (http:// or https://)")
     default = configured_programs().default
     view = View(selection=selection, program=program_key(program.id, default.id if default else None, None))
     try:
@@ -335,6 +332,11 @@ def run_store_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "base_url", None):
+            try:
+                config.check_web_address(args.base_url)
+            except ValueError as error:
+                raise UsageError(f"--base-url (or ${config.BASE_URL_ENV}): {error}") from None
         if args.command in STORE_COMMANDS:
             return run_store_command(args)
         if args.command in ("validate", "feeds"):

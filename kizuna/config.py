@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,9 +13,36 @@ BASE_URL_ENV = "KIZUNA_BASE_URL"
 STATIC_DIR_ENV = "KIZUNA_STATIC_DIR"
 
 
-def base_url() -> str | None:
-    """The public address of the hosted dashboard, used in calendar URLs and share links."""
+def configured_base_url() -> str | None:
+    """$KIZUNA_BASE_URL as set: the command line checks it and says what is wrong."""
     return os.environ.get(BASE_URL_ENV, "").strip() or None
+
+
+def base_url() -> str | None:
+    """The public address of the hosted dashboard, used in calendar URLs and share links; None when it is unset or
+    unfit for links (the log says why, once)."""
+    return usable(configured_base_url())
+
+
+@lru_cache(maxsize=4)
+def usable(address: str | None) -> str | None:
+    try:
+        if address:
+            check_web_address(address)
+    except ValueError as error:
+        logging.getLogger(__name__).warning("$%s is not used: %s", BASE_URL_ENV, error)
+        return None
+    return address
+
+
+def check_web_address(address: str) -> None:
+    """Raise ValueError unless `address` can stand in links, calendars and QR codes: http(s), a host, and no user
+    name or password (which every link would show; the message does not repeat them)."""
+    parts = urlsplit(address)
+    if "@" in parts.netloc:
+        raise ValueError("the address carries a user name or password, which every link and QR code would show")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{address!r} is not a web address (http:// or https://)")
 
 
 def static_dir(default: Path) -> Path:

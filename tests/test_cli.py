@@ -18,7 +18,7 @@ from checkers import calcurse_days, ical_js_events, require
 from directories import TWO, programs_directory
 from icalendar import Calendar
 
-from kizuna import cli
+from kizuna import cli, config
 from kizuna.loading import load_program
 from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV
 from kizuna.share import read_view
@@ -285,3 +285,38 @@ def test_an_unknown_program_id_exits_2_from_the_real_command(two_programs: Path)
     assert result.returncode == 2
     assert "known ids: months-2030, clair-seminar-2019" in result.stderr.decode()
     assert "Traceback" not in result.stderr.decode()
+
+
+SECRET_ADDRESS = "https://organiser:s3cret@kizuna.example.org/"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--base-url", SECRET_ADDRESS],
+        ["print", "--base-url", SECRET_ADDRESS, "-o", "never.pdf"],
+        ["export", "--base-url", "javascript:alert(1)//"],
+        ["feeds", "--base-url", "kizuna.example.org", "-o", "never"],
+    ],
+)
+def test_a_base_url_unfit_for_links_is_a_usage_error_that_does_not_repeat_a_password(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 2
+    captured = capsys.readouterr()
+    assert "--base-url" in captured.err
+    assert "s3cret" not in captured.err + captured.out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_kizuna_base_url_set_with_a_password_is_refused_by_the_command_and_unused_by_the_page(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv(config.BASE_URL_ENV, SECRET_ADDRESS)
+    assert cli.main(["export"]) == 2
+    assert "KIZUNA_BASE_URL" in capsys.readouterr().err
+    assert config.base_url() is None  # links fall back to the page's own address
+    monkeypatch.setenv(config.BASE_URL_ENV, "https://kizuna.example.org/")
+    assert config.base_url() == "https://kizuna.example.org/"
+    assert "s3cret" not in caplog.text

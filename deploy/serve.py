@@ -7,6 +7,7 @@ server starts and the first browser loads the page's scripts, so the first visit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
@@ -28,6 +29,10 @@ def preload(port: str) -> None:
 
     sys.path.insert(0, str(APP.parent))  # as Streamlit does for the page's own imports
     import kizuna_app.page  # noqa: F401  (and with it every kizuna module the page uses)
+    from kizuna.fonts import FontMissing, japanese_font
+
+    with contextlib.suppress(FontMissing):  # the page says so
+        japanese_font()  # checked once here, so the first visitor's page knows at once whether it can print
 
 
 def wait_for_server(port: str, timeout: float = 30) -> None:

@@ -41,8 +41,14 @@ def check_web_address(address: str) -> None:
     parts = urlsplit(address)
     if "@" in parts.netloc:
         raise ValueError("the address carries a user name or password, which every link and QR code would show")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{address!r} is not a web address (http:// or https://)")
+    if any(character.isspace() or not character.isprintable() for character in address):
+        raise ValueError(f"{address!r} holds spaces or control characters; percent-encode them")
+    try:
+        parts.port  # noqa: B018  (raises for a port that is not a number up to 65535)
+    except ValueError:
+        raise ValueError(f"{address!r} has a port that is not a number from 1 to 65535") from None
 
 
 def static_dir(default: Path) -> Path:

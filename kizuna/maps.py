@@ -17,9 +17,9 @@ from kizuna.text import channels
 
 LOGISTICS_COLOUR = "#6B7280"
 PRECISION_LABELS = {
-    "exact": "exact (within ~100 m)",
-    "approximate": "approximate (within ~500 m)",
-    "district": "district only (within ~3 km)",
+    "exact": "exact (within about 100 m)",
+    "approximate": "approximate (within about 500 m)",
+    "district": "district only (within about 3 km)",
     "city": "city only: the venue is not known",
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip

@@ -22,7 +22,7 @@ from kizuna import basemap
 from kizuna.agenda import by_day
 from kizuna.dates import day_month, day_range, long_day, time_span
 from kizuna.filtering import describe
-from kizuna.fonts import FONT_ENV, FontMissing, japanese_font
+from kizuna.fonts import FONT_ENV, FontMissing, collection_index, japanese_font
 from kizuna.maps import (
     COAST,
     LAND_TINTS,
@@ -51,6 +51,7 @@ Colour = tuple[int, int, int]
 INK, MUTED, CANCELLED = (17, 24, 39), (75, 85, 99), (185, 28, 28)
 EARTH_M = 40_075_016.686  # the equator's length: one Mercator unit
 NOTHING = "No sessions match this view."
+MIN_MODULE = 0.4 / 25.4 * 72  # 0.4 mm: the smallest QR module a phone camera reads from paper, in points
 
 
 @dataclass(frozen=True)
@@ -105,16 +106,6 @@ def itinerary_pdf(
     return bytes(pdf.output())
 
 
-@lru_cache(maxsize=8)
-def collection_index(path: Path) -> int:
-    """Which font of a .ttc collection to use: its Japanese one (Noto Sans CJK JP), else the first."""
-    from fontTools.ttLib import TTCollection
-
-    with TTCollection(path, lazy=True) as collection:
-        names = [font["name"].getDebugName(1) or "" for font in collection.fonts]
-    return next((index for index, name in enumerate(names) if name.endswith(" JP")), 0)
-
-
 class Itinerary(FPDF):
     """A page of the itinerary: its fonts, margins and footer."""
 
@@ -131,11 +122,12 @@ class Itinerary(FPDF):
         self.alias_nb_pages()
         self.glyphs = self.load_font()
         self.fallback = FALLBACK_FONT.is_file()  # loaded on the first character the Japanese font does not have
+        self.day: date | None = None  # the day being printed: a page that goes on with it says so at its top
 
     def load_font(self) -> set[int]:
         """Embed the Japanese font; return the characters it can draw."""
         path = japanese_font()
-        index = collection_index(path) if path.suffix.lower() == ".ttc" else 0
+        index = collection_index(path)
         try:
             self.add_font("japanese", fname=path, collection_font_number=index)
         except Exception as error:  # fontTools raises many kinds for a file that is not a font
@@ -191,6 +183,11 @@ class Itinerary(FPDF):
             return 1
         return len(self.multi_cell(width, size, text, dry_run=True, output="LINES"))
 
+    def header(self) -> None:
+        if self.day is not None:
+            self.line_of(f"{long_day(self.day)} (continued)", self.layout.body, MUTED, bold=True)
+            self.ln(self.layout.small * 0.5)
+
     def footer(self) -> None:
         self.set_y(-(self.layout.margin + self.layout.small))
         self.set_font("japanese", size=self.layout.small)
@@ -206,7 +203,7 @@ def header(pdf: Itinerary, program: Program, sessions: Sequence[Session], descri
     """Title, dates and cities, the view and its count; the QR code at the top right, the link under it all."""
     layout = pdf.layout
     top = pdf.y
-    matrix = qr_matrix(link) if link else None
+    matrix = qr_matrix(link, layout.qr_size) if link else None
     room = layout.qr_size + layout.qr_size / 8 if matrix else 0  # the QR code's own quiet zone stays white
     pdf.set_right_margin(layout.margin + room)
     cities = " → ".join(f"{c.name} ({c.name_ja})" if c.name_ja else c.name for c in program.cities.values())
@@ -227,12 +224,14 @@ def header(pdf: Itinerary, program: Program, sessions: Sequence[Session], descri
     pdf.ln(layout.body * 0.8)
 
 
-def qr_matrix(link: str) -> tuple[bytearray, ...] | None:
-    """The link's QR code, its rows of dark (1) and light modules; None for a link too long for any QR code."""
+def qr_matrix(link: str, size: float) -> tuple[bytearray, ...] | None:
+    """The link's QR code, its rows of dark (1) and light modules; None for a link too long for a code of `size`
+    points that a phone reads (modules of MIN_MODULE or more), or for any QR code."""
     try:
-        return segno.make_qr(link, error="m").matrix
+        matrix = segno.make_qr(link, error="m").matrix
     except segno.DataOverflowError:
         return None
+    return matrix if size / len(matrix) >= MIN_MODULE else None
 
 
 def qr_code(pdf: Itinerary, matrix: Sequence[bytearray], link: str, x: float, y: float) -> None:
@@ -253,6 +252,7 @@ def qr_code(pdf: Itinerary, matrix: Sequence[bytearray], link: str, x: float, y:
 def day_heading(pdf: Itinerary, program: Program, day: date, first: Session) -> None:
     """The day, kept on the page of its first session."""
     size = pdf.layout.heading
+    pdf.day = None  # a page that this heading starts does not go on with the day before
     keep_room(pdf, program, first, above=size * 2.2)
     pdf.ln(size * 0.4)
     pdf.line_of(long_day(day), size, INK, bold=True)
@@ -260,6 +260,7 @@ def day_heading(pdf: Itinerary, program: Program, day: date, first: Session) -> 
     pdf.set_line_width(0.5)
     pdf.line(pdf.l_margin, pdf.y, pdf.w - pdf.r_margin, pdf.y)
     pdf.ln(size * 0.5)
+    pdf.day = day
 
 
 class Line(NamedTuple):

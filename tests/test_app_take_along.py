@@ -53,7 +53,7 @@ def test_the_card_opens_a_known_venue_at_its_point_in_three_maps_apps() -> None:
 def test_an_approximate_venues_map_links_say_how_far_off_the_point_may_be() -> None:
     at = dashboard({"session": KARATO})
     assert set(map_buttons(at)) == set(MAP_SERVICES)
-    assert plain("The links open the map's point, approximate (within ~500 m).") in card_captions(at)
+    assert plain("The links open the map's point, approximate (within about 500 m).") in card_captions(at)
 
 
 def test_a_route_has_no_map_links_and_no_driver_view() -> None:
@@ -144,14 +144,18 @@ def test_reruns_print_nothing_until_a_download_is_asked_for(monkeypatch: pytest.
     assert calls == []
 
 
+@pytest.mark.parametrize("font", ["none", "not a font"])
 def test_without_a_japanese_font_the_page_says_printing_is_unavailable_instead_of_offering_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fonts, "JAPANESE_FONTS", (tmp_path / "none.ttf",))
+    if font == "not a font":
+        (tmp_path / "font.ttf").write_text("hello", encoding="utf-8")
+        monkeypatch.setenv(fonts.FONT_ENV, str(tmp_path / "font.ttf"))
     at = dashboard({"session": KARATO})
     keys = {button.key for button in at.get("download_button")}
     assert not keys & {"card-pdf", "print-a4", "print-a6"}
     said = [w.value for w in at.warning if "Printing is not available on this server" in w.value]
     assert len(said) == 1
-    assert plain(fonts.FONT_PACKAGE) in said[0]
+    assert plain(fonts.FONT_PACKAGE if font == "none" else "cannot be read as a font") in said[0]
     assert "card-ics" in keys  # the rest of the card stays

@@ -297,6 +297,9 @@ SECRET_ADDRESS = "https://organiser:s3cret@kizuna.example.org/"
         ["print", "--base-url", SECRET_ADDRESS, "-o", "never.pdf"],
         ["export", "--base-url", "javascript:alert(1)//"],
         ["feeds", "--base-url", "kizuna.example.org", "-o", "never"],
+        ["print", "--base-url", "https://kizuna.example.org/my app/", "-o", "never.pdf"],
+        ["print", "--base-url", "https://kizuna.example.org:99999/", "-o", "never.pdf"],
+        ["export", "--base-url", "https://kizuna.example.org:abc/"],
     ],
 )
 def test_a_base_url_unfit_for_links_is_a_usage_error_that_does_not_repeat_a_password(

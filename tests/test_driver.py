@@ -20,7 +20,7 @@ def test_the_driver_reads_the_japanese_name_and_address_the_visitor_the_english_
     assert card.small == (
         "Karato Market",
         "5-50 Karato-cho, Shimonoseki",
-        "Location: approximate (within ~500 m) · confidence in the venue: high",
+        "Location: approximate (within about 500 m) · confidence in the venue: high",
     )
 
 

@@ -132,8 +132,8 @@ def test_a_transfer_is_a_route_with_no_place_so_no_map_links() -> None:
     ("venue_id", "note"),
     [
         ("tsunoshima-bridge", ""),
-        ("karato-market", "The links open the map's point, approximate (within ~500 m)."),
-        ("chofu-garden", "The links open the map's point, district only (within ~3 km)."),
+        ("karato-market", "The links open the map's point, approximate (within about 500 m)."),
+        ("chofu-garden", "The links open the map's point, district only (within about 3 km)."),
         ("tokyo-city", "The links open the map's point, city only: the venue is not known."),
         ("tokyo-tourist-information-center", "Confidence in the venue: low."),
         (

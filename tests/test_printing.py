@@ -13,6 +13,7 @@ from directories import TWO, programs_directory
 
 from kizuna import cli, printing
 from kizuna import fonts as font_lookup
+from kizuna.dates import long_day
 from kizuna.filtering import Filter
 from kizuna.fonts import FONT_ENV
 from kizuna.loading import load_program
@@ -139,7 +140,7 @@ def test_the_whole_program_prints_every_session_day_by_day_with_time_not_given(t
     assert positions == sorted(positions)
     assert text.count("time not given") == len(PROGRAM.sessions)  # the report gives no clock times
     assert text.index("Sunday 15 December 2019") < text.index("Saturday 21 December 2019")
-    assert "approximate (within ~500 m)" in text
+    assert "approximate (within about 500 m)" in text
     assert "city only: the venue is not known" in text
     assert "Route only: the report does not say how." in text
 
@@ -262,6 +263,16 @@ def test_a_font_setting_that_is_not_a_font_exits_1(
     assert "cannot be read as a font" in capsys.readouterr().err
 
 
+@pytest.mark.skipif(not printing.FALLBACK_FONT.is_file(), reason="fonts-dejavu-core is not installed")
+def test_a_font_without_japanese_glyphs_exits_1_rather_than_print_placeholders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv(FONT_ENV, str(printing.FALLBACK_FONT))  # DejaVu Sans: Latin, Greek, Arabic, no kanji
+    assert cli.main(["print", "--id", "visit-karato-market", "-o", str(tmp_path / "x.pdf")]) == 1
+    assert "has no Japanese glyphs" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
 @pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
 def test_a_font_collection_prints_with_its_japanese_member(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(FONT_ENV, str(NOTO_CJK))
@@ -307,8 +318,35 @@ def test_the_japanese_font_is_installed_wherever_the_dashboard_runs(where: str) 
     assert re.search(rf"(?<![\w-]){re.escape(font_lookup.FONT_PACKAGE)}(?![\w-])", text)
 
 
-def test_a_link_too_long_for_a_qr_code_is_printed_without_one(tmp_path: Path) -> None:
-    base = f"https://kizuna.example.org/{'p' * 3000}/"
-    path = printed(tmp_path, "--city", "tokyo", base=base)
-    assert "p" * 3000 in "".join(text_of(path).split())
+@pytest.mark.parametrize(("length", "paper"), [(3000, "a4"), (600, "a4"), (300, "a6")])
+def test_a_link_too_long_for_a_qr_code_a_phone_reads_is_printed_without_one(
+    tmp_path: Path, length: int, paper: str
+) -> None:
+    base = f"https://kizuna.example.org/{'p' * length}/"  # 600: a QR code of 0.3 mm modules on A4; 300 on A6
+    path = printed(tmp_path, "--city", "tokyo", base=base, paper=paper)
+    assert "p" * length in "".join(text_of(path).split())
     assert qr_code(path, tmp_path) == ""
+
+
+@pytest.mark.parametrize(("length", "paper"), [(150, "a4"), (120, "a6")])
+def test_a_link_of_ordinary_length_gets_a_qr_code_even_on_a6(tmp_path: Path, length: int, paper: str) -> None:
+    base = f"https://kizuna.example.org/{'p' * length}/"
+    path = printed(tmp_path, "--city", "tokyo", base=base, paper=paper)
+    assert qr_code(path, tmp_path) == f"{base}?city=tokyo"
+
+
+@pytest.mark.parametrize("paper", ["a4", "a6"])
+def test_every_page_says_which_day_it_is_on_a_page_that_goes_on_with_one(tmp_path: Path, paper: str) -> None:
+    path = printed(tmp_path, paper=paper)
+    days = {long_day(session.date) for session in PROGRAM.sessions}
+    last_day = None
+    for number in range(1, page_count(path) + 1):
+        lines = [line.strip() for line in poppler("pdftotext", path, "-f", str(number), "-l", str(number)).splitlines()]
+        lines = [line for line in lines if line]
+        if number > 1:
+            first = lines[0].removesuffix(" (continued)")
+            assert first in days, (number, lines[:2])
+            if lines[0].endswith(" (continued)"):
+                assert first == last_day, (number, first, last_day)
+        last_day = next((line for line in reversed(lines) if line.removesuffix(" (continued)") in days), last_day)
+        last_day = last_day.removesuffix(" (continued)") if last_day else None

@@ -189,3 +189,13 @@ def open_view(page: Page, url: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=60_000)
     page.wait_for_selector(f"{MAP} canvas", timeout=30_000)
     wait_ready(page)
+
+
+def download(page: Page, button: str, folder: Path) -> Path:
+    """Click the button, wait for the file it downloads, save it in `folder` under its suggested name."""
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=button).click()
+    found = download_info.value
+    path = folder / found.suggested_filename
+    found.save_as(path)
+    return path

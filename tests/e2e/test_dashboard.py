@@ -18,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 from kizuna.maps import LOGISTICS_COLOUR
 from kizuna.serving import ROOT
 
-from .conftest import MAP, open_view, wait_ready
+from .conftest import MAP, download, open_view, wait_ready
 
 DATA = ROOT / "data" / "2019"
 SESSIONS = list(csv.DictReader((DATA / "sessions.csv").open(encoding="utf-8")))
@@ -179,12 +179,8 @@ def test_filtered_download_matches_the_agenda_and_imports(page: Page, app_url: s
     listed = agenda_ids(page)
     assert sorted(listed) == sorted(expected)
 
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download this view (.ics)").click()
-    download = download_info.value
-    assert download.suggested_filename.endswith(".ics")
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
+    path = download(page, "Download this view (.ics)", tmp_path)
+    assert path.suffix == ".ics"
 
     calendar = Calendar.from_ical(path.read_bytes())
     uids = [str(event["UID"]) for event in calendar.walk("VEVENT")]

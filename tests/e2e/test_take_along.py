@@ -11,7 +11,7 @@ from kizuna.filtering import Filter
 from kizuna.links import map_links
 from kizuna.loading import load_program
 
-from .conftest import open_view, wait_ready
+from .conftest import download, open_view, wait_ready
 from .test_accessibility import axe_violations, blocking, describe, require_axe
 
 PROGRAM = load_program()
@@ -74,12 +74,8 @@ def test_a_phone_held_sideways_shows_the_driver_the_venue_large_and_opens_it_in_
 def test_the_print_download_is_the_view_its_qr_code_the_address_bar(page: Page, app_url: str, tmp_path: Path) -> None:
     open_view(page, f"{app_url}/?theme=tourism-promotion&city=shimonoseki")
     page.get_by_role("button", name="Print (PDF)").click()
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="A4, the desk copy").click()
-    download = download_info.value
-    assert download.suggested_filename.endswith("-a4.pdf")
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
+    path = download(page, "A4, the desk copy", tmp_path)
+    assert path.name.endswith("-a4.pdf")
     assert path.read_bytes().startswith(b"%PDF-")
     text = text_of(path)
     shown = Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]).apply(PROGRAM)

@@ -21,11 +21,11 @@ def configured_base_url() -> str | None:
 def base_url() -> str | None:
     """The public address of the hosted dashboard, used in calendar URLs and share links; None when it is unset or
     unfit for links (the log says why, once)."""
-    return usable(configured_base_url())
+    return usable_address(configured_base_url())
 
 
 @lru_cache(maxsize=4)
-def usable(address: str | None) -> str | None:
+def usable_address(address: str | None) -> str | None:
     try:
         if address:
             check_web_address(address)

@@ -42,6 +42,7 @@ def japanese_font() -> Path:
     return found
 
 
+@lru_cache(maxsize=8)
 def collection_index(path: Path) -> int:
     """Which font of the file to use: in a .ttc collection its Japanese one (Noto Sans CJK JP), else the first."""
     if path.suffix.lower() != ".ttc":

@@ -118,7 +118,7 @@ def halos(program: Program, sessions: Sequence[Session]) -> list[dict]:
 def transfer_lines(program: Program, sessions: Sequence[Session]) -> list[dict]:
     lines = []
     for session in sessions:
-        if session.kind == "transfer" and session.to_city:
+        if session.is_route and session.to_city:
             origin, destination = program.cities[session.city], program.cities[session.to_city]
             lines.append(
                 {

@@ -359,20 +359,11 @@ def session_card(
 def take_along(program: Program, session: Session, version: str, view: View, board: Board) -> None:
     """The session on paper, for a taxi driver and in a maps app (a transfer has no place to go to)."""
     one = replace(view, selection=Filter.of(sessions=[session.id]), selected=session.id, show_home=False, notices=())
-    base = app_url()  # read here: the file is made later, outside the page's run
     row = st.container(horizontal=True)
     if not session.is_route:
         driver_button(row, "Show the driver", ":material/local_taxi:", True, board)
     if not print_problem():  # the Print (PDF) popover says why not
-        row.download_button(
-            "Print this session (PDF)",
-            data=lambda: print_bytes(program, version, one, base, "a4"),
-            file_name=file_name(program, one.selection, "-a4.pdf"),
-            mime="application/pdf",
-            key=board.key("card-pdf"),
-            icon=":material/print:",
-            on_click="ignore",
-        )
+        print_button(row, "Print this session (PDF)", program, version, one, "a4", board.key("card-pdf"))
     links = map_links(program, session)
     if links:
         st.markdown("**Open in maps**")
@@ -497,17 +488,22 @@ def printouts(program: Program, view: View, version: str, board: Board) -> None:
     if problem:
         st.warning(plain(problem), icon=":material/print_disabled:")
         return
-    base = app_url()  # read here: the file is made later, outside the page's run
     for paper, label in PAPERS.items():
-        st.download_button(
-            label,
-            data=lambda paper=paper: print_bytes(program, version, view, base, paper),
-            file_name=file_name(program, view.selection, f"-{paper}.pdf"),
-            mime="application/pdf",
-            key=board.key(f"print-{paper}"),
-            icon=":material/print:",
-            on_click="ignore",
-        )
+        print_button(st, label, program, version, view, paper, board.key(f"print-{paper}"))
+
+
+def print_button(where: Any, label: str, program: Program, version: str, view: View, paper: str, key: str) -> None:
+    """A download of the view's itinerary, made only when it is clicked (as `kizuna print` makes it)."""
+    base = app_url()  # read here: the file is made later, outside the page's run
+    where.download_button(
+        label,
+        data=lambda: print_bytes(program, version, view, base, paper),
+        file_name=file_name(program, view.selection, f"-{paper}.pdf"),
+        mime="application/pdf",
+        key=key,
+        icon=":material/print:",
+        on_click="ignore",
+    )
 
 
 def main() -> None:

@@ -462,6 +462,45 @@ def publish_rows(sessions: int) -> list[str]:
     ]
 
 
+def upload_rows() -> list[str]:
+    """Checking an upload in the worker against in this process, and the server's memory on hostile files."""
+    from bench.uploads import figures
+
+    found = figures()
+    (year_worker, year_here), (large_worker, large_here) = found["2019"], found["large"]
+    memory = found.pop("memory")
+    idle = memory.pop("idle")
+    unchecked = memory.pop("unchecked problem")
+    peak = max(memory.values())
+    return [
+        row(
+            "check the 2019 workbook in the worker (median of 101, warm)",
+            f"{year_worker * 1000:.1f} ms",
+            f"{year_here * 1000:.1f} ms in-process",
+            f"{year_worker / year_here:.2f}×",
+            "≤ 1.3×",
+            year_worker / year_here <= 1.3,
+        ),
+        row(
+            f"check a {found['sessions']:,}-session workbook in the worker (median of 7)",
+            f"{large_worker:.2f} s",
+            f"{large_here:.2f} s in-process",
+            f"{large_worker / large_here:.2f}×",
+            "≤ 1.2×",
+            large_worker / large_here <= 1.2,
+        ),
+        row(
+            f"server peak RSS above idle ({idle:.0f} MiB) while checking each of {len(memory) - 1} hostile files, "
+            f"and the 512 GB one with its check off ({unchecked[:60]}…)",
+            f"{peak:.1f} MiB at most",
+            f"worker limit {found['limit_mib']:.0f} MiB",
+            "",
+            "≤ the worker's limit",
+            peak <= found["limit_mib"],
+        ),
+    ]
+
+
 def programs_rows(reruns: int, rounds: int = 7) -> list[str]:
     """Five programs in the directory against one, the same program on screen (bench/programs.py)."""
     from bench.programs import figures
@@ -575,6 +614,7 @@ def main() -> int:
         "--published-only", action="store_true", help="only a published program against the same from the directory"
     )
     parser.add_argument("--print-only", action="store_true", help="only printing itineraries (PDF)")
+    parser.add_argument("--uploads-only", action="store_true", help="only checking uploads in the worker")
     args = parser.parse_args()
     lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
     if args.publish_only:
@@ -585,6 +625,9 @@ def main() -> int:
         return 0
     if args.print_only:
         print("\n".join([*lines, *print_rows()]))
+        return 0
+    if args.uploads_only:
+        print("\n".join([*lines, *upload_rows()]))
         return 0
     if args.programs_only or args.workbooks_only:
         rows = programs_rows(args.reruns) if args.programs_only else workbook_rows(max(args.sizes))
@@ -597,6 +640,7 @@ def main() -> int:
         lines += publish_rows(max(args.sizes))
         lines += published_rows(args.reruns)
         lines += print_rows()
+        lines += upload_rows()
     publish(ROOT / "data" / "2019")
     if not args.skip_browser:
         from playwright.sync_api import sync_playwright

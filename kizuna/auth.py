@@ -17,6 +17,7 @@ ORGANISERS_ENV = "KIZUNA_ORGANISERS"  # e-mail addresses, comma-separated, that 
 FIRST_DELAY = 1.0  # seconds the attempt after one failure waits; each further failure doubles it
 MAX_DELAY = 30.0
 FORGET_AFTER = 15 * 60.0  # seconds without a failure after which the process forgets its failures
+TURN_TIMEOUT = 2 * MAX_DELAY  # seconds an attempt waits for the one before it; then it is refused, the key unread
 
 
 def organiser_key(secret: object = None) -> str | None:
@@ -47,16 +48,23 @@ class Guard:
     """The failed attempts of one process (every browser session on this server), forgotten after a quiet spell.
 
     An attempt waits for the larger of its own session's failures and the process's, so opening new sessions does
-    not get round the delay; it waits before the key is compared, so how long it took says nothing."""
+    not get round the delay; it waits before the key is compared, so how long it took says nothing. Attempts take
+    turns, the turn held across the wait and the comparison, so sessions guessing at once wait one delay after the
+    other, each longer: k of them take k delays, not one. An attempt that has not had its turn in `turn_timeout`
+    seconds is refused without its key being compared (it learns nothing, and counts as no failure): the key is then
+    answered within `turn_timeout` + MAX_DELAY however many guesses are waiting, though an organiser's attempt may be
+    refused while others are guessing, and should be made again (or through the OIDC login)."""
 
     def __init__(
         self,
         forget_after: float = FORGET_AFTER,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Any] = time.sleep,
+        turn_timeout: float = TURN_TIMEOUT,
     ) -> None:
-        self.forget_after, self.clock, self.sleep = forget_after, clock, sleep
-        self.lock = threading.Lock()
+        self.forget_after, self.clock, self.sleep, self.turn_timeout = forget_after, clock, sleep, turn_timeout
+        self.lock = threading.Lock()  # the failures
+        self.turn = threading.Lock()  # the one attempt waiting and comparing
         self.failed = 0
         self.last = 0.0
 
@@ -70,7 +78,15 @@ class Guard:
         return delay_after(max(session_failures, self.failures()))
 
     def attempt(self, given: str, key: str, session_failures: int) -> bool:
-        """Wait as the failures so far ask, then compare; a failure is counted for the process."""
+        """In its turn, wait as the failures so far ask, then compare; a failure is counted for the process."""
+        if not self.turn.acquire(timeout=self.turn_timeout):
+            return False
+        try:
+            return self.wait_and_compare(given, key, session_failures)
+        finally:
+            self.turn.release()
+
+    def wait_and_compare(self, given: str, key: str, session_failures: int) -> bool:
         wait = self.delay(session_failures)
         if wait:
             self.sleep(wait)

@@ -14,7 +14,7 @@ from kizuna.basemap import publish_basemap
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.fonts import FontMissing
 from kizuna.ics import export_ics
-from kizuna.loading import ProgramInvalid, load_program, read_source
+from kizuna.loading import ProgramInvalid, check_file, load_program
 from kizuna.model import Program
 from kizuna.programs import UnknownProgram, configured_programs, one_program, publish_feeds, resolve_program
 from kizuna.records import session_records
@@ -27,6 +27,7 @@ BUILT_IN_PROGRAM = Path(__file__).resolve().parent.parent / "data" / "2019"
 
 
 DEFAULT_DB = "var/kizuna.sqlite3 in this checkout"
+MAX_VERSION = 2**31 - 1  # the store's version numbers are 32-bit integers
 PROGRAM_HELP = "a program's id in the programs directory, or its folder, .zip or .xlsx (default: the default program)"
 
 
@@ -111,13 +112,21 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     withdraw = commands.add_parser("withdraw", help="withdraw a version: links then show the program's one before")
     withdraw.add_argument("program_id", metavar="PROGRAM_ID")
-    withdraw.add_argument("version", type=int, metavar="VERSION")
+    withdraw.add_argument("version", type=version_number, metavar="VERSION")
     for command in (publish, listing, withdraw):
         command.add_argument(
             "--database-url",
             metavar="URL",
             help=f"sqlite:///FILE or postgresql+psycopg://… (default: ${config.DATABASE_URL_ENV}, else {DEFAULT_DB})",
         )
+
+
+def version_number(text: str) -> int:
+    """A version as the store numbers them: 1, 2, 3 … (a database integer: larger ones cannot exist)."""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or len(digits) > 10 or not 1 <= int(digits or 0) <= MAX_VERSION:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a version number (1 to {MAX_VERSION:,})")
+    return int(text)
 
 
 def selection_from(args: argparse.Namespace, program: Program) -> Filter:
@@ -188,7 +197,7 @@ def run_feeds(args: argparse.Namespace) -> int:
 
 def run_validate(args: argparse.Namespace) -> int:
     folder = resolve_program(args.program)
-    reading = read_source(Path(folder))
+    reading = check_file(Path(folder))
     for notice in reading.notices:
         print(f"note: {notice}", file=sys.stderr)
     problems = reading.problems

@@ -111,13 +111,16 @@ def parse_utc(cell: str) -> datetime:
         raise ValueError(f"{cell!r} is not a date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
     if value.tzinfo is None:
         raise ValueError(f"{cell!r} has no UTC offset (end it with Z)")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # year 1 with a positive offset is before the first instant a datetime holds
+        raise ValueError(f"{cell!r} is out of range (years 1 to 9999, in UTC)") from None
 
 
 def parse_zone(cell: str) -> str:
     try:
         ZoneInfo(cell)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the database ('Asia'), not a zone
         raise ValueError(f"{cell!r} is not a known IANA time zone (e.g. Asia/Tokyo)") from None
     return cell
 
@@ -151,9 +154,15 @@ def number_between(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+MAX_WHOLE_NUMBER = 2**31 - 1  # a calendar's SEQUENCE is a 32-bit integer (RFC 5545 §3.3.8)
+
+
 def whole_number(cell: str) -> int:
-    if not re.fullmatch(r"\d+", cell):
+    if not re.fullmatch(r"[0-9]+", cell):
         raise ValueError(f"{cell!r} is not a whole number (0 or more)")
+    if len(cell) > len(str(MAX_WHOLE_NUMBER)) or int(cell) > MAX_WHOLE_NUMBER:
+        shown = cell if len(cell) <= 12 else f"{cell[:10]}…"
+        raise ValueError(f"{shown} is out of range (0 to {MAX_WHOLE_NUMBER:,})")
     return int(cell)
 
 
@@ -387,6 +396,37 @@ def keep_checked(name: str, rows: list[Row], check: Check, problems: list[Proble
     return kept
 
 
+MAX_PROBLEMS = 1_000  # listed; past that a file is broken throughout, and the rest are only counted
+
+
+class Found(list):
+    """The problems found, the first MAX_PROBLEMS of them kept: a broken file of 50,000 rows can hold a million."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < MAX_PROBLEMS:
+            super().append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __iadd__(self, problems: Iterable[Problem]) -> Found:
+        self.extend(problems)
+        return self
+
+    def left_out(self) -> list[Problem]:
+        if not self.more:
+            return []
+        message = f"and {self.more:,} more problems not listed: fix the ones above, then check the file again"
+        return [Problem("(more)", None, None, message)]
+
+
 @dataclass(frozen=True)
 class Reading:
     """A program as read: None whenever any problem was found; notices are things ignored on the way; the tables
@@ -404,16 +444,30 @@ def read_program(path: Path) -> tuple[Program | None, list[Problem]]:
 
 
 def read_source(path: Path) -> Reading:
-    """Parse and cross-check every table of a folder, zip or workbook; problems located in the organiser's file."""
-    source = read_tables(path, list(SCHEMA), OPTIONAL_FILES)
+    """Parse and cross-check every table of a folder, zip or workbook; problems located in the organiser's file.
+
+    For files the program's own host keeps (the programs directory, stored versions); an upload or any file from
+    someone else is read with `check_file`."""
+    return reading_of(read_tables(path, list(SCHEMA), OPTIONAL_FILES))
+
+
+def check_file(path: Path) -> Reading:
+    """`read_source` for an untrusted file: parsed in a worker process within limits (`kizuna.sandbox`), then
+    checked here, so the file cannot harm this process whatever it holds."""
+    from kizuna import sandbox
+
+    return reading_of(sandbox.read_tables(path, list(SCHEMA), OPTIONAL_FILES))
+
+
+def reading_of(source: Tables) -> Reading:
     program, problems = check_tables(source)
     located = [source.locate(problem) for problem in sorted(problems, key=problem_order)]
-    located = [problem for problem in located if problem.cell not in source.unreadable]
-    return Reading(program, source.problems + located, source.notices, source.records)
+    located = [problem for problem in located if not source.reported(problem.cell)]
+    return Reading(program, source.problems + located + problems.left_out(), source.notices, source.records)
 
 
-def check_tables(source: Tables) -> tuple[Program | None, list[Problem]]:
-    problems: list[Problem] = []
+def check_tables(source: Tables) -> tuple[Program | None, Found]:
+    problems = Found()
     tables = {name: read_table(source, name, problems) for name in SCHEMA}
     rows = {name: unique_rows(table, problems) for name, table in tables.items()}
     meta = read_meta(tables["program.csv"], rows["program.csv"], problems)
@@ -437,7 +491,7 @@ def check_tables(source: Tables) -> tuple[Program | None, list[Problem]]:
     if problems or source.problems or meta is None:
         return None, problems
     program = Program(**meta, themes=themes, cities=cities, venues=venues, sessions=sessions, countries=countries)
-    return program, []
+    return program, problems
 
 
 def problem_order(problem: Problem) -> tuple:

@@ -269,7 +269,7 @@ def build_deck(
     return CompactDeck(
         layers=layers,
         initial_view_state=fit_view(positions),
-        tooltip={"text": "{label}"},
+        tooltip={"text": "{label}"},  # "text", never "html": deck.gl sets it as the tooltip's innerText
         **map_style(tiles),
     )
 

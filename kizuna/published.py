@@ -191,11 +191,16 @@ class FeedFile:
 
 
 class FeedCache:
-    """Feeds made from published versions, kept up to `budget` bytes: a version never changes, nor do its feeds."""
+    """Feeds made from published versions, kept up to `budget` bytes: a version never changes, nor do its feeds.
+
+    Only feeds that exist are kept, so names made up by the thousand take no memory: a name the version has no feed
+    of is looked up in its program (which the shelf keeps) each time it is asked. The newest feed is kept even when
+    it alone is over budget, so memory is bounded by the larger of the budget and the largest feed."""
 
     def __init__(self, budget: int = FEED_CACHE_BYTES) -> None:
         self.budget = budget
-        self.files: OrderedDict[tuple, bytes | None] = OrderedDict()
+        self.files: OrderedDict[tuple, bytes] = OrderedDict()
+        self.size = 0  # bytes of the bodies kept
         self.lock = threading.Lock()
 
     def get(self, key: tuple, make: Callable[[], bytes | None]) -> bytes | None:
@@ -204,11 +209,17 @@ class FeedCache:
                 self.files.move_to_end(key)
                 return self.files[key]
         body = make()  # outside the lock: a large program's feed takes seconds, other feeds need not wait
-        with self.lock:
-            self.files[key] = body
-            while len(self.files) > 1 and sum(len(b or b"") for b in self.files.values()) > self.budget:
-                self.files.popitem(last=False)
+        if body is not None:
+            self.keep(key, body)
         return body
+
+    def keep(self, key: tuple, body: bytes) -> None:
+        """Keep the body as the most recently used, dropping the least recently used ones beyond the budget."""
+        with self.lock:
+            self.size += len(body) - len(self.files.pop(key, b""))  # two threads may have made the same feed
+            self.files[key] = body
+            while len(self.files) > 1 and self.size > self.budget:
+                self.size -= len(self.files.popitem(last=False)[1])
 
 
 _feeds = FeedCache()

@@ -2,7 +2,8 @@
 
 Each is read into the same raw tables (rows of text, header first), so one set of checks serves all three;
 a problem found in a table is then located the way the organiser's own file shows it (`sessions!C7`).
-Uploads are untrusted: sizes are checked before anything is unpacked, and nothing is written to disk.
+Uploads are untrusted: every limit below is checked before the work it bounds, nothing is written to disk, and
+`kizuna.sandbox` reads them in a separate process so that a bug not yet found here cannot harm the server.
 """
 
 from __future__ import annotations
@@ -12,24 +13,59 @@ import html
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from itertools import product
 from pathlib import Path, PurePosixPath
+from typing import Any
 from xml.etree import ElementTree
 
 from kizuna.problems import Problem
 
-MAX_FILE_BYTES = 20 * 2**20  # a .zip or .xlsx as uploaded
+MAX_FILE_BYTES = 20 * 2**20  # a .zip, .xlsx or CSV file as uploaded
 MAX_UNPACKED_BYTES = 200 * 2**20  # all its members unpacked
 MAX_RATIO = 200  # unpacked / packed size of a member above 1 MiB: beyond it, a zip bomb
+MAX_MEMBERS = 1_000  # members of a .zip or parts of an .xlsx (Excel writes about 20)
 MAX_ROWS = 50_000  # rows of one table
+MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid, and cell elements in its XML
 MAX_CELL_CHARS = 10_000  # characters in one cell
+MAX_TEXT_CHARS = 20_000_000  # characters in all the cells of a program (a 10,000-session one has about 2 million)
+MAX_MERGED = 1_000  # merged ranges in one sheet
+MAX_FORMULAS_REPORTED = 1_000  # uncalculated formulas named one by one
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 IGNORED_SHEETS = {"instructions"}  # the template's own sheet
 WHOLE_DATE_COLUMNS = {"date", "start_date", "end_date"}  # the others with a date hold a date-time
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet opening a CSV file would run as a formula
+TEXT_MARK = "'"  # written before such a cell in CSV (OWASP), so Excel shows it as text; taken off when CSV is read
+
+
+@dataclass
+class Locator:
+    """How a problem found in a table is named in the organiser's own file: `sessions.csv:7` in a folder,
+    `program.zip: 2020/sessions.csv:7` in a zip, `program.xlsx: sessions!C7` in a workbook. Plain data, so it
+    crosses from the worker process as JSON."""
+
+    kind: str = "folder"  # folder, zip or workbook
+    container: str = ""  # the zip's or workbook's file name
+    members: dict[str, str] = field(default_factory=dict)  # zip: table name -> member name
+    headers: dict[str, list[str]] = field(default_factory=dict)  # workbook: table name -> its header cells
+
+    def locate(self, problem: Problem) -> Problem:
+        if self.kind == "zip":
+            return replace(problem, file=self.container, cell=zip_place(problem, self.members))
+        if self.kind == "workbook":
+            return replace(problem, file=self.container, cell=self.cell_of(problem))
+        return problem
+
+    def cell_of(self, problem: Problem) -> str:
+        stem = problem.file.removesuffix(".csv")
+        header = self.headers.get(problem.file, [])
+        if problem.row is None:
+            return stem
+        if problem.column in header:
+            return f"{stem}!{column_letter(header.index(problem.column) + 1)}{problem.row}"
+        return f"{stem}!{problem.row}:{problem.row}"
 
 
 @dataclass
@@ -39,14 +75,74 @@ class Tables:
     records: dict[str, list[list[str]]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
-    locate: Callable[[Problem], Problem] = lambda problem: problem
-    unreadable: set[str] = field(default_factory=set)  # cells already reported (a formula, a merged cell)
+    locator: Locator = field(default_factory=Locator)
+    unreadable: set[str] = field(default_factory=set)  # cells already reported (a formula with no value)
+    merged: list[tuple[str, int, int, int, int]] = field(default_factory=list)  # sheet, top, left, bottom, right
+
+    def locate(self, problem: Problem) -> Problem:
+        return self.locator.locate(problem)
+
+    def reported(self, cell: str | None) -> bool:
+        """Whether a problem at `cell` (`sessions!C7`) repeats one already reported there: a formula, merged cells."""
+        if cell is None:
+            return False
+        if cell in self.unreadable:
+            return True
+        match = CELL_NAME.fullmatch(cell)
+        if match is None or not self.merged:
+            return False
+        column, row = column_number(match["column"]), int(match["row"])
+        return any(
+            sheet == match["sheet"] and top <= row <= bottom and left <= column <= right
+            for sheet, top, left, bottom, right in self.merged
+        )
+
+    def as_data(self) -> dict[str, Any]:
+        """The tables as JSON-ready data: what the worker process sends back (never pickle: it could run code)."""
+        return {
+            "records": self.records,
+            "problems": [asdict(problem) for problem in self.problems],
+            "notices": self.notices,
+            "locator": asdict(self.locator),
+            "unreadable": sorted(self.unreadable),
+            "merged": self.merged,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Tables:
+        """The inverse of `as_data`; raises TypeError, ValueError or KeyError on anything else."""
+        records = {
+            str(name): [[str(cell) for cell in row] for row in rows] for name, rows in dict(data["records"]).items()
+        }
+        return cls(
+            records=records,
+            problems=[Problem(**problem) for problem in data["problems"]],
+            notices=[str(notice) for notice in data["notices"]],
+            locator=Locator(**data["locator"]),
+            unreadable={str(cell) for cell in data["unreadable"]},
+            merged=[(str(s), int(t), int(lf), int(b), int(r)) for s, t, lf, b, r in data["merged"]],
+        )
+
+
+CELL_NAME = re.compile(r"(?P<sheet>[^!]+)!(?P<column>[A-Z]{1,3})(?P<row>[0-9]{1,7})")
 
 
 def read_tables(path: Path, names: Sequence[str], optional: Iterable[str] = ()) -> Tables:
-    """The tables `names` (CSV file names, `sessions.csv`) of the program at `path`."""
+    """The tables `names` (CSV file names, `sessions.csv`) of the program at `path`.
+
+    Whatever the file holds ends in tables or problems: a reader error not foreseen below is one problem too."""
+    try:
+        tables = read_any(path, names, set(optional))
+    except MemoryError:
+        raise  # the worker reading it says so, and stops
+    except Exception as error:  # a damaged file must not become a traceback
+        return Tables(problems=[Problem(path.name, None, None, f"cannot be read ({type(error).__name__})")])
+    return within_text_limit(tables, path.name)
+
+
+def read_any(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
     if path.is_dir():
-        return read_folder(path, names, set(optional))
+        return read_folder(path, names, optional)
     if not path.exists():
         packed = path.suffix.lower() in {".zip", *WORKBOOK_SUFFIXES}
         return Tables(
@@ -56,9 +152,9 @@ def read_tables(path: Path, names: Sequence[str], optional: Iterable[str] = ()) 
     if too_big:
         return Tables(problems=[too_big])
     if path.suffix.lower() == ".zip":
-        return read_zip(path, names, set(optional))
+        return read_zip(path, names, optional)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        return read_workbook(path, names, set(optional))
+        return read_workbook(path, names, optional)
     return Tables(problems=[Problem(path.name, None, None, "is not a program: give a folder, a .zip or an .xlsx")])
 
 
@@ -67,6 +163,15 @@ def file_too_big(path: Path) -> Problem | None:
     if size <= MAX_FILE_BYTES:
         return None
     return Problem(path.name, None, None, f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
+
+
+def within_text_limit(tables: Tables, name: str) -> Tables:
+    """All the cells together: a program's text must fit what every replica keeps in memory."""
+    chars = sum(len(cell) for rows in tables.records.values() for row in rows for cell in row)
+    if chars <= MAX_TEXT_CHARS:
+        return tables
+    message = f"holds {chars:,} characters of text; the limit is {MAX_TEXT_CHARS:,}"
+    return Tables(problems=[Problem(name, None, None, message)], locator=tables.locator)
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------
@@ -91,8 +196,56 @@ def decode_csv(raw: bytes, name: str, problems: list[Problem]) -> str | None:
     return None
 
 
-def csv_records(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text, newline="")))
+def csv_records(text: str, name: str = "", problems: list[Problem] | None = None) -> list[list[str]] | None:
+    """The rows of a CSV file, within the row and cell limits; None when it cannot be read within them (each limit
+    passed is one problem)."""
+    problems = [] if problems is None else problems
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for record in reader:
+            if len(records) > MAX_ROWS:
+                message = f"has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows"
+                problems.append(Problem(name, None, None, message))
+                return None
+            records.append(csv_cells(record, records[0] if records else record, name, len(records) + 1, problems))
+    except csv.Error:  # a field over the csv module's own limit (131,072 characters), far over ours
+        row = len(records) + 1
+        problems.append(Problem(name, row, None, f"a cell holds over {MAX_CELL_CHARS:,} characters, the limit"))
+        return None
+    return records
+
+
+def csv_cells(record: list[str], header: list[str], name: str, row: int, problems: list[Problem]) -> list[str]:
+    """The cells as organisers wrote them: too long ones reported and left empty, the text mark taken off."""
+    cells = []
+    for index, cell in enumerate(record):
+        if len(cell) > MAX_CELL_CHARS:
+            column = header[index].strip() if index < len(header) and row > 1 else None
+            message = f"cell holds {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}"
+            problems.append(Problem(name, row, column or None, message))
+            cell = ""
+        cells.append(unmarked(cell))
+    return cells
+
+
+def marked(cell: str) -> str:
+    """A cell as written to CSV: text a spreadsheet would run as a formula gets the text mark before it
+    (numbers, like -73.9, stay as they are: a spreadsheet reads them as numbers, not formulas)."""
+    bare = cell.lstrip(TEXT_MARK)
+    if bare.startswith(FORMULA_START) and not NUMBER.fullmatch(cell):
+        return TEXT_MARK + cell
+    return cell
+
+
+def unmarked(cell: str) -> str:
+    """The inverse of `marked`: a cell that `marked` wrote loses its text mark."""
+    if cell.startswith(TEXT_MARK) and cell.lstrip(TEXT_MARK).startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def read_folder(folder: Path, names: Sequence[str], optional: set[str]) -> Tables:
@@ -100,7 +253,8 @@ def read_folder(folder: Path, names: Sequence[str], optional: set[str]) -> Table
     for name in names:
         path = folder / name
         try:
-            raw = path.read_bytes()
+            too_big = file_too_big(path)
+            raw = b"" if too_big else path.read_bytes()
         except FileNotFoundError:
             if name not in optional:
                 tables.problems.append(Problem(name, None, None, "file is missing"))
@@ -108,9 +262,13 @@ def read_folder(folder: Path, names: Sequence[str], optional: set[str]) -> Table
         except OSError as error:
             tables.problems.append(Problem(name, None, None, f"file cannot be read ({error.strerror})"))
             continue
+        if too_big:
+            tables.problems.append(too_big)
+            continue
         text = decode_csv(raw, name, tables.problems)
-        if text is not None:
-            tables.records[name] = csv_records(text)
+        records = csv_records(text, name, tables.problems) if text is not None else None
+        if records is not None:
+            tables.records[name] = records
     return tables
 
 
@@ -121,25 +279,31 @@ def open_archive(path: Path, what: str) -> tuple[zipfile.ZipFile | None, Problem
     """The archive, once its member names and sizes are safe to read; else the problem."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None, Problem(path.name, None, None, f"is not {what} (it cannot be opened as one)")
-    members = archive.infolist()
+    problem = archive_refusal(path.name, archive.infolist())
+    if problem:
+        archive.close()
+        return None, problem
+    return archive, None
+
+
+def archive_refusal(name: str, members: list[zipfile.ZipInfo]) -> Problem | None:
+    if len(members) > MAX_MEMBERS:
+        return Problem(name, None, None, f"holds {len(members):,} members; the limit is {MAX_MEMBERS:,}")
     unsafe = [m.filename for m in members if unsafe_name(m.filename)]
     if unsafe:
-        archive.close()
-        return None, Problem(path.name, None, None, f"member name {unsafe[0]!r} points outside the archive")
+        return Problem(name, None, None, f"member name {unsafe[0]!r} points outside the archive")
     unpacked = sum(m.file_size for m in members)
     bombs = [m for m in members if m.file_size > 2**20 and m.file_size > MAX_RATIO * max(m.compress_size, 1)]
-    message = None
     if unpacked > MAX_UNPACKED_BYTES:
         message = f"unpacks to {unpacked / 2**20:.0f} MiB; the limit is {MAX_UNPACKED_BYTES // 2**20} MiB"
-    elif bombs:
+        return Problem(name, None, None, message)
+    if bombs:
         ratio = bombs[0].file_size // max(bombs[0].compress_size, 1)
         message = f"member {bombs[0].filename!r} unpacks to {ratio:,}× its size; the limit is {MAX_RATIO}×"
-    if message:
-        archive.close()
-        return None, Problem(path.name, None, None, message)
-    return archive, None
+        return Problem(name, None, None, message)
+    return None
 
 
 def unsafe_name(name: str) -> bool:
@@ -157,12 +321,13 @@ def read_zip(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
     archive, problem = open_archive(path, "a zip archive")
     if archive is None:
         return Tables(problems=[problem])
-    tables = Tables(locate=lambda p: Problem(path.name, p.row, p.column, p.message, zip_place(p, members)))
     members: dict[str, str] = {}  # table name -> member name
+    tables = Tables(locator=Locator("zip", path.name, members))
     with archive:
-        for info in archive.infolist():
-            member = PurePosixPath(info.filename)
-            if info.is_dir() or member.parts[0] == "__MACOSX" or member.name not in names:
+        infos = archive.infolist()
+        for info in infos:
+            member = PurePosixPath(info.filename.replace("\\", "/"))
+            if info.is_dir() or not member.parts or member.parts[0] == "__MACOSX" or member.name not in names:
                 continue
             if len(member.parts) > 2:
                 continue  # only the archive's root or one folder in it
@@ -173,13 +338,23 @@ def read_zip(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
             members[member.name] = info.filename
             found: list[Problem] = []
             text = decode_csv(read_member(archive, info), member.name, found)
+            records = csv_records(text, member.name, found) if text is not None else None
+            if records is not None:
+                tables.records[member.name] = records
             tables.problems += [tables.locate(p) for p in found]
-            if text is not None:
-                tables.records[member.name] = csv_records(text)
+    if not members:
+        return Tables(problems=[not_a_program_zip(path.name, {info.filename for info in infos}, names)])
     for name in names:
         if name not in members and name not in optional:
             tables.problems.append(Problem(path.name, None, None, f"{name} is missing from the archive"))
     return tables
+
+
+def not_a_program_zip(name: str, members: set[str], names: Sequence[str]) -> Problem:
+    """One problem for a zip that holds none of a program's files, rather than one per missing file."""
+    if "xl/workbook.xml" in members:
+        return Problem(name, None, None, "is an Excel workbook, not a zip of CSV files: name it .xlsx")
+    return Problem(name, None, None, f"holds none of a program's files ({', '.join(names)})")
 
 
 def zip_place(problem: Problem, members: dict[str, str]) -> str:
@@ -206,11 +381,13 @@ def read_workbook(path: Path, names: Sequence[str], optional: set[str]) -> Table
         try:
             sheets = sheet_parts(archive, parts)
         except (KeyError, ElementTree.ParseError):
-            return Tables(
-                problems=[Problem(path.name, None, None, "cannot be read as a workbook (its parts are damaged)")]
-            )
+            return Tables(problems=[damaged(path)])
         xml = {title: read_member(archive, parts[part]) for title, part in sheets.items() if part in parts}
     return WorkbookReader(path, names, optional, xml).read()
+
+
+def damaged(path: Path) -> Problem:
+    return Problem(path.name, None, None, "cannot be read as a workbook (its parts are damaged)")
 
 
 def workbook_refusal(parts: dict[str, zipfile.ZipInfo]) -> str | None:
@@ -218,7 +395,7 @@ def workbook_refusal(parts: dict[str, zipfile.ZipInfo]) -> str | None:
         return "is not an Excel workbook (.xlsx): it has no workbook part; save it from Excel as .xlsx"
     if any(name.lower().endswith("vbaproject.bin") for name in parts):
         return "holds macros; save it as 'Excel Workbook (.xlsx)' without them"
-    if any(name.startswith("xl/externalLinks/") for name in parts):
+    if any(name.lower().startswith("xl/externallinks/") for name in parts):  # zip names are any case
         return "links to other workbooks (external links); break the links in Excel (Data → Edit Links) and save"
     return None
 
@@ -240,22 +417,54 @@ def sheet_parts(archive: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo]) -> 
 
 
 # The sheet XML is looked at for what the reading library does not say: how far the values reach (checked before
-# the sheet is unpacked into memory, as a grid from A1 to its last value), and which formulas were never calculated
-# (they read as empty).
-WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,})[0-9]+"[^>]*>(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?<(?:v|is)\b')
-ROW_NUMBER = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"')
-HOLDS_VALUE = re.compile(rb"<(?:v|is)\b")
+# the sheet is unpacked into memory, as a grid from A1 to its farthest value, wherever in the XML that value is),
+# how many ranges are merged, and which formulas were never calculated (they read as empty). Elements may carry a
+# namespace prefix (`<x:c>`), as some programs write them.
+TAG = rb"<(?:[A-Za-z_][\w.-]*:)?"
+CELL_TAG = re.compile(TAG + rb"c[\s/>]")
+CELL_REF = re.compile(TAG + rb'c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+VALUE_CELL = re.compile(
+    TAG
+    + rb'c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*(?:/[^>][^>/]*)*>\s*'
+    + rb"(?:"
+    + TAG
+    + rb"f\b[^>]*?(?:/>|>[^<]*</(?:[\w.-]+:)?f>)\s*)?"
+    + TAG
+    + rb"(?:v|is)\b"
+)
+ROW_TAG = re.compile(TAG + rb"row[\s/>]")
+ROW_WITH_NUMBER = re.compile(TAG + rb'row\s[^>]*?\br="([0-9]{1,7})"')
+MERGE_TAG = re.compile(TAG + rb"mergeCell[\s/>]")
 UNCALCULATED = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>'
 )
-MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid
+
+
+def sheet_extent(part: bytes) -> tuple[int, int]:
+    """The rows and columns a sheet's grid spans once read: to its farthest cell holding a value, whichever element
+    declares it; rows and cells written without a position (`r`) count from their neighbours, as readers place them."""
+    cells = CELL_REF.findall(part)
+    rows = max((int(row) for _, row in cells), default=0)
+    columns = max((column_number(column) for column in {column for column, _ in cells}), default=0)
+    if rows > MAX_ROWS + 1 or rows * columns > MAX_CELLS:  # formatted, empty cells may reach far: count values only
+        valued = VALUE_CELL.findall(part)
+        rows = max((int(row) for _, row in valued), default=0)
+        columns = max((column_number(column) for column in {c for c, _ in valued}), default=0)
+    numbered = ROW_WITH_NUMBER.findall(part)
+    row_tags = len(ROW_TAG.findall(part))
+    if row_tags > len(numbered):
+        rows = max(rows, row_tags)
+    if len(CELL_TAG.findall(part)) > len(cells):  # a cell without `r` is where its row says, next to the last
+        rows = max(rows, row_tags, *(int(row) for row in numbered))
+        columns = max(columns, max(len(CELL_TAG.findall(row)) for row in ROW_TAG.split(part)))
+    return rows, columns
 
 
 class WorkbookReader:
     def __init__(self, path: Path, names: Sequence[str], optional: set[str], xml: dict[str, bytes]) -> None:
         self.path, self.names, self.optional, self.xml = path, names, optional, xml
-        self.tables = Tables(locate=self.locate)
-        self.headers: dict[str, list[str]] = {}
+        self.tables = Tables(locator=Locator("workbook", path.name))
+        self.headers = self.tables.locator.headers
 
     def read(self) -> Tables:
         from python_calamine import CalamineWorkbook  # only when a workbook is read
@@ -266,6 +475,9 @@ class WorkbookReader:
         for key, title in titles.items():
             if key not in wanted and key not in IGNORED_SHEETS:
                 tables.notices.append(f"{self.path.name}: sheet {title!r} is not part of a program; ignored")
+        checked = {stem: self.within_limits(stem, self.xml[titles[stem]]) for stem in wanted if stem in titles}
+        if not all(checked.values()):
+            return tables  # a sheet over a limit: the others are not read either (nothing would be published)
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # the library raises its own kinds on a damaged file
@@ -278,10 +490,14 @@ class WorkbookReader:
                     if name not in self.optional:
                         tables.problems.append(Problem(self.path.name, None, None, "sheet is missing", stem))
                     continue
-                if not self.within_limits(stem, self.xml[title]):
-                    continue
-                sheet = workbook.get_sheet_by_name(title)
-                records = self.read_sheet(sheet.to_python(skip_empty_area=False), name)
+                try:
+                    sheet = workbook.get_sheet_by_name(title)
+                    values = sheet.to_python(skip_empty_area=False)
+                except Exception as error:  # the library's own kinds: a sheet's XML that is not well formed
+                    message = f"cannot be read as a workbook: sheet {title!r} is damaged ({type(error).__name__})"
+                    tables.problems.append(Problem(self.path.name, None, None, message))
+                    return tables
+                records = self.read_sheet(values, name)
                 tables.records[name] = records
                 self.headers[name] = [cell.strip() for cell in records[0]] if records else []
                 self.check_merged(sheet.merged_cell_ranges or [], stem)
@@ -289,13 +505,16 @@ class WorkbookReader:
         return tables
 
     def within_limits(self, stem: str, part: bytes) -> bool:
-        rows = last_value_row(part)
-        wide = re.search(rb'\br="[A-Z]{2}', part)  # a cell beyond column Z at all (one quick scan)
-        columns = max(map(column_number, WIDE_CELL.findall(part)), default=26) if wide else 26
+        rows, columns = sheet_extent(part)
+        merged = len(MERGE_TAG.findall(part))
         if rows > MAX_ROWS + 1:
             message = f"has values down to row {rows:,}; the limit is {MAX_ROWS:,} rows"
         elif rows * columns > MAX_CELLS:
             message = f"has values out to column {column_letter(columns)}; the limit is {MAX_CELLS:,} cells"
+        elif len(CELL_TAG.findall(part)) > MAX_CELLS:
+            message = f"holds more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}"
+        elif merged > MAX_MERGED:
+            message = f"has {merged:,} merged ranges; the limit is {MAX_MERGED:,}"
         else:
             return True
         self.tables.problems.append(Problem(self.path.name, None, None, message, stem))
@@ -305,6 +524,10 @@ class WorkbookReader:
         records: list[list[str]] = []
         header: list[str] = []
         for number, values in enumerate(rows, start=1):
+            if number > MAX_ROWS + 1:  # the extent check counts rows as the library places them; this backs it up
+                message = f"has values down to row {len(rows):,}; the limit is {MAX_ROWS:,} rows"
+                self.tables.problems.append(Problem(self.path.name, None, None, message, name.removesuffix(".csv")))
+                return []
             columns = header + [""] * (len(values) - len(header))
             record = [
                 value
@@ -321,7 +544,7 @@ class WorkbookReader:
             records.pop()
         return records
 
-    def text(self, value, column: str, name: str, row: int, index: int) -> str:
+    def text(self, value: object, column: str, name: str, row: int, index: int) -> str:
         """A cell as the CSV file would hold it: dates ISO, times HH:MM, whole numbers without '.0'."""
         if isinstance(value, str):
             if len(value) > MAX_CELL_CHARS:
@@ -356,32 +579,24 @@ class WorkbookReader:
             span = f"{column_letter(left + 1)}{top + 1}:{column_letter(right + 1)}{bottom + 1}"
             message = "merged cells: unmerge them and fill in each cell"
             self.tables.problems.append(Problem(self.path.name, top + 1, None, message, f"{stem}!{span}"))
-            cells = product(range(left + 1, right + 2), range(top + 1, min(bottom, MAX_ROWS) + 2))
-            self.tables.unreadable |= {f"{stem}!{column_letter(c)}{r}" for c, r in cells}
+            self.tables.merged.append((stem, top + 1, left + 1, bottom + 1, right + 1))
 
     def check_formulas(self, part: bytes, name: str) -> None:
         """A formula Excel never calculated has no saved value: it reads as empty, so say what it is."""
         if b"<f" not in part:
             return
         header = self.headers[name]
-        for column, row, formula in UNCALCULATED.findall(part):
+        for count, (column, row, formula) in enumerate(UNCALCULATED.findall(part)):
+            if count == MAX_FORMULAS_REPORTED:
+                message = "more formulas have no saved value; open the file in Excel and save it again"
+                self.tables.problems.append(Problem(self.path.name, None, None, message, name.removesuffix(".csv")))
+                return
             index = column_number(column.decode()) - 1
             text = html.unescape(formula.decode(errors="replace"))[:40]
             message = f"formula ={text} has no saved value; open the file in Excel and save it again"
             problem = self.at(name, int(row), index, header[index] if index < len(header) else "", message)
             self.tables.problems.append(problem)
             self.tables.unreadable.add(problem.cell)
-
-    def locate(self, problem: Problem) -> Problem:
-        stem = problem.file.removesuffix(".csv")
-        header = self.headers.get(problem.file, [])
-        if problem.row is None:
-            cell = stem
-        elif problem.column in header:
-            cell = f"{stem}!{column_letter(header.index(problem.column) + 1)}{problem.row}"
-        else:
-            cell = f"{stem}!{problem.row}:{problem.row}"
-        return Problem(self.path.name, problem.row, problem.column, problem.message, cell)
 
 
 def column_number(letters: str | bytes) -> int:
@@ -398,14 +613,3 @@ def column_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-def last_value_row(part: bytes) -> int:
-    """The last row holding a value, looked for from the end: formatted, empty rows can run on for a million."""
-    end = len(part)
-    while (start := part.rfind(b"<row ", 0, end)) != -1:
-        if HOLDS_VALUE.search(part, start, end):
-            match = ROW_NUMBER.match(part, start)
-            return int(match[1]) if match else 0
-        end = start
-    return 0

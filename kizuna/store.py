@@ -49,7 +49,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.schema import CreateColumn
 
 from kizuna import config
-from kizuna.loading import ProgramInvalid, read_source
+from kizuna.loading import ProgramInvalid, Reading, check_file, read_source
 from kizuna.model import Program
 from kizuna.problems import Problem
 from kizuna.sources import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
@@ -340,12 +340,15 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def publish(self, path: Path, note: str = "") -> Published:
-        """Check the program and store it as a new version, in one transaction; the live version again when it
-        holds the same content. Raises ProgramInvalid, PublishConflict or NoteTooLong."""
+    def publish(self, source: Path | Reading, note: str = "", name: str | None = None) -> Published:
+        """Store the program as a new version, in one transaction; the live version again when it holds the same
+        content. `source` is a file (checked here, in a worker) or what checking one found, `name` what the
+        organiser calls it. Raises ProgramInvalid, PublishConflict or NoteTooLong."""
         note = clean_note(note)
         started = self._revision()[1]
-        prepared = prepare(Path(path))
+        if not isinstance(source, Reading):
+            source, name = check_file(Path(source)), name or Path(source).name
+        prepared = prepare(source, name or "program")
         published = self._store(prepared, note, started)
         key = (published.version.program_id, published.version.number, published.version.content_hash)
         self._remember(key, prepared.program)
@@ -526,12 +529,12 @@ def clean_note(note: str) -> str:
 # --- content --------------------------------------------------------------------------------------------------
 
 
-def prepare(path: Path) -> Prepared:
-    """Validate the program at `path` (folder, .zip or .xlsx) and make its canonical content: the tables as the
-    organiser's file holds them, empty rows left out, as a zip of CSV files; raises ProgramInvalid."""
+def prepare(reading: Reading, name: str) -> Prepared:
+    """From a valid program as read from the organiser's file `name`, make its canonical content: the tables as
+    that file holds them, empty rows left out, as a zip of CSV files; raises ProgramInvalid."""
     from kizuna.workbook import csv_members, stamp_of, zip_bytes  # openpyxl: imported only to publish
 
-    reading = read_source(path)
+    path = Path(name)
     if reading.problems or reading.program is None:
         raise ProgramInvalid(path, reading.problems)
     program = reading.program
@@ -542,8 +545,8 @@ def prepare(path: Path) -> Prepared:
         message = f"the program id has {len(program.id):,} characters; the limit is {MAX_ID_CHARS}"
         raise ProgramInvalid(path, [Problem(path.name, None, "id", message)])
     records = {
-        name: [rows[0], *(row for row in rows[1:] if any(cell.strip() for cell in row))]
-        for name, rows in reading.records.items()
+        table: [rows[0], *(row for row in rows[1:] if any(cell.strip() for cell in row))]
+        for table, rows in reading.records.items()
     }
     members = csv_members(records)
     content = zip_bytes(members, stamp_of(records))

@@ -7,6 +7,12 @@ import re
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 LINE_BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&\"'])")
+# Streamlit rewrites the text of its Markdown after parsing, escapes or not: web and e-mail addresses become links,
+# :name: an icon, an emoji or its logo, ' -> ' an arrow. Each needs its characters in one piece of text, so plain
+# text is cut where one could start (after ':' before a word or '/', after '@', in 'www.', between '-', '<', '>',
+# '~' and '=') by an empty directive: nothing shows, the characters stay as they are.
+REWRITTEN = re.compile(r"(?<=:)(?=[\w+/-])|(?<=@)(?=[\w-])|(?<=www)(?=\.)|(?<=[-<>~])(?=[->=])", re.IGNORECASE)
+CUT = ":small[]"
 
 
 def clean_text(text: str) -> str:
@@ -20,9 +26,15 @@ def one_line(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Escape every Markdown/HTML-significant character so text renders literally, line breaks kept."""
+    """Text for Streamlit's Markdown (bodies, titles, captions, labels, dialog titles): shown as the same characters,
+    line breaks kept. The one way program text reaches a surface that reads Markdown."""
     lines = (line.strip(" \t") for line in text.replace("\r", "").split("\n"))  # indentation would make a code block
-    return "  \n".join(MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in lines)
+    return "  \n".join(plain_line(line) for line in lines)
+
+
+def plain_line(line: str) -> str:
+    """Every Markdown/HTML-significant character escaped, and cut where Streamlit would rewrite the text."""
+    return CUT.join(MARKDOWN_SPECIAL.sub(r"\\\1", piece) for piece in REWRITTEN.split(line))
 
 
 SWATCHES = {

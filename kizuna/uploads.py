@@ -11,13 +11,13 @@ import hashlib
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from kizuna.loading import SCHEMA, read_source
+from kizuna.loading import SCHEMA, Reading, check_file
 from kizuna.model import Program
 from kizuna.problems import Problem
-from kizuna.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES
+from kizuna.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, marked
 from kizuna.text import one_line
 
 PACKED = (*sorted(WORKBOOK_SUFFIXES), ".zip")  # one file that holds the whole program
@@ -44,10 +44,16 @@ class Checked:
     problems: tuple[Problem, ...]
     notices: tuple[str, ...]
     version: str  # a hash of the uploaded bytes: the same files give the same version
+    records: dict[str, list[list[str]]] = field(default_factory=dict)  # the tables as the files hold them
 
     @property
     def valid(self) -> bool:
         return self.program is not None and not self.problems
+
+    @property
+    def reading(self) -> Reading:
+        """What checking found, as a publish takes it: the upload is not read a second time."""
+        return Reading(self.program, list(self.problems), list(self.notices), self.records)
 
 
 def shown_name(name: str) -> str:
@@ -137,16 +143,17 @@ def check_upload(files: Sequence[Upload]) -> Checked:
     if refused:
         return Checked(label, None, tuple(refused), (), version)
     with saved(files) as path:
-        reading = read_source(path)
+        reading = check_file(path)  # in a worker: nothing the file holds can harm this process
     own = path.name  # upload.xlsx or upload.zip: say the organiser's own name instead
     problems = tuple(replace(p, file=label) if p.file == own else p for p in reading.problems)
     notices = tuple(label + n.removeprefix(own) if n.startswith(own) else n for n in reading.notices)
-    return Checked(label, reading.program, problems, notices, version)
+    return Checked(label, reading.program, problems, notices, version, reading.records)
 
 
 def report(problems: Sequence[Problem]) -> str:
-    """The problems as `kizuna validate` prints them: one a line."""
-    return "".join(f"{problem}\n" for problem in problems)
+    """The problems as `kizuna validate` prints them, one a line; a line a spreadsheet would run as a formula (a file
+    named `=…`) gets the text mark before it, as CSV cells do."""
+    return "".join(f"{marked(str(problem))}\n" for problem in problems)
 
 
 def report_name(checked: Checked) -> str:

@@ -26,10 +26,10 @@ from kizuna.files import replace_file
 from kizuna.loading import (
     LAT,
     LON,
-    OPTIONAL_FILES,
     SCHEMA,
     Column,
     ProgramInvalid,
+    check_file,
     parse_colour,
     parse_date,
     parse_slug,
@@ -37,11 +37,10 @@ from kizuna.loading import (
     parse_time,
     parse_utc,
     parse_zone,
-    read_source,
     whole_number,
 )
 from kizuna.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS
-from kizuna.sources import read_tables
+from kizuna.sources import FORMULA_START, marked
 
 Records = dict[str, list[list[str]]]
 
@@ -50,7 +49,6 @@ TABLE_ORDER = ("program.csv", "themes.csv", "cities.csv", "venues.csv", "session
 INSTRUCTIONS = "instructions"
 VALIDATED_ROWS = 2000  # rows below the header that get dropdowns, room for a program to grow
 EARLIEST_ZIP_TIME = datetime(1980, 1, 1)  # a zip cannot hold an earlier time
-FORMULA_START = ("=", "+", "-", "@")  # text a spreadsheet would otherwise run as a formula
 MIN_WIDTH, MAX_WIDTH = 8, 50
 
 NUMBER_FORMATS = {parse_date: "yyyy-mm-dd", parse_time: "hh:mm", whole_number: "0", LAT: "General", LON: "General"}
@@ -226,12 +224,13 @@ def empty_tables() -> Records:
 
 
 def valid_records(path: Path) -> tuple[Records, list[str]]:
-    """The tables of a program as its files hold them, and the notices of reading it; only a valid program is
-    returned, so nothing converts a broken one. Raises `ProgramInvalid` with every problem."""
-    reading = read_source(path)
+    """The tables of a program as its files hold them, and the notices of reading it, read once in a worker (the
+    file may be anyone's); only a valid program is returned, so nothing converts a broken one. Raises
+    `ProgramInvalid` with every problem."""
+    reading = check_file(path)
     if reading.problems or reading.program is None:
         raise ProgramInvalid(path, reading.problems)
-    return read_tables(path, list(SCHEMA), OPTIONAL_FILES).records, reading.notices
+    return reading.records, reading.notices
 
 
 def write_program(tables: Records, path: Path) -> None:
@@ -270,10 +269,11 @@ def csv_members(tables: Records) -> list[tuple[str, bytes]]:
 
 def csv_bytes(rows: Sequence[Sequence[str]]) -> bytes:
     """UTF-8 without BOM, "\\n" line ends, quotes only where needed: the dialect of data/2019. Short rows (a
-    workbook drops empty cells at a row's end) are padded to the header's width."""
+    workbook drops empty cells at a row's end) are padded to the header's width. A cell Excel would run as a
+    formula (`=…`, `+…`, `@…`) is written after a text mark, which the reader takes off again."""
     width = len(rows[0]) if rows else 0
     text = io.StringIO(newline="")
-    csv.writer(text, lineterminator="\n").writerows([*row, *[""] * (width - len(row))] for row in rows)
+    csv.writer(text, lineterminator="\n").writerows([*map(marked, row), *[""] * (width - len(row))] for row in rows)
     return text.getvalue().encode("utf-8")
 
 

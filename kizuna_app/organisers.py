@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import streamlit as st
-from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kizuna import auth
 from kizuna.feeds import feed_url, feeds
@@ -28,7 +27,6 @@ from kizuna.uploads import (
     problem_row,
     report,
     report_name,
-    saved,
 )
 from kizuna_app.navigation import visitors_page
 from kizuna_app.page import Board, app_url, secret, show_program
@@ -77,7 +75,7 @@ def open_store(url: str) -> Store:
     return Store(url)
 
 
-def uploaded() -> tuple[Checked | None, list[UploadedFile]]:
+def uploaded() -> Checked | None:
     """The files in the upload widget, checked once per upload: a rerun reuses what was found."""
     files = st.file_uploader(
         "Program: a workbook, a .zip or the CSV files",
@@ -93,7 +91,7 @@ def uploaded() -> tuple[Checked | None, list[UploadedFile]]:
         forget_preview()
         state["checked-ids"] = ids
         state["checked"] = check_upload([Upload(f.name, f.getvalue()) for f in files]) if files else None
-    return state["checked"], files
+    return state["checked"]
 
 
 def forget_preview() -> None:
@@ -178,7 +176,7 @@ def lock() -> None:
     st.session_state.pop(UNLOCKED, None)
 
 
-def publish_form(checked: Checked | None, files: Sequence[UploadedFile], allowed: Access) -> None:
+def publish_form(checked: Checked | None, allowed: Access) -> None:
     st.header("Publish")
     if not allowed.enabled:
         st.info(ENABLE_PUBLISHING, icon=":material/lock:")
@@ -197,20 +195,18 @@ def publish_form(checked: Checked | None, files: Sequence[UploadedFile], allowed
         note = st.text_input("Note (optional)", max_chars=MAX_NOTE_CHARS, help="Kept with the version: what changed.")
         submitted = st.form_submit_button(f"Publish {checked.program.id}", type="primary", icon=":material/publish:")
     if submitted:
-        publish(checked, files, note)
+        publish(checked, note)
     if "published" in st.session_state:
         show_result(checked.program, *st.session_state["published"])
 
 
-def publish(checked: Checked, files: Sequence[UploadedFile], note: str) -> None:
-    """Store the upload as a new version (Store.publish checks it again, in one transaction)."""
+def publish(checked: Checked, note: str) -> None:
+    """Store what checking the upload found as a new version, in one transaction; the file is not read again."""
     try:
-        with saved([Upload(f.name, f.getvalue()) for f in files]) as path:
-            result = open_store(database_url()).publish(path, note.strip())  # the database is created if need be
+        result = open_store(database_url()).publish(checked.reading, note.strip(), checked.name)
     except ProgramInvalid as error:  # the store's own limits: sessions, the id's length, the stored size
-        own = error.folder.name  # upload.xlsx: say the organiser's own name instead
         for problem in error.problems[:5]:
-            st.error(plain(f"Not published: {replace(problem, file=checked.name) if problem.file == own else problem}"))
+            st.error(plain(f"Not published: {problem}"))
     except PublishConflict as conflict:  # its message says which version came first, and when
         st.error(plain(f"Not published: {conflict}."))
     except NoteTooLong as error:
@@ -314,12 +310,12 @@ def main() -> None:
     st.title("Organisers")
     st.markdown("Check a program, see it exactly as visitors will, then publish it.")
     allowed = access()
-    checked, files = uploaded()
+    checked = uploaded()
     if checked is not None:
         show_check(checked)
     if checked is not None and checked.valid:
         preview(checked)
-    publish_form(checked, files, allowed)
+    publish_form(checked, allowed)
     if "withdrawn" in st.session_state:
         program_id, number = st.session_state.pop("withdrawn")
         st.success(plain(f"Withdrawn: {program_id}, version {number}."))

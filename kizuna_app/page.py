@@ -278,7 +278,7 @@ def sync_link(view: View, board: Board = VISITORS) -> str:
 
 
 def header(program: Program) -> None:
-    st.title(program.title)
+    st.title(plain(program.title), anchor=False)  # no link to the heading: its address would be made of the title
     cities = " → ".join(city.name for city in program.cities.values())
     seminar = [t for t in program.themes.values() if t.group == "seminar"]
     st.markdown(

@@ -18,7 +18,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 # kizuna's modules (the calendar library with them) are imported when Starlette builds its middleware, at the first
 # request, rather than with this module: the server then answers as soon as it would without it.
+STATIC = "/app/static/"  # where Streamlit serves static/
 MAX_AGE = 300  # seconds a client or proxy may keep a feed; the next version reaches every replica within a minute
+# Longer names and paths under feeds/ are refused (404) before anything is looked up: Streamlit's static files would
+# answer 500 for them (the file system refuses a name over 255 bytes, a path over 4,096).
+MAX_NAME_CHARS = 200  # a folder or file name: a place is a program id (kizuna.store.MAX_ID_CHARS), a feed about 100
+MAX_PATH_CHARS = 512  # the path after the base path: the feeds folder, a place and a name at their limits take 419
 
 
 def base_path() -> str:
@@ -29,11 +34,33 @@ def base_path() -> str:
     return f"/{base}" if base else ""
 
 
-def feed_path() -> re.Pattern[str]:
-    """`/app/static/feeds/<name>.ics` or `…/feeds/<place>/<name>.ics`: where Streamlit serves static/feeds/."""
+def feeds_folder() -> str:
+    """`/app/static/feeds/`: where Streamlit serves static/feeds/, below the base path."""
     from kizuna.feeds import FEEDS_PATH
 
-    return re.compile(rf"/app/static/{FEEDS_PATH}/(?:(?P<place>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.ics)")
+    return f"/app/static/{FEEDS_PATH}/"
+
+
+def feed_path() -> re.Pattern[str]:
+    """`/app/static/feeds/<name>.ics` or `…/feeds/<place>/<name>.ics`: a feed a published program may own."""
+    return re.compile(rf"{re.escape(feeds_folder())}(?:(?P<place>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.ics)")
+
+
+def too_long(path: str) -> bool:
+    """A path no feed has, whose length alone would make Streamlit's static files fail: refused unread."""
+    return len(path) > MAX_PATH_CHARS or any(len(part) > MAX_NAME_CHARS for part in path.split("/"))
+
+
+def not_modified(etag: str, if_none_match: str) -> bool:
+    """If-None-Match by the weak comparison RFC 9110 §13.1.2 asks for: a listed tag, W/ or not, or `*` (the feed
+    exists). A proxy that compresses the feed sends the tag back weak."""
+    if if_none_match.strip() == "*":
+        return True
+    return etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+
+
+def no_such_feed() -> Response:
+    return Response("No such feed.", status_code=404, media_type="text/plain")
 
 
 def feed_response(place: str, name: str, headers: Headers) -> Response | None:
@@ -50,7 +77,7 @@ def feed_response(place: str, name: str, headers: Headers) -> Response | None:
     except Unavailable:
         return Response("The feed cannot be read just now.", status_code=503, media_type="text/plain")
     if found is None:
-        return Response("No such feed.", status_code=404, media_type="text/plain")
+        return no_such_feed()
     common = {
         "ETag": found.etag,
         "Last-Modified": format_datetime(found.version.published_at, usegmt=True),
@@ -58,7 +85,7 @@ def feed_response(place: str, name: str, headers: Headers) -> Response | None:
         "Access-Control-Allow-Origin": "*",
         "X-Content-Type-Options": "nosniff",
     }
-    if found.etag in {tag.strip() for tag in headers.get("if-none-match", "").split(",")}:
+    if not_modified(found.etag, ", ".join(headers.getlist("if-none-match"))):
         return Response(status_code=304, headers=common)
     return Response(found.body, media_type="text/calendar", headers=common)
 
@@ -69,17 +96,25 @@ class PublishedFeeds:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.prefix = base_path()
+        self.folder = feeds_folder()
         self.path = feed_path()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            path = scope["path"]
-            matched = self.path.fullmatch(path.removeprefix(self.prefix)) if path.startswith(self.prefix) else None
-            if matched is not None:
-                place, name = matched["place"] or "", matched["name"]
-                # The store and the export block: off the event loop, which serves every visitor's page.
-                response = await to_thread.run_sync(feed_response, place, name, Headers(scope=scope))
-                if response is not None:
-                    await response(scope, receive, send)
-                    return
-        await self.app(scope, receive, send)
+        response = await self.respond(scope) if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None
+        if response is None:
+            await self.app(scope, receive, send)
+        else:
+            await response(scope, receive, send)
+
+    async def respond(self, scope: Scope) -> Response | None:
+        """Ours: a published program's feed, or the refusal of a path too long for any feed; None: Streamlit's."""
+        if not scope["path"].startswith(self.prefix):
+            return None
+        path = scope["path"].removeprefix(self.prefix)
+        if path.startswith(STATIC) and too_long(path):  # any static file: Streamlit's handler fails on such names
+            return no_such_feed()
+        matched = self.path.fullmatch(path)
+        if matched is None:
+            return None
+        # The store and the export block: off the event loop, which serves every visitor's page.
+        return await to_thread.run_sync(feed_response, matched["place"] or "", matched["name"], Headers(scope=scope))

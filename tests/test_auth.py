@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -94,6 +97,53 @@ def test_the_process_forgets_its_failures_after_a_quiet_spell() -> None:
     clock.now += 2
     assert checking.delay(0) == 0.0
     assert checking.delay(3) == delay_after(3)  # the session's own failures still count
+
+
+def test_parallel_guesses_take_successive_growing_delays_not_one_shared_wait() -> None:
+    """Regression: sessions guessing at once each waited the same delay, so N sessions had N guesses per wait."""
+    waits: list[float] = []
+
+    def sleep(wait: float) -> None:
+        waits.append(wait)
+        time.sleep(0)  # no time passes: the other sessions' threads may run, as they would in a real wait
+
+    checking = Guard(clock=Clock(), sleep=sleep)
+    checking.attempt("wrong", KEY, 0)
+    checking.attempt("wrong", KEY, 1)
+    together = threading.Barrier(4)
+
+    def guess(turn: int) -> bool:
+        together.wait()
+        return checking.attempt(f"wrong {turn}", KEY, session_failures=0)
+
+    with ThreadPoolExecutor(4) as sessions:
+        assert not any(sessions.map(guess, range(4)))
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]  # one after the other, each its own delay after the last failure
+    assert checking.failures() == 6
+
+
+def test_a_guess_made_while_another_waits_is_not_compared_beside_it() -> None:
+    """The turn is held across the wait and the comparison; one not had in `turn_timeout` is refused uncompared,
+    so a session that cannot get its turn learns nothing and no attempt waits for ever."""
+    sleeping, release = threading.Event(), threading.Event()
+    waits: list[float] = []
+
+    def sleep(wait: float) -> None:
+        waits.append(wait)
+        sleeping.set()
+        release.wait(timeout=10)  # a guard only: the test releases it
+
+    checking = Guard(clock=Clock(), sleep=sleep, turn_timeout=0)
+    checking.attempt("wrong", KEY, 0)
+    with ThreadPoolExecutor(1) as other_session:
+        waiting = other_session.submit(checking.attempt, "wrong", KEY, 0)
+        assert sleeping.wait(timeout=10)
+        assert checking.attempt(KEY, KEY, 0) is False  # even the right key: it was never compared
+        release.set()
+        assert waiting.result() is False
+    assert waits == [1.0]
+    assert checking.failures() == 2  # the uncompared attempt is not a failure
+    assert checking.attempt(KEY, KEY, 0)  # once the turn is free, the right key opens
 
 
 def test_a_fingerprint_changes_with_the_key_and_does_not_hold_it() -> None:

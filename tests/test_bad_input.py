@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import string
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from checkers import calcurse_days, ical_js_events, require
+from google.protobuf.json_format import MessageToDict
 from pages import card_texts, card_title
 from streamlit.testing.v1 import AppTest
+from test_text import STREAMLIT_REWRITES, text_nodes
 
+from kizuna import auth, published
 from kizuna.filtering import Filter
 from kizuna.ics import export_ics
 from kizuna.loading import load_program
-from kizuna.text import one_line, plain
+from kizuna.text import CUT, one_line, plain, swatch
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -74,6 +79,144 @@ def test_hostile_text_card_escapes_title_description_and_venue(monkeypatch: pyte
 def squash(text: str) -> str:
     """Streamlit trims blank lines' spaces; the rendered text is the same."""
     return re.sub(r"\s+", " ", text)
+
+
+MARKDOWN_FIELDS = {"body", "label", "title", "help", "placeholder"}  # the proto fields Streamlit shows as Markdown
+MARKUP = (
+    *("![", "](", "<img", "<a ", "<iframe", "<script", "<b>", "$", "**bold**", "_it_", "# heading", "# note", "~~"),
+    *(":red[", ":blue", ":small[", ":material", ":streamlit:", ":smile:", "&amp;", "&#65;", "&lt;"),
+)
+
+
+def markdown_sources(at: AppTest) -> list[str]:
+    """Every string of the page that Streamlit renders as Markdown: headings, text, captions and alerts, widget,
+    expander, popover and tab labels, dialog titles, help texts (st.html is HTML: the page's own style only)."""
+    return [text for node in nodes(at._tree) if node.type != "html" for text in markdown_fields(node)]
+
+
+def nodes(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from nodes(child)
+
+
+def markdown_fields(node) -> list[str]:
+    proto = getattr(node, "proto", None)
+    return strings(MessageToDict(proto, preserving_proto_field_name=True)) if proto is not None else []
+
+
+def strings(value: object, name: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in strings(item, key)]
+    return [value] if name in MARKDOWN_FIELDS and isinstance(value, str) else []
+
+
+def markup_left(source: str) -> list[str]:
+    """The markup of the program's text that escaping left in a Markdown source (the page's own is none of it)."""
+    unescaped = re.sub(r"\\.", "", source.replace(CUT, ""))
+    return [mark for mark in MARKUP if mark in unescaped]
+
+
+def rewritten(source: str) -> list[str]:
+    """What Streamlit would rewrite after parsing: addresses into links, shortcodes into icons, arrows."""
+    return [name for piece in text_nodes(source) for name, rule in STREAMLIT_REWRITES.items() if rule.search(piece)]
+
+
+def shown(source: str) -> str:
+    """The characters a Markdown source of plain() text shows."""
+    return squash(re.sub(r"\\(.)", r"\1", source.replace(CUT, "")))
+
+
+def shown_as_text(at: AppTest) -> str:
+    """The page's Markdown, checked to hold no markup of the program's and nothing Streamlit rewrites; what it shows."""
+    sources = markdown_sources(at)
+    assert {source: markup_left(source) for source in sources if markup_left(source)} == {}
+    assert {source: rewritten(source) for source in sources if rewritten(source)} == {}
+    return "\n".join(shown(source) for source in sources)
+
+
+HOSTILE_SESSIONS = [session.id for session in load_program(HOSTILE).sessions]
+
+
+def test_a_program_title_with_markdown_is_shown_as_its_text_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The title went to st.title as it was: a published title's ![x](https://…) had every visitor fetch it."""
+    program = load_program(HOSTILE)
+    assert "![x](https://evil.example/" in program.title
+    at = run_app(monkeypatch, HOSTILE)
+    (title,) = at.title
+    assert title.value == plain(program.title)
+    assert markup_left(title.value) == []
+    assert rewritten(title.value) == []
+    assert title.proto.hide_anchor  # no link to the heading: its address would be made of the title
+
+
+@pytest.mark.parametrize("session_id", HOSTILE_SESSIONS)
+def test_every_text_of_a_hostile_program_reaches_every_markdown_surface_escaped(
+    session_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = load_program(HOSTILE)
+    session = program.sessions_by_id[session_id]
+    venue = program.venues[session.venue_id]
+    at = run_app(monkeypatch, HOSTILE, {"session": session_id})
+    assert not at.exception, [e.value for e in at.exception]
+    page = shown_as_text(at)
+    expected = [program.title, program.summary, program.organiser, program.source, session.title, session.description]
+    expected += [venue.name, venue.name_ja, venue.address, venue.note, *(s.title for s in program.sessions)]
+    expected += [city.name for city in program.cities.values()]
+    expected += [program.themes[slug].label for slug in session.themes]
+    assert [text for text in expected if squash(text).strip() not in page] == []
+
+
+def test_option_labels_and_map_labels_of_a_hostile_program_are_its_text_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Option labels, the map's tooltips and the timeline's are text where they are shown, not Markdown: no escapes."""
+    program = load_program(HOSTILE)
+    at = run_app(monkeypatch, HOSTILE, {"session": "lecture-tourism"})
+    assert at.multiselect(key="cities").options == [city.name for city in program.cities.values()]
+    themes = [f"{swatch(theme.colour)} {theme.label}" for theme in program.themes.values()]
+    assert at.multiselect(key="themes").options == themes
+    (deck,) = at.get("deck_gl_json_chart")
+    assert json.loads(deck.proto.tooltip) == {"text": "{label}"}  # deck.gl sets a "text" tooltip as innerText
+    labels = "\n".join(
+        point["label"]
+        for layer in json.loads(deck.proto.json)["layers"]
+        for point in layer["data"]
+        if isinstance(layer["data"], list) and "label" in point
+    )
+    assert [session.id for session in program.sessions if session.title not in labels] == []
+    assert [venue.id for venue in program.venues.values() if venue.name not in labels] == []
+    (timeline,) = at.get("vega_lite_chart")  # Vega's tooltip escapes the HTML in the values it shows
+    rows = pa.ipc.open_stream(timeline.proto.data.data).read_all()
+    assert rows.column("title").to_pylist() == [session.title for session in program.sessions]
+    assert rows.column("venue").to_pylist() == [program.venues[s.venue_id].name for s in program.sessions]
+
+
+def test_an_uploaded_hostile_program_is_checked_previewed_and_published_as_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    key = "a-long-organiser-key-for-the-tests"
+    for name in ("KIZUNA_PROGRAM", "KIZUNA_PROGRAMS", auth.ORGANISERS_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(auth.KEY_ENV, key)
+    monkeypatch.setenv("KIZUNA_DATABASE_URL", f"sqlite:///{tmp_path / 'kizuna.sqlite3'}")
+    monkeypatch.setattr(published, "DEFAULT_DATABASE", tmp_path / "no-default-database.sqlite3")
+    monkeypatch.setattr(auth.GUARD, "sleep", lambda seconds: None)
+    auth.GUARD.forget()
+    program = load_program(HOSTILE)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("kizuna_app/organisers_page.py").run()
+    files = [(path.name, path.read_bytes(), "text/csv") for path in sorted(HOSTILE.glob("*.csv"))]
+    at.file_uploader(key="upload").set_value(files).run()
+    at.text_input(key="organiser-key").input(key)
+    next(b for b in at.button if b.label == "Unlock publishing").click().run()
+    next(b for b in at.button if b.label == f"Publish {program.id}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    page = shown_as_text(at)
+    assert f"is valid: {program.title}, 4 sessions." in page
+    assert f"Published: {program.title}, version 1." in page
+    assert f"{program.title} · {program.id} · version 1 shown" in page  # the published programs' expander
+    assert [title.value for title in at.title] == ["Organisers", plain(program.title)]  # and the preview's
 
 
 def test_hostile_text_exports_to_calendars_that_calcurse_and_ical_js_accept(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kizuna import loading
 from kizuna.loading import ProgramInvalid, load_program, validate_program
 from kizuna.model import PRECISIONS, Program
 
@@ -200,3 +201,16 @@ def test_cli_prints_exactly_the_problems_and_exits_1_for_every_broken_folder(fol
     result = run_validate(folder)
     assert "Traceback" not in result.stderr
     assert (result.returncode, result.stdout.splitlines()) == (1, expected(folder))
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("2147483648", "2147483648 is out of range"),
+        ("9" * 5000, "is out of range (0 to 2,147,483,647)"),  # int() of it raised past 4,300 digits
+        ("١٢", "'١٢' is not a whole number"),
+    ],
+)
+def test_a_revision_or_order_fits_a_calendars_sequence(cell: str, message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        loading.whole_number(cell)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hostile
 import pytest
 from openpyxl import load_workbook
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from kizuna import auth, published
+from kizuna import auth, published, sandbox
 from kizuna.cli import main as kizuna
 from kizuna.loading import load_program
 
@@ -392,3 +393,45 @@ def test_the_stores_own_limits_refuse_a_publish_in_the_organisers_words(
         r"Not published\: seminar\-2019\.xlsx\: holds 19 sessions; the limit is 5 per program"
     ]
     assert "Nothing is published yet." in [c.value for c in at.caption]
+
+
+@pytest.mark.parametrize(
+    ("name", "where", "problem"),
+    [
+        ("last-cell-in-the-first-row", "program.xlsx › sessions", "has values down to row 1,048,576; the limit is"),
+        ("damaged-sheet-xml", "program.xlsx", "cannot be read as a workbook: sheet 'sessions' is damaged"),
+        ("csv-field-over-the-csv-modules-limit", "program.zip › program.csv", "a cell holds over 10,000 characters"),
+    ],
+)
+def test_an_upload_found_hostile_is_one_problem_on_the_page_and_the_page_goes_on(
+    name: str, where: str, problem: str, tmp_path: Path
+) -> None:
+    """The first of these killed the whole dashboard: now it is read in a worker, and refused before that."""
+    at = upload(organisers(), hostile.write(name, tmp_path))
+    (table,) = at.dataframe
+    (row,) = table.value.to_dict("records")
+    assert row["file or sheet"] == where
+    assert row["problem"].startswith(problem), row
+    upload(at, ROOT / "data" / "2019" / "program.csv")
+    assert not at.exception
+
+
+def test_a_reader_that_dies_on_an_upload_is_one_problem_on_the_page(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What no check foresaw: the worker reading the upload is killed. The page says so; the next upload is read."""
+    dying = sandbox.Pool(
+        size=1,
+        limits=sandbox.Limits(
+            setup="import os; from kizuna import sources; sources.read_tables = lambda *a, **k: os.abort()"
+        ),
+    )
+    monkeypatch.setattr(sandbox, "POOL", dying)
+    at = upload(organisers(), workbook)
+    (table,) = at.dataframe
+    assert table.value.to_dict("records")[0]["problem"].startswith(
+        "this file could not be read within the limits: the reader was stopped (SIGABRT)"
+    )
+    monkeypatch.setattr(sandbox, "POOL", sandbox.Pool(size=1))
+    assert [s.value for s in upload(at, ROOT / "data" / "2019" / "program.csv").error]
+    dying.close()

@@ -18,8 +18,9 @@ from kizuna import programs, published, store
 from kizuna.feeds import feeds, write_feeds
 from kizuna.loading import PROGRAM_ENV, load_program
 from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
-from kizuna.published import Shelf, published_feed, show_published, store_url
+from kizuna.published import FeedCache, Shelf, published_feed, show_published, store_url
 from kizuna.store import Store
+from kizuna_app import served_feeds
 from kizuna_app.served_feeds import PublishedFeeds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,6 +227,88 @@ def test_the_middleware_serves_a_published_programs_feeds_and_passes_the_rest_on
     assert call("/app/static/feeds/months-2030/kizuna-1999.ics")[:1] == (404,)
     for other in ("/app/static/feeds/kizuna-2019.ics", "/app/static/basemap/x.json", "/", "/_stcore/health"):
         assert call(other)[3] == [other]  # the directory's feeds and everything else: Streamlit's
+
+
+def test_unknown_feed_names_are_not_kept_so_random_names_cannot_fill_memory() -> None:
+    """Regression: every name asked for was kept (with no body, so outside the byte budget) for ever."""
+    cache = FeedCache(budget=100)
+    for turn in range(1_000):
+        assert cache.get(("months-2030", 1, "hash", None, f"random-{turn}.ics"), lambda: None) is None
+    assert len(cache.files) == 0
+
+
+def test_the_feed_cache_keeps_the_most_recent_bodies_within_its_budget() -> None:
+    cache = FeedCache(budget=100)
+    for turn in range(10):
+        assert cache.get(("feed", turn), lambda turn=turn: bytes([turn]) * 40) == bytes([turn]) * 40
+    assert list(cache.files) == [("feed", 8), ("feed", 9)]
+    assert cache.size == sum(len(body) for body in cache.files.values()) == 80
+    assert cache.get(("feed", 8), lambda: b"made again") == bytes([8]) * 40  # kept: not made again
+    assert cache.get(("large", 0), lambda: b"x" * 500) == b"x" * 500  # served; the newest is kept even alone
+    assert list(cache.files) == [("large", 0)]
+
+
+def test_unknown_feed_names_asked_of_the_middleware_are_not_kept(
+    database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database.publish(copy_of(MONTHS, tmp_path / "months"))
+    monkeypatch.setattr(published, "_feeds", cache := FeedCache())
+    for turn in range(50):
+        assert call(f"/app/static/feeds/months-2030/random-{turn}.ics")[:1] == (404,)
+    assert call("/app/static/feeds/months-2030/kizuna-2030.ics")[:1] == (200,)
+    assert [key[-1] for key in cache.files] == ["kizuna-2030.ics"]
+
+
+TOO_LONG = served_feeds.MAX_NAME_CHARS + 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/app/static/feeds/months-2030/{'k' * TOO_LONG}.ics",
+        f"/app/static/feeds/{'k' * 100_000}.ics",
+        f"/app/static/feeds/{'p' * TOO_LONG}/kizuna-2030.ics",
+        "/app/static/feeds/" + "/".join(["folder"] * 1_000) + "/kizuna-2030.ics",
+        f"/app/static/{'b' * 300}.geojson",  # Streamlit's own static handler answered 500 ("File name too long")
+    ],
+)
+def test_a_feed_path_too_long_for_any_feed_is_refused_before_any_lookup(
+    path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: such a name was looked up, then handed to Streamlit's static files, which answer 500 when the file
+    system refuses a name that long (ENAMETOOLONG)."""
+    asked: list[str] = []
+    monkeypatch.setattr(programs, "feeds_owner", asked.append)
+    status, _, body, passed = call(path)
+    assert (status, passed, asked) == (404, [], [])
+    assert body == b"No such feed."
+
+
+def test_the_feeds_of_a_program_with_the_longest_id_the_store_takes_are_served(database: Store, tmp_path: Path) -> None:
+    program_id = "m" * store.MAX_ID_CHARS
+    version = database.publish(copy_of(MONTHS, tmp_path / "months", program_id=program_id)).version
+    status, _, body, _ = call(f"/app/static/feeds/{program_id}/kizuna-2030.ics")
+    assert (status, body) == (200, published_feed(version, "kizuna-2030.ics", None).body)
+
+
+def test_if_none_match_is_compared_weakly_and_star_matches_any_feed(database: Store, tmp_path: Path) -> None:
+    """Regression: `W/"…"` (what a proxy that compresses sends back) and `*` got the whole feed again (RFC 9110
+    §13.1.2: If-None-Match uses the weak comparison, and `*` matches any current representation)."""
+    database.publish(copy_of(MONTHS, tmp_path / "months"))
+    path = "/app/static/feeds/months-2030/kizuna-2030.ics"
+    etag = call(path)[1]["etag"]
+    for sent, status in [
+        (etag, 304),
+        (f"W/{etag}", 304),
+        ("*", 304),
+        (f'"other", W/{etag}', 304),
+        (f" W/{etag} ,", 304),
+        ('"other"', 200),
+        ('W/"other"', 200),
+        (etag.strip('"'), 200),  # not an entity tag: no quotes
+    ]:
+        assert call(path, [(b"if-none-match", sent.encode())])[0] == status, sent
+    assert call("/app/static/feeds/months-2030/kizuna-1999.ics", [(b"if-none-match", b"*")])[0] == 404
 
 
 def test_feeds_owner_follows_the_feed_places_of_the_directory(database: Store) -> None:

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 
+import hostile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from kizuna import sources
+from kizuna import loading, sources
 from kizuna.cli import main
 from kizuna.ics import export_ics
 from kizuna.loading import data_version, load_program, read_source
@@ -349,6 +350,12 @@ def hostile_external_links(folder: Path) -> Path:
     return path
 
 
+def hostile_external_links_in_other_case(folder: Path) -> Path:
+    path = saved(minimal_workbook(), folder)
+    rewrite_member(path, "XL/ExternalLinks/externalLink1.xml", lambda _: b"<externalLink/>")
+    return path
+
+
 def hostile_bomb(folder: Path) -> Path:
     path = saved(minimal_workbook(), folder)
     rewrite_member(path, "xl/media/padding.bin", lambda _: bytes(8 * 2**20))  # 8 MiB of zeros, packed to ~8 kB
@@ -384,6 +391,10 @@ HOSTILE = {
     "external-links": (
         hostile_external_links,
         "program.xlsx: links to other workbooks (external links); break the links in Excel (Data → Edit Links)",
+    ),
+    "external-links-in-other-case": (
+        hostile_external_links_in_other_case,
+        "program.xlsx: links to other workbooks (external links)",
     ),
     "zip-bomb": (hostile_bomb, "program.xlsx: member 'xl/media/padding.bin' unpacks to "),
     "path-traversal": (hostile_traversal, "program.zip: member name '../../program.csv' points outside the archive"),
@@ -496,3 +507,53 @@ def test_the_date_of_a_session_can_be_an_excel_date_without_a_format(tmp_path: P
     workbook = minimal_workbook()
     workbook["sessions"]["B2"] = date(2020, 3, 2)
     assert read_source(saved(workbook, tmp_path)).problems == []
+
+
+# --- what probing the Organisers page found: each hostile upload is one problem, read in the worker -------------
+
+
+@pytest.mark.parametrize("name", hostile.CASES)
+def test_an_upload_found_hostile_from_outside_is_one_problem_naming_it(tmp_path: Path, capsys, name: str) -> None:
+    code, lines = report(hostile.write(name, tmp_path), capsys)
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(hostile.CASES[name][2]), lines
+
+
+def test_a_million_problems_are_the_first_thousand_and_a_count(tmp_path: Path, capsys) -> None:
+    """A CSV of empty-ish rows gave 2.1 million problems (600 MB); organisers need the first ones and the count."""
+    path = tmp_path / "program.zip"
+    path.write_bytes(hostile.minimal_zip(sessions=hostile.csv_text(hostile.many_sessions(0) + [["x"]] * 40_000)))
+    code, lines = report(path, capsys)
+    assert code == 1
+    assert len(lines) == loading.MAX_PROBLEMS + 1
+    assert re.fullmatch(r"\(more\): and [\d,]+ more problems not listed: .*", lines[-1]), lines[-1]
+    assert int(re.search(r"and ([\d,]+) more", lines[-1])[1].replace(",", "")) > 200_000
+
+
+def test_rows_without_positions_are_counted_as_the_reader_places_them(tmp_path: Path) -> None:
+    rows = hostile.records("sessions")
+    path = tmp_path / "program.xlsx"
+    path.write_bytes(hostile.minimal_workbook(sessions=hostile.sheet(hostile.rows_xml(rows, positions=False))))
+    assert read_source(path).problems == []
+    assert sources.sheet_extent(hostile.sheet(hostile.rows_xml(hostile.many_sessions(9), positions=False))) == (10, 14)
+
+
+def test_merged_cells_over_a_whole_sheet_are_one_problem_without_listing_their_cells(tmp_path: Path) -> None:
+    """A1:XFD1000 took 82 s and 2.1 GB: every cell of the range went into a set."""
+    merged = '<mergeCells count="1"><mergeCell ref="A1:XFD1000"/></mergeCells>'
+    path = tmp_path / "program.xlsx"
+    rows = hostile.records("sessions")
+    path.write_bytes(hostile.minimal_workbook(sessions=hostile.sheet(hostile.rows_xml(rows), merged)))
+    tables = read_tables(path, ["sessions.csv"])
+    assert tables.merged == [("sessions", 1, 1, 1000, 16384)]
+    assert tables.reported("sessions!XFD1000")
+    assert not tables.reported("sessions!A1001")
+    assert [str(p) for p in read_source(path).problems] == [
+        "program.xlsx: sessions!A1:XFD1000: merged cells: unmerge them and fill in each cell"
+    ]
+
+
+def test_elements_with_a_namespace_prefix_are_measured_too() -> None:
+    part = b'<x:worksheet xmlns:x="m"><x:sheetData><x:row r="1"><x:c r="XFD1048576" t="n"><x:v>1</x:v></x:c>'
+    assert sources.sheet_extent(part) == (1_048_576, 16_384)

@@ -654,3 +654,12 @@ def test_kizuna_withdraw_says_what_the_links_show_now(sqlite_url: str, tmp_path:
     assert capsys.readouterr().err == f"kizuna withdraw: no version 7 of {MINI!r}; its versions: 2, 1\n"
     assert main(["withdraw", "other", "1", "--database-url", sqlite_url]) == 2
     assert capsys.readouterr().err == f"kizuna withdraw: no version 1 of 'other'; published: {MINI}\n"
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "2147483648", "0", "-1", "١", "1e3"])
+def test_kizuna_withdraw_refuses_a_version_no_database_can_hold(sqlite_url: str, number: str, capsys) -> None:
+    """A huge number reached SQLite and raised OverflowError; now it is a usage error, before the database."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["withdraw", MINI, number, "--database-url", sqlite_url])
+    assert exit_.value.code == 2
+    assert "is not a version number (1 to 2,147,483,647)" in capsys.readouterr().err

@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kizuna.loading import load_program
-from kizuna.text import SWATCHES, plain, swatch
+from kizuna.text import CUT, SWATCHES, plain, swatch
 
 PROGRAM = load_program()
 try:
@@ -33,14 +33,19 @@ def lines_of(text: str) -> str:
     return "\n".join(line.strip(" \t") for line in text.replace("\r", "").split("\n"))
 
 
+def commonmark_source(text: str) -> str:
+    """plain(text) as CommonMark reads it: without the cuts, Streamlit directives that show nothing."""
+    return plain(text).replace(CUT, "")
+
+
 def rendered_inline(text: str) -> str:
     """What a reader sees: the HTML's text, with hard breaks as newlines."""
-    return lines_of(html.unescape(COMMONMARK.renderInline(plain(text)).replace("<br />\n", "\n")))
+    return lines_of(html.unescape(COMMONMARK.renderInline(commonmark_source(text)).replace("<br />\n", "\n")))
 
 
 def rendered_blocks(text: str) -> str:
     """What st.markdown shows: paragraphs separated by a blank line, hard breaks as newlines."""
-    out = COMMONMARK.render(plain(text))
+    out = COMMONMARK.render(commonmark_source(text))
     assert set(re.findall(r"<[^>]*>", out)) <= {"<p>", "</p>", "<br />"}, out  # no heading, list, code, link...
     out = out.replace("<br />\n", "\n").replace("</p>\n<p>", "\n\n").removeprefix("<p>").removesuffix("</p>\n")
     return html.unescape(out)
@@ -75,16 +80,57 @@ def test_plain_text_in_blocks_is_paragraphs_of_itself(text: str) -> None:
 @example(text="<<script>script>")
 @example(text="\\<script>")
 def test_script_tags_or_any_other_markup_never_come_out_of_plain_text(text: str) -> None:
-    for rendered in (COMMONMARK.renderInline(plain(text)), COMMONMARK.render(plain(text))):
+    for rendered in (COMMONMARK.renderInline(commonmark_source(text)), COMMONMARK.render(commonmark_source(text))):
         assert "<script" not in rendered.lower()
         assert set(re.findall(r"<[^>]*>", rendered)) <= {"<p>", "</p>", "<br />"}, rendered
 
 
 def test_plain_escapes_every_markdown_and_streamlit_marker() -> None:
     assert plain("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
-    assert plain(":red[x] :material/home: $x^2$") == r"\:red\[x\] \:material/home\: \$x\^2\$"
+    assert plain(":red[x] :material/home: $x^2$") == r"\::small[]red\[x\] \::small[]material/home\: \$x\^2\$"
     assert plain("a\nb") == "a  \nb"
     assert plain("a\r\nb") == "a  \nb"
+
+
+# What Streamlit 1.67's Markdown does to text after parsing it (its frontend, StreamlitMarkdown), each rewrite within
+# one text node, whatever was escaped: GFM's literal autolinks, :material_…: icons (the source's ':material/' is
+# renamed first), its :streamlit: logo, emoji shortcodes, and arrows and dashes between spaces.
+STREAMLIT_REWRITES = {
+    "web address": re.compile(r"(https?://|www(?=\.))[-.\w]+", re.IGNORECASE),
+    "e-mail address": re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+"),
+    "icon, logo or emoji": re.compile(r":[\w+-][\w+-]*:"),
+    "arrow": re.compile(r"(?:^|\s)(?:<->|->|<-|--|>=|<=|~=)(?:\s|$)"),
+}
+
+
+def text_nodes(source: str) -> list[str]:
+    """The pieces of text Streamlit's rewrites see in plain()'s Markdown: cut at each CUT, escapes resolved."""
+    return [re.sub(r"\\(.)", r"\1", piece) for piece in source.split(CUT)]
+
+
+def rewrites(text: str) -> list[str]:
+    source = plain(text)
+    found = [name for piece in text_nodes(source) for name, rule in STREAMLIT_REWRITES.items() if rule.search(piece)]
+    return found + (["icon"] if ":material/" in source else [])
+
+
+@settings(max_examples=500)
+@given(text=texts | st.text(alphabet="htps:/w.@-<>~=a_ \n", max_size=40))
+@example(text="https://evil.example/x.png www.evil.example HTTP://EVIL.EXAMPLE mail@evil.example")
+@example(text=":material/home: :material_home: :streamlit: :smile: :a:b: 09:30")
+@example(text="a -> b <-> c <- d -- e >= f <= g ~= h\n->\n--")
+def test_plain_text_leaves_nothing_for_streamlits_own_rewrites(text: str) -> None:
+    assert rewrites(text) == []
+    assert "".join(text_nodes(plain(text))).replace("  \n", "\n") == lines_of(text)
+
+
+def test_an_address_a_shortcode_or_an_arrow_is_cut_where_streamlit_would_rewrite_it() -> None:
+    assert plain("https://evil.example") == r"https\::small[]//evil\.example"
+    assert plain("www.evil.example") == r"www:small[]\.evil\.example"
+    assert plain("a@evil.example") == r"a@:small[]evil\.example"
+    assert plain(":streamlit:") == r"\::small[]streamlit\:"
+    assert plain("a -> b") == r"a \-:small[]\> b"
+    assert plain("Published: version 1, 2020-03-02 09:30") == r"Published\: version 1, 2020\-03\-02 09\::small[]30"
 
 
 @needs_commonmark

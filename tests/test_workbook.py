@@ -291,3 +291,45 @@ def test_convert_takes_a_program_id_from_the_programs_directory(tmp_path: Path, 
 def test_convert_onto_its_own_source_is_a_usage_error(tmp_path: Path) -> None:
     shutil.copytree(MINIMAL, tmp_path / "program")
     assert main(["convert", str(tmp_path / "program"), str(tmp_path / "program"), "--force"]) == 2
+
+
+@pytest.mark.parametrize("text", ["=1+1", "@SUM(A1)", "+81 3 1234", "-dash", "'=already marked", "=-1"])
+def test_csv_for_excel_marks_what_it_would_run_as_a_formula_and_reads_it_back_unchanged(
+    tmp_path: Path, text: str
+) -> None:
+    """OWASP's advice on CSV injection: a cell Excel would run starts with a quote, which the reader takes off."""
+    tables = records(MINIMAL)
+    tables["sessions.csv"][2][7] = text
+    write_folder(tables, tmp_path / "folder")
+    written = (tmp_path / "folder" / "sessions.csv").read_text(encoding="utf-8")
+    assert f"'{text}" in written
+    assert records(tmp_path / "folder")["sessions.csv"][2][7] == text
+    assert main(["convert", str(tmp_path / "folder"), str(tmp_path / "program.xlsx")]) == 0
+    assert load_workbook(tmp_path / "program.xlsx")["sessions"]["H3"].value == text
+    assert load_program(tmp_path / "program.xlsx").sessions_by_id["lecture-tourism"].title == text
+
+
+@pytest.mark.parametrize("number", ["-73.9", "+5", "-0.5e3"])
+def test_negative_numbers_stay_numbers_in_csv(tmp_path: Path, number: str) -> None:
+    tables = records(MINIMAL)
+    tables["sessions.csv"][2][7] = number
+    write_folder(tables, tmp_path)
+    assert f",{number}," in (tmp_path / "sessions.csv").read_text(encoding="utf-8")
+    assert records(tmp_path)["sessions.csv"][2][7] == number
+
+
+@pytest.mark.parametrize("text", ["\tcmd", "x\n=1+1"])
+def test_csv_cells_starting_with_a_tab_are_marked_too(tmp_path: Path, text: str) -> None:
+    tables = records(MINIMAL)
+    tables["sessions.csv"][2][8] = text  # its description
+    write_folder(tables, tmp_path)
+    assert records(tmp_path)["sessions.csv"][2][8] == text
+    assert (f"'{text}" in (tmp_path / "sessions.csv").read_text(encoding="utf-8")) == (not text.startswith("x"))
+
+
+def test_the_problems_report_marks_a_line_excel_would_run(tmp_path: Path) -> None:
+    from kizuna.problems import Problem
+    from kizuna.uploads import report
+
+    lines = report([Problem("=HYPERLINK(1).xlsx", None, None, "is not a workbook"), Problem("a.csv", 2, None, "x")])
+    assert lines == "'=HYPERLINK(1).xlsx: is not a workbook\na.csv:2: x\n"

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
+import pytest
 from checkers import calcurse_days, ical_js_events, require
 from icalendar import Calendar
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
+from test_maps import mercator
 
-from kizuna.maps import LOGISTICS_COLOUR
-from kizuna.serving import ROOT
+from kizuna.ics import venue_location
+from kizuna.loading import load_program
+from kizuna.maps import LOGISTICS_COLOUR, build_deck
+from kizuna.model import Program, Venue
+from kizuna.serving import ROOT, dashboard
 
 from .conftest import MAP, download, open_view, wait_ready
 
@@ -257,3 +264,102 @@ def test_agenda_entry_opens_its_card_with_calendar_links(page: Page, app_url: st
     assert query(page) == {"session": [KARATO]}
     no_exception(page)
     assert console_errors == [], f"unexpected console errors: {console_errors}"
+
+
+# --- a program whose every text is hostile ------------------------------------------------------------------
+
+HOSTILE = ROOT / "tests" / "fixtures" / "good" / "hostile-text"
+MARKS = """selector => [...document.querySelectorAll(selector)].map(node => ({
+    tag: node.tagName.toLowerCase(),
+    url: node.getAttribute("href") || node.getAttribute("src") || node.getAttribute("xlink:href") || "",
+    text: node.textContent.trim(),
+    button: node.closest('[data-testid^="stBaseLinkButton"]') !== null,
+}))"""
+LINKS_AND_MEDIA = "a[href], img, image, iframe, object, embed, video, audio, source"
+EMPHASIS = "strong, em, del, s, h1, h2, h3, h4, h5, h6"
+RENDERED_MARKUP = (
+    '.katex, [class*="stMarkdownColored"], [class*="stMarkdownBadge"], [data-testid="stMarkdownContainer"] '
+    'span[role="img"], [data-testid="stMarkdownContainer"] img, blockquote, ul, ol, hr, table'
+)
+HOSTILE_FRAGMENTS = {"bold", "it", "Minimal", "strike", "heading", "heading?", "note", "not a heading"}
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A dashboard serving the hostile-text program: Markdown, HTML and web addresses in every text it holds."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    env = {"KIZUNA_PROGRAM": str(HOSTILE), "KIZUNA_STATIC_DIR": str(tmp / "static")}
+    with dashboard(env=env, log=tmp / "streamlit.log") as url:
+        yield url
+
+
+def assert_only_text(page: Page, own: str) -> None:
+    """Nothing the program's text holds became a link, an image, a frame, a formula, a colour, an icon or emphasis."""
+    marks = page.evaluate(MARKS, LINKS_AND_MEDIA)
+    outside = [m for m in marks if urlsplit(urljoin(page.url, m["url"])).netloc not in (own, "") and not m["button"]]
+    assert outside == [], f"links or media to other hosts: {outside}"
+    assert [m for m in marks if "evil.example" in urlsplit(m["url"]).netloc] == []
+    assert [m for m in page.evaluate(MARKS, EMPHASIS) if m["text"] in HOSTILE_FRAGMENTS] == []
+    expect(page.locator(RENDERED_MARKUP)).to_have_count(0)
+
+
+def hover_marker(page: Page, program: Program, venue: Venue) -> Locator:
+    """Hover the venue's marker on the map of the whole program; the map's tooltip."""
+    view = json.loads(build_deck(program, program.sessions).to_json())["initialViewState"]
+    box = page.locator(f"{MAP} canvas").first.bounding_box()
+    (x, y), (cx, cy) = (
+        mercator(venue.lon, venue.lat, view["zoom"]),
+        mercator(view["longitude"], view["latitude"], view["zoom"]),
+    )
+    x, y = box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy
+    tooltip = page.locator(".deck-tooltip")
+    for _ in range(20):  # until the layers have drawn and picking answers
+        page.mouse.move(x, y + 1)
+        page.mouse.move(x, y)
+        if tooltip.is_visible():
+            break
+        page.wait_for_timeout(250)
+    return tooltip
+
+
+def test_a_hostile_program_is_shown_as_its_text_and_asks_no_other_host(fresh_context, hostile_url: str) -> None:
+    program = load_program(HOSTILE)
+    context = fresh_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    alerts: list[str] = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    own = urlsplit(hostile_url).netloc
+
+    lecture = program.sessions_by_id["lecture-tourism"]
+    open_view(page, f"{hostile_url}/?session={lecture.id}")
+    card = page.get_by_role("dialog")
+    expect(card).to_be_visible()
+    wait_ready(page)
+    assert page.locator("h1").text_content() == program.title
+    assert card.locator("h2").first.text_content() == lecture.title
+    assert agenda_entry(page, lecture.id).locator("p").text_content().endswith(lecture.title)
+    assert_only_text(page, own)
+
+    page.keyboard.press("Escape")  # the card closes; the map's tooltip is text too
+    expect(card).to_have_count(0)
+    wait_ready(page)
+    castle = program.venues["osaka-castle"]
+    tooltip = hover_marker(page, program, castle)
+    expect(tooltip).to_contain_text(f"{castle.name} / {castle.name_ja}")
+    assert tooltip.evaluate("node => [...node.querySelectorAll('*')].map(child => child.tagName)") == ["BR", "BR"]
+
+    visit = program.sessions_by_id["visit-osaka-castle"]
+    agenda_entry(page, visit.id).click()
+    expect(card.locator("h2").first).to_be_visible()
+    wait_ready(page)
+    assert card.locator("h2").first.text_content() == visit.title
+    paragraphs = card.locator('[data-testid="stMarkdownContainer"] p').all_text_contents()
+    assert venue_location(castle) in paragraphs
+    assert_only_text(page, own)
+
+    page.wait_for_timeout(500)  # an injected handler or image would have fired by now
+    assert alerts == []
+    web = [url for url in requests if urlsplit(url).scheme in ("http", "https", "ws", "wss")]
+    assert sorted({url for url in web if urlsplit(url).netloc != own}) == []

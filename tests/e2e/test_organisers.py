@@ -7,6 +7,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import hostile
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
@@ -14,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from kizuna.cli import main as kizuna
 from kizuna.serving import dashboard
 
-from .conftest import MAP, open_view, wait_ready
+from .conftest import MAP, download, open_view, wait_ready
 
 KEY = "e2e-organiser-key-3f9c1d2a7b"
 PROGRAM_ID = "organisers-e2e-2019"
@@ -98,3 +99,23 @@ def test_an_organiser_uploads_previews_publishes_and_the_share_link_opens_it(
 
     assert KEY not in page.url
     assert KEY not in log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_workbook_that_killed_the_server_is_one_problem_and_visitors_are_still_served(
+    page: Page, server: tuple[str, Path], tmp_path: Path
+) -> None:
+    """A sheet whose first row names cell XFD1048576: once the reader asked for 512 GB and the process died."""
+    url, _ = server
+    path = hostile.write("last-cell-in-the-first-row", tmp_path)
+    page.goto(f"{url}/organisers")
+    expect(page.get_by_role("heading", name="Organisers", level=1)).to_be_visible(timeout=60_000)
+    wait_ready(page)
+    page.locator('input[type="file"]').set_input_files(path)
+    expect(page.get_by_text("program.xlsx is not valid (1 problem)", exact=False)).to_be_visible(timeout=60_000)
+    report = download(page, "Download the report (.txt)", tmp_path).read_text(encoding="utf-8")
+    assert report == "program.xlsx: sessions: has values down to row 1,048,576; the limit is 50,000 rows\n"
+    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as answer:
+        assert answer.read() == b"ok"
+    open_view(page, f"{url}/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.wait_for_selector(f"{MAP} canvas", timeout=30_000)

@@ -33,6 +33,9 @@ def preload(port: str) -> None:
 
     with contextlib.suppress(FontMissing):  # the page says so
         japanese_font()  # checked once here, so the first visitor's page knows at once whether it can print
+    from kizuna.sandbox import POOL
+
+    POOL.warm()  # a worker for uploads, ready before the first one (the log says how it is isolated)
 
 
 def wait_for_server(port: str, timeout: float = 30) -> None:

@@ -36,12 +36,12 @@ from typing import Any, BinaryIO
 from kizuna.problems import Problem
 from kizuna.sources import Tables
 
-MEMORY_LIMIT = 1 * 2**30  # bytes of address space a worker may map (the 50,000-row limit needs about 0.5 GiB)
+MEMORY_LIMIT = 1 * 2**30  # bytes of address space a worker may map (a 49,990-session workbook fits, in 4.6 s)
 TIME_LIMIT = 30  # seconds, wall clock and CPU, to read one file
 WORKERS = 2  # workers at most, so uploads checked at once
 WAIT_SECONDS = 60  # how long a request waits for a free worker
 JOBS_PER_WORKER = 200  # then it is replaced, so nothing one file left behind stays for long
-MAX_RESULT_BYTES = 256 * 2**20  # the tables sent back (text within sources.MAX_TEXT_CHARS, as JSON)
+MAX_RESULT_BYTES = 96 * 2**20  # the tables sent back: within sources.MAX_CELLS and MAX_TEXT_CHARS, as JSON
 OPEN_FILES = 32  # the worker reads one file at a time
 HEADER = struct.Struct(">Q")  # each message: its length, then that many bytes of UTF-8 JSON
 ROOT = Path(__file__).resolve().parent.parent  # where the worker imports kizuna from: this same copy
@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 
 class WorkerFailed(Exception):
     """The worker did not answer within the limits: the reason, in words an organiser can read."""
+
+
+class Busy(Exception):
+    """Every worker stayed busy for WAIT_SECONDS."""
 
 
 @dataclass(frozen=True)
@@ -168,13 +172,15 @@ class Pool:
             return tables
         except WorkerFailed as failure:
             message = f"this file could not be read within the limits: {failure}"
+        except Busy:
+            message = "the server is busy checking other files: upload it again in a minute"
         except (KeyError, TypeError, ValueError):
             message = "this file could not be read: the reader's answer could not be understood"
         return Tables(problems=[Problem(path.name, None, None, message)])
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
         if not self.free.acquire(timeout=WAIT_SECONDS):
-            raise WorkerFailed("the server is busy checking other files; try again in a minute")
+            raise Busy
         try:
             worker = self.take()
             try:

@@ -28,7 +28,7 @@ MAX_UNPACKED_BYTES = 200 * 2**20  # all its members unpacked
 MAX_RATIO = 200  # unpacked / packed size of a member above 1 MiB: beyond it, a zip bomb
 MAX_MEMBERS = 1_000  # members of a .zip or parts of an .xlsx (Excel writes about 20)
 MAX_ROWS = 50_000  # rows of one table
-MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid, and cell elements in its XML
+MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid, cell elements in its XML, and cells of all the tables
 MAX_CELL_CHARS = 10_000  # characters in one cell
 MAX_TEXT_CHARS = 20_000_000  # characters in all the cells of a program (a 10,000-session one has about 2 million)
 MAX_MERGED = 1_000  # merged ranges in one sheet
@@ -114,14 +114,36 @@ class Tables:
         records = {
             str(name): [[str(cell) for cell in row] for row in rows] for name, rows in dict(data["records"]).items()
         }
+        locator = data["locator"]
         return cls(
             records=records,
-            problems=[Problem(**problem) for problem in data["problems"]],
+            problems=[problem_from(problem) for problem in data["problems"]],
             notices=[str(notice) for notice in data["notices"]],
-            locator=Locator(**data["locator"]),
+            locator=Locator(
+                str(locator["kind"]),
+                str(locator["container"]),
+                {str(table): str(member) for table, member in dict(locator["members"]).items()},
+                {str(table): [str(cell) for cell in cells] for table, cells in dict(locator["headers"]).items()},
+            ),
             unreadable={str(cell) for cell in data["unreadable"]},
             merged=[(str(s), int(t), int(lf), int(b), int(r)) for s, t, lf, b, r in data["merged"]],
         )
+
+
+def problem_from(data: dict[str, Any]) -> Problem:
+    """A problem as `asdict` wrote it, each field of its own type (the worker's answer is checked, not trusted)."""
+
+    def text(value: object) -> str | None:
+        return None if value is None else str(value)
+
+    row = data["row"]
+    return Problem(
+        str(data["file"]),
+        None if row is None else int(row),
+        text(data["column"]),
+        str(data["message"]),
+        text(data["cell"]),
+    )
 
 
 CELL_NAME = re.compile(r"(?P<sheet>[^!]+)!(?P<column>[A-Z]{1,3})(?P<row>[0-9]{1,7})")
@@ -137,7 +159,7 @@ def read_tables(path: Path, names: Sequence[str], optional: Iterable[str] = ()) 
         raise  # the worker reading it says so, and stops
     except Exception as error:  # a damaged file must not become a traceback
         return Tables(problems=[Problem(path.name, None, None, f"cannot be read ({type(error).__name__})")])
-    return within_text_limit(tables, path.name)
+    return within_size_limits(tables, path.name)
 
 
 def read_any(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
@@ -165,12 +187,16 @@ def file_too_big(path: Path) -> Problem | None:
     return Problem(path.name, None, None, f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
 
 
-def within_text_limit(tables: Tables, name: str) -> Tables:
-    """All the cells together: a program's text must fit what every replica keeps in memory."""
+def within_size_limits(tables: Tables, name: str) -> Tables:
+    """All the cells together, however many tables and columns: what every replica keeps in memory."""
+    cells = sum(len(row) for rows in tables.records.values() for row in rows)
     chars = sum(len(cell) for rows in tables.records.values() for row in rows for cell in row)
-    if chars <= MAX_TEXT_CHARS:
+    if cells > MAX_CELLS:
+        message = f"holds {cells:,} cells; the limit is {MAX_CELLS:,}"
+    elif chars > MAX_TEXT_CHARS:
+        message = f"holds {chars:,} characters of text; the limit is {MAX_TEXT_CHARS:,}"
+    else:
         return tables
-    message = f"holds {chars:,} characters of text; the limit is {MAX_TEXT_CHARS:,}"
     return Tables(problems=[Problem(name, None, None, message)], locator=tables.locator)
 
 

@@ -85,9 +85,9 @@ def workbook(sheets: dict[str, bytes]) -> bytes:
     return zipped(members)
 
 
-def zipped(members: dict[str, bytes]) -> bytes:
+def zipped(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
         for name, data in members.items():
             archive.writestr(name, data)
     return buffer.getvalue()
@@ -98,9 +98,9 @@ def minimal_workbook(**changed: bytes) -> bytes:
     return workbook({table: changed.get(table) or sheet(rows_xml(records(table))) for table in TABLES})
 
 
-def minimal_zip(**changed: bytes) -> bytes:
+def minimal_zip(compression: int = zipfile.ZIP_DEFLATED, **changed: bytes) -> bytes:
     members = {f"{table}.csv": (MINIMAL / f"{table}.csv").read_bytes() for table in TABLES}
-    return zipped(members | {f"{name}.csv": data for name, data in changed.items()})
+    return zipped(members | {f"{name}.csv": data for name, data in changed.items()}, compression)
 
 
 def sessions_with(extra: str) -> bytes:
@@ -179,6 +179,11 @@ CASES: dict[str, tuple[str, Callable[[], bytes], str]] = {
         "program.zip",
         lambda: minimal_zip(sessions=b"\n".join([b"id"] + [b","] * 60_000)),
         "program.zip: sessions.csv: has more than 50,000 rows; the limit is 50,000 rows",
+    ),
+    "csv-row-of-two-million-cells": (
+        "program.zip",
+        lambda: minimal_zip(zipfile.ZIP_STORED, countries=b"country,capital,lat,lon,timezone\n" + b"," * 2_100_000),
+        "program.zip: holds 2,100,",
     ),
     "csv-cell-of-15000-characters": (
         "program.zip",

@@ -166,3 +166,19 @@ def test_a_relative_path_is_read_from_this_process_s_folder(monkeypatch: pytest.
     monkeypatch.chdir(MINIMAL.parent)
     assert check_file(Path("minimal")).problems == []
     assert [str(p) for p in check_file(Path("not-here")).problems] == ["not-here: program folder not found"]
+
+
+def test_an_upload_that_finds_every_worker_busy_is_told_to_come_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sandbox, "WAIT_SECONDS", 0.1)
+    pool = Pool(size=1, limits=Limits(seconds=2, setup=MISBEHAVING))
+    sleeping = tmp_path / "sleep.xlsx"
+    sleeping.write_bytes(b"")
+    first = threading.Thread(target=read, args=(pool, sleeping))
+    first.start()
+    while pool.free.acquire(blocking=False):  # until the first upload holds the one worker
+        pool.free.release()
+    assert read(pool, MINIMAL) == ["minimal: the server is busy checking other files: upload it again in a minute"]
+    first.join()
+    pool.close()

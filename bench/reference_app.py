@@ -1,17 +1,18 @@
 """The naive reference page the dashboard is measured against: a table, one multiselect, one map, one chart."""
 
 import altair as alt
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
 from kizuna.loading import default_program_dir, load_program
-from kizuna.records import sessions_frame
+from kizuna.records import RECORD_FIELDS, session_records
 
 
 @st.cache_resource
 def frame(folder: str):
     program = load_program(folder)
-    return program, sessions_frame(program, program.sessions)
+    return program, pd.DataFrame.from_records(session_records(program, program.sessions), columns=RECORD_FIELDS)
 
 
 program, rows = frame(str(default_program_dir()))

@@ -66,8 +66,8 @@ def main(path: str) -> None:
     print(json.dumps({"seconds": seconds, "peak_mib": status_mib("VmHWM") - before}))
 
 
-def status_mib(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def status_mib(field: str, pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     raise RuntimeError(f"no {field}")

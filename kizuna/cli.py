@@ -11,24 +11,35 @@ from typing import TYPE_CHECKING
 
 from kizuna import config
 from kizuna.basemap import publish_basemap
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.fonts import FontMissing
 from kizuna.ics import export_ics
-from kizuna.loading import ProgramInvalid, check_file, load_program
+from kizuna.loading import ProgramInvalid, check_file
 from kizuna.model import Program
-from kizuna.programs import UnknownProgram, configured_programs, one_program, publish_feeds, resolve_program
+from kizuna.programs import (
+    Chosen,
+    UnknownProgram,
+    choose_program,
+    configured_programs,
+    one_program,
+    publish_feeds,
+    resolve_program,
+)
+from kizuna.published import Unavailable
 from kizuna.records import session_records
 from kizuna.share import View, program_key
 
 if TYPE_CHECKING:
     from kizuna.store import Store, Version
 
-BUILT_IN_PROGRAM = Path(__file__).resolve().parent.parent / "data" / "2019"
-
 
 DEFAULT_DB = "var/kizuna.sqlite3 in this checkout"
 MAX_VERSION = 2**31 - 1  # the store's version numbers are 32-bit integers
-PROGRAM_HELP = "a program's id in the programs directory, or its folder, .zip or .xlsx (default: the default program)"
+PROGRAM_HELP = (
+    "any program id the dashboard serves (the programs directory's or a published one), or a program's folder, .zip "
+    "or .xlsx (default: the dashboard's default program)"
+)
 
 
 class UsageError(Exception):
@@ -41,6 +52,9 @@ class Failure(Exception):
 
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program", type=Path, metavar="ID|PATH", help=PROGRAM_HELP)
+    parser.add_argument(
+        "--version", type=version_number, metavar="N", help="a published program's version N (default: its latest)"
+    )
     for option in OPTION_FACETS:
         metavar = "YYYY-MM-DD" if option == "day" else option.upper()
         what = "the session with this id" if option == "id" else f"this {option}"
@@ -144,7 +158,8 @@ def selection_from(args: argparse.Namespace, program: Program) -> Filter:
     return selection
 
 
-def run_export(args: argparse.Namespace, program: Program) -> None:
+def run_export(args: argparse.Namespace, chosen: Chosen) -> None:
+    program = chosen.program
     data = export_ics(program, selection_from(args, program), base_url=args.base_url)
     if args.output:
         args.output.write_bytes(data)
@@ -152,7 +167,8 @@ def run_export(args: argparse.Namespace, program: Program) -> None:
         sys.stdout.buffer.write(data)
 
 
-def run_list(args: argparse.Namespace, program: Program) -> None:
+def run_list(args: argparse.Namespace, chosen: Chosen) -> None:
+    program = chosen.program
     records = session_records(program, selection_from(args, program).apply(program))
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
@@ -161,14 +177,15 @@ def run_list(args: argparse.Namespace, program: Program) -> None:
         print(f"{record['date']}  {record['city']:<12} {record['kind']:<14} {record['title']}  [{record['id']}]")
 
 
-def run_print(args: argparse.Namespace, program: Program) -> None:
+def run_print(args: argparse.Namespace, chosen: Chosen) -> None:
     """The PDF of what the dashboard shows for these filters, its QR code opening that view there."""
     from kizuna.printing import print_view  # fpdf2: imported only to print
 
+    program = chosen.program
     selection = selection_from(args, program)
     base = args.base_url
-    default = configured_programs().default
-    view = View(selection=selection, program=program_key(program.id, default.id if default else None, None))
+    key = program_key(program.id, chosen.default_id, chosen.version)
+    view = View(selection=selection, program=key, version=chosen.version)
     try:
         data = print_view(program, view, base, args.paper)
     except FontMissing as error:
@@ -353,8 +370,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("template", "convert"):
             {"template": run_template, "convert": run_convert}[args.command](args)
             return 0
-        program = load_program(resolve_program(args.program))
-        {"export": run_export, "list": run_list, "print": run_print}[args.command](args, program)
+        chosen = choose_program(args.program, args.version)
+        {"export": run_export, "list": run_list, "print": run_print}[args.command](args, chosen)
     except ProgramInvalid as error:
         print("\n".join(str(problem) for problem in error.problems), file=sys.stderr)
         return 1
@@ -363,6 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Failure as error:
         print(f"kizuna {args.command}: {error}", file=sys.stderr)
+        return 1
+    except Unavailable as error:
+        print(f"kizuna {args.command}: published program {error} cannot be read from the store now", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"kizuna {args.command}: {error.strerror}: {error.filename}", file=sys.stderr)

@@ -11,6 +11,10 @@ from urllib.parse import urlsplit
 
 BASE_URL_ENV = "KIZUNA_BASE_URL"
 STATIC_DIR_ENV = "KIZUNA_STATIC_DIR"
+HOME = Path(__file__).resolve().parent.parent  # the checkout: where data/ and var/ are found
+PROGRAMS = HOME / "data"  # the programs directory unless $KIZUNA_PROGRAMS names another
+BUILT_IN_PROGRAM = PROGRAMS / "2019"  # the template's example, and the program of a checkout without settings
+DEFAULT_DATABASE = HOME / "var" / "kizuna.sqlite3"  # the store unless $KIZUNA_DATABASE_URL names another
 
 
 def configured_base_url() -> str | None:

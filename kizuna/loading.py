@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import math
 import os
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.model import (
     CONFIDENCES,
     KINDS,
@@ -25,10 +30,11 @@ from kizuna.model import (
     Session,
     Theme,
     Venue,
+    ordered,
 )
-from kizuna.problems import Problem
+from kizuna.problems import MAX_PROBLEMS, Problem, left_out
 from kizuna.sources import Tables, read_tables
-from kizuna.text import clean_text
+from kizuna.text import clean_text, cut, shortened
 
 PROGRAM_ENV = "KIZUNA_PROGRAM"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -48,7 +54,7 @@ def default_program_dir() -> Path:
     """The folder named by $KIZUNA_PROGRAM, else the built-in 2019 program of this checkout."""
     if os.environ.get(PROGRAM_ENV):
         return Path(os.environ[PROGRAM_ENV])
-    return Path(__file__).resolve().parent.parent / "data" / "2019"
+    return BUILT_IN_PROGRAM
 
 
 def data_version(folder: Path) -> str:
@@ -83,8 +89,17 @@ def parse_text(cell: str) -> str:
 
 def parse_slug(cell: str) -> str:
     if not SLUG.match(cell):
-        raise ValueError(f"{cell!r} is not a slug (lower-case letters, digits and single hyphens)")
+        form = slug_form(cell)
+        fix = f": write {form}" if form else ""
+        raise ValueError(f"{cell!r} is not a slug (lower-case letters, digits and single hyphens){fix}")
     return cell
+
+
+def slug_form(text: str) -> str | None:
+    """The slug a name typed with capitals, spaces or underscores stands for ('Karato Market': 'karato-market')."""
+    words = re.split(r"[\s_-]+", unicodedata.normalize("NFKC", text).lower())
+    form = "-".join(word for word in words if word)
+    return form if SLUG.match(form) else None
 
 
 def parse_date(cell: str) -> date:
@@ -97,11 +112,45 @@ def parse_date(cell: str) -> date:
 
 
 def parse_time(cell: str) -> time:
-    """HH:MM, also H:MM and HH:MM:00 as spreadsheets write them."""
+    """HH:MM, also H:MM and HH:MM:00 as spreadsheets write them; a time typed another common way is named."""
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", cell)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"{cell!r} is not a time (HH:MM, 24-hour)")
+        meant = time_meant(cell)
+        fix = f": write {meant:%H:%M}" if meant else " (HH:MM, 24-hour)"
+        raise ValueError(f"{cell!r} is not a time{fix}")
     return time(int(match[1]), int(match[2]))
+
+
+TYPED_TIMES = tuple(  # other ways a time gets typed; `tens` is a minute that lost its 0 (Excel keeps 9.30 as 9.3)
+    re.compile(pattern)
+    for pattern in (
+        r"(?P<hour>\d{1,2})[.,h](?:(?P<minute>\d{2})|(?P<tens>\d))",  # 9.30, 9,30, 9h30, 9.3
+        r"(?P<hour>\d{1,2})(?P<minute>\d{2})",  # 930, 0930
+        r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<noon>[ap])\.?m\.?",  # 9:30 am, 9 PM, 9:30 p.m.
+        r"(?P<noon>午前|午後)?\s*(?P<hour>\d{1,2})時(?:(?P<minute>\d{1,2})分?|(?P<half>半))?",  # 9時30分, 午後2時半
+        r"0?(?P<day>\.\d{3,})",  # 0.3958333: Excel's own number for 09:30, a fraction of the day
+    )
+)
+
+
+def time_meant(cell: str) -> time | None:
+    """The time a cell typed another common way means ('9.30', '930', '9:30 pm', '9時30分'), if it means one."""
+    text = unicodedata.normalize("NFKC", cell).strip().lower()
+    match = next((found for pattern in TYPED_TIMES if (found := pattern.fullmatch(text))), None)
+    if match is None:
+        return None
+    typed = match.groupdict()
+    if typed.get("day"):
+        hour, minute = divmod(round(float(typed["day"]) * 24 * 60), 60)
+    else:
+        hour, minute = int(typed["hour"]), int(typed.get("minute") or 0) + 10 * int(typed.get("tens") or 0)
+        minute += 30 if typed.get("half") else 0
+    noon = typed.get("noon")  # a 12-hour clock: 12 am is 00, 12 pm is 12
+    if noon and not 1 <= hour <= 12:
+        return None
+    if noon:
+        hour = hour % 12 + (12 if noon in ("p", "午後") else 0)
+    return time(hour, minute) if hour <= 23 and minute <= 59 else None
 
 
 def parse_utc(cell: str) -> datetime:
@@ -132,11 +181,25 @@ def parse_colour(cell: str) -> str:
 
 
 def parse_slugs(cell: str) -> tuple[str, ...]:
-    slugs = tuple(parse_slug(part.strip()) for part in cell.split(";") if part.strip())
-    repeated = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+    """Slugs separated by ';'; a list typed with commas or spaces is refused with the list it stands for."""
+    parts = [part.strip() for part in cell.split(";") if part.strip()]
+    listed = slug_list(parts)
+    if listed:
+        raise ValueError(f"{cell!r} is not a list of theme slugs: separate them with ; ({listed})")
+    slugs = tuple(parse_slug(part) for part in parts)
+    repeated = sorted(slug for slug, count in Counter(slugs).items() if count > 1)
     if repeated:
         raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
     return slugs
+
+
+def slug_list(parts: list[str]) -> str | None:
+    """'tourism;culture' for parts separated by commas or spaces ('tourism, culture'); None for any other mistake."""
+    split = [[word for word in re.split(r"[,、\s]+", unicodedata.normalize("NFKC", part)) if word] for part in parts]
+    if all(len(words) < 2 for words in split):
+        return None
+    forms = [slug_form(word) for words in split for word in words]
+    return ";".join(forms) if all(forms) else None
 
 
 def number_between(low: float, high: float) -> Callable[[str], float]:
@@ -171,10 +234,22 @@ def one_of(allowed: Iterable[str]) -> Callable[[str], str]:
 
     def parse(cell: str) -> str:
         if cell not in allowed:
-            raise ValueError(f"{cell!r} is not one of: {', '.join(allowed)}")
+            guess = nearest(cell, allowed) if len(cell) <= MAX_GUESSED_CHARS else None
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            raise ValueError(f"{shortened(cell)} is not one of: {', '.join(allowed)}{hint}")
         return cell
 
     return parse
+
+
+CLOSE = 0.75  # difflib's ratio for "did you mean": 0.6 would offer 'tokyo' for 'kyoto', 'osaka-castle' for 'osaka-dome'
+
+
+@lru_cache(maxsize=1024)  # a value mistyped on every row of a long file is looked up once
+def nearest(value: str, known: tuple[str, ...]) -> str | None:
+    """The known value a mistyped one most likely meant ('karato-markt': 'karato-market'), if one is close."""
+    found = difflib.get_close_matches(value.lower(), list(known), 1, CLOSE)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -367,11 +442,23 @@ def unique_rows(table: Table, problems: list[Problem]) -> list[Row]:
     return kept
 
 
+MAX_LISTED = 30  # known ids a message lists; a file of thousands would repeat them all in every problem
+MAX_GUESSED_CHARS = 64  # ids longer than this are neither guessed nor offered as a guess
+MAX_GUESS_WORK = 4_000_000  # characters × characters compared for "did you mean" per reference (about 0.3 s at most)
+
+
 class References:
     """Looks up ids in another file; a row that failed on its own is not reported again as unknown."""
 
     def __init__(self, what: str, table: Table, known: dict[str, Any]) -> None:
         self.what, self.table, self.known = what, table, known
+        ids = sorted(known)
+        more = f", … ({len(ids):,} in all)" if len(ids) > MAX_LISTED else ""
+        self.listed = ", ".join(cut(i) for i in ids[:MAX_LISTED]) + more or "(none)"
+        self.guesses: dict[str, str | None] = {}  # an id mistyped on many rows is looked up once
+        self.candidates = tuple(i for i in known if len(i) <= MAX_GUESSED_CHARS)
+        self.cost = sum(map(len, self.candidates))  # characters compared per guess, times the guessed id's
+        self.work = 0
 
     def problem(self, column: str, value: str) -> tuple[str, str | None] | None:
         """None when the value is known; (column, None) to drop the row silently; else (column, message)."""
@@ -379,7 +466,18 @@ class References:
             return None
         if not self.table.readable or value in self.table.keys:
             return column, None
-        return column, f"unknown {self.what} {value!r}; known: {', '.join(sorted(self.known)) or '(none)'}"
+        guess = self.guess(value)
+        hint = f" did you mean {guess!r}?" if guess else ""
+        return column, f"unknown {self.what} {shortened(value)};{hint} known: {self.listed}"
+
+    def guess(self, value: str) -> str | None:
+        """The nearest known id, within a budget of work for the whole file: difflib's cost grows with the product
+        of the two lengths, so ids longer than any real one are neither guessed nor offered."""
+        work = len(value) * self.cost
+        if value not in self.guesses and len(value) <= MAX_GUESSED_CHARS and self.work + work <= MAX_GUESS_WORK:
+            self.work += work
+            self.guesses[value] = nearest(value, self.candidates)
+        return self.guesses.get(value)
 
 
 Check = Callable[[dict[str, Any]], list[tuple[str, str | None]]]
@@ -394,9 +492,6 @@ def keep_checked(name: str, rows: list[Row], check: Check, problems: list[Proble
         if not found:
             kept.append((row_number, values))
     return kept
-
-
-MAX_PROBLEMS = 1_000  # listed; past that a file is broken throughout, and the rest are only counted
 
 
 class Found(list):
@@ -421,10 +516,7 @@ class Found(list):
         return self
 
     def left_out(self) -> list[Problem]:
-        if not self.more:
-            return []
-        message = f"and {self.more:,} more problems not listed: fix the ones above, then check the file again"
-        return [Problem("(more)", None, None, message)]
+        return [left_out(self.more)] if self.more else []
 
 
 @dataclass(frozen=True)
@@ -555,7 +647,7 @@ def check_sessions(
 
     kept = keep_checked("sessions.csv", rows, check, problems)
     sessions = (Session(**session_fields(v)) for _, v in kept)
-    return tuple(sorted(sessions, key=lambda session: session.sort_key))
+    return ordered(sessions)
 
 
 def session_fields(values: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,12 @@ PRECISION_LABELS = {
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip
 FIT_PIXELS = (260, 340)  # what the first view must fit: a phone's map less room for labels
-ROUTE_ONLY = "Route only: the report does not say how."
+ROUTE_ONLY = "Route only: from city to city, not the way travelled."
+MARKS = {  # the map's legend, one entry per kind of mark
+    "exact": "Filled dot: exact place.",
+    "halo": "Ring with a halo: approximate; the halo shows how far off it may be.",
+    "transfer": f"Grey lines: transfers. {ROUTE_ONLY}",
+}
 
 
 def location_note(venue: Venue, with_note: bool = True) -> str:
@@ -274,11 +279,22 @@ def build_deck(
     )
 
 
-def map_legend(tiles: TileStyle | None = None) -> str:
-    """What the map's marks and outlines are, and whose tiles lie under them."""
-    legend = "Filled dot: exact place. Ring with a halo: approximate; the halo shows how far off it may be."
-    land = "Land and borders: Natural Earth (public domain)."
-    return f"{legend} {land} {tiles.attribution}" if tiles else f"{legend} {land}"
+def map_legend(
+    tiles: TileStyle | None = None, program: Program | None = None, sessions: Sequence[Session] | None = None
+) -> str:
+    """What the map's marks are, only those the sessions draw (every kind when not given), and whose land and tiles
+    lie under them."""
+    shown = MARKS.keys() if program is None or sessions is None else marks_drawn(program, sessions)
+    parts = [text for mark, text in MARKS.items() if mark in shown]
+    parts.append("Land and borders: Natural Earth (public domain).")
+    return " ".join([*parts, tiles.attribution] if tiles else parts)
+
+
+def marks_drawn(program: Program, sessions: Sequence[Session]) -> set[str]:
+    """The kinds of mark (keys of MARKS) the sessions put on the map."""
+    venues = [program.venues[session.venue_id] for session in sessions if not session.is_route]
+    drawn = {"exact" if venue.precision == "exact" else "halo" for venue in venues}
+    return (drawn | {"transfer"}) if transfer_lines(program, sessions) else drawn
 
 
 def map_style(tiles: TileStyle | None) -> dict:

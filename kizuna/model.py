@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
@@ -101,9 +102,30 @@ class Session:
         """A transfer: a line between two cities on the map, not a place one can go to."""
         return self.kind == "transfer"
 
-    @property
-    def sort_key(self) -> tuple:
-        return (self.date, self.start or time.min, self.order, self.id)
+
+def ordered(sessions: Iterable[Session]) -> tuple[Session, ...]:
+    """Sessions day by day, each day as the organiser wrote it: timed ones by start time (then `order`, id); an
+    untimed one after every session that comes before it in `order` (then id), as early as that allows. So untimed
+    sessions keep their `order` among themselves, a day whose times agree with `order` is in `order`, and a day with
+    no untimed (or no timed) session is by start time (or by `order`) as before."""
+    days: dict[date, list[Session]] = {}
+    for session in sessions:
+        days.setdefault(session.date, []).append(session)
+    return tuple(session for day in sorted(days) for session in day_order(days[day]))
+
+
+def day_order(sessions: Sequence[Session]) -> list[Session]:
+    """One day's sessions in the order `ordered` gives."""
+    timed = sorted((s for s in sessions if s.start is not None), key=lambda s: (s.start, s.order, s.id))
+    rank = {session: n for n, session in enumerate(timed, 1)}
+    after: list[list[Session]] = [[] for _ in range(len(timed) + 1)]  # untimed sessions after the first n timed
+    reached = 0
+    for session in sorted(sessions, key=lambda s: (s.order, s.id)):
+        if session.start is None:
+            after[reached].append(session)
+        else:
+            reached = max(reached, rank[session])
+    return [*after[0], *(s for n, timed_session in enumerate(timed, 1) for s in (timed_session, *after[n]))]
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one loaded program, cached per version

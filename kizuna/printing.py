@@ -392,7 +392,7 @@ def overview_map(pdf: Itinerary, program: Program, sessions: Sequence[Session]) 
     pdf.set_line_width(0.5)
     pdf.rect(frame.x, frame.y, frame.width, frame.height)
     pdf.set_y(frame.y + frame.height + pdf.layout.small * 0.4)
-    pdf.line_of(f"{map_legend()} Grey lines: transfers. {ROUTE_ONLY}", pdf.layout.small, MUTED)
+    pdf.line_of(map_legend(program=program, sessions=sessions), pdf.layout.small, MUTED)
     pdf.ln(pdf.layout.body * 0.4)
 
 

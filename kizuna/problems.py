@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_PROBLEMS = 1_000  # listed; past that a file is broken throughout, and the rest are only counted
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,3 +27,9 @@ class Problem:
         else:
             where = self.file if self.row is None else f"{self.file}:{self.row}"
         return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+def left_out(count: int) -> Problem:
+    """The line that stands for the problems past MAX_PROBLEMS."""
+    message = f"and {count:,} more problems not listed: fix the ones above, then check the file again"
+    return Problem("(more)", None, None, message)

@@ -20,11 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kizuna import config
 from kizuna.feeds import feeds_current, write_feeds, write_feeds_logged
 from kizuna.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_version, load_program, read_program
 from kizuna.published import published_programs
 
 if TYPE_CHECKING:
+    from kizuna.model import Program
     from kizuna.store import Version
 
 PROGRAMS_ENV = "KIZUNA_PROGRAMS"
@@ -79,7 +81,7 @@ class Catalog:
 def programs_dir() -> Path:
     """$KIZUNA_PROGRAMS, else the `data/` folder of this checkout."""
     configured = os.environ.get(PROGRAMS_ENV, "").strip()
-    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
+    return Path(configured) if configured else config.PROGRAMS
 
 
 def is_candidate(path: Path, is_dir: bool) -> bool:
@@ -243,9 +245,51 @@ def resolve_program(value: str | Path | None) -> Path:
     raise UnknownProgram(unknown_message(str(value), catalog))
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """The program a command works on, as the dashboard serves it, and what its links then carry."""
+
+    program: Program
+    default_id: str | None  # the dashboard's default program: its links carry no program key
+    version: int | None = None  # a published version pinned with --version; None: the latest
+
+
+def choose_program(value: str | Path | None, version: int | None = None) -> Chosen:
+    """What `--program` (and `--version`) name: an existing folder, zip or workbook, else any id the dashboard
+    serves, from the programs directory or the store (its live version, or the one pinned); None is the dashboard's
+    default. Raises UnknownProgram, ProgramInvalid, or published.Unavailable when the store cannot be read."""
+    catalog = configured_programs()
+    default_id = catalog.default.id if catalog.default else None
+    if value is not None and Path(value).exists():
+        return Chosen(load_program(Path(value)), default_id, none_pinned(str(value), version))
+    entry = catalog.find(str(value)) if value is not None else catalog.default
+    if entry is None:
+        if value is None and catalog.invalid and catalog.invalid[0].path is not None:
+            load_program(catalog.invalid[0].path)  # raises ProgramInvalid: the command says what is wrong
+        if value is None:
+            raise UnknownProgram(f"no program in {catalog.folder}; set ${PROGRAMS_ENV} or pass a program")
+        raise UnknownProgram(unknown_message(str(value), catalog))
+    if entry.path is not None:
+        return Chosen(load_program(entry.path), default_id, none_pinned(entry.id or "", version))
+    from kizuna.published import show_published
+
+    shown = show_published(entry.id or "", entry.published or 0, version)
+    if version is not None and shown.pinned != version:
+        state = "was withdrawn" if shown.withdrawn else "does not exist"
+        raise UnknownProgram(f"version {version} of {entry.id!r} {state}; its live version is {entry.published}")
+    return Chosen(shown.program, default_id, shown.pinned)
+
+
+def none_pinned(program_id: str, version: int | None) -> None:
+    """A program of the directory has no versions: --version names one of the store's."""
+    if version is not None:
+        raise UnknownProgram(f"{program_id} is not a published program: --version applies to the store's programs")
+
+
 def unknown_message(value: str, catalog: Catalog) -> str:
     known = ", ".join(catalog.ids) or "(none)"
-    message = f"no program folder, zip or workbook {value!r}, and no program with that id in {catalog.folder}"
+    where = f"in {catalog.folder}" if catalog.folder else "served"
+    message = f"no program folder, zip or workbook {value!r}, and no program with that id {where}"
     message += f"; known ids: {known}"
     if catalog.invalid:
         message += f" (not valid: {', '.join(entry.path.name for entry in catalog.invalid)}; see kizuna validate)"

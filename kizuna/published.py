@@ -16,9 +16,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kizuna import config
 from kizuna.config import DATABASE_URL_ENV, database_url, shown_url
 from kizuna.feeds import feed_bytes
 
@@ -28,9 +28,8 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 3.0  # how stale this replica's list of published programs may be
 FEED_CACHE_BYTES = 64 * 2**20  # published feeds kept made, per process
-# The store's default database (kizuna.store.DEFAULT_DATABASE, which a test checks): looked at without importing
-# the store, so a dashboard without a database never loads SQLAlchemy.
-DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "var" / "kizuna.sqlite3"
+# The store's default database, looked at without importing the store: a dashboard without one never loads SQLAlchemy.
+DEFAULT_DATABASE = config.DEFAULT_DATABASE
 
 log = logging.getLogger(__name__)
 

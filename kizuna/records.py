@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kizuna.dates import clock
 from kizuna.model import Program, Session
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def session_record(program: Program, session: Session) -> dict[str, Any]:
@@ -42,13 +39,6 @@ def session_record(program: Program, session: Session) -> dict[str, Any]:
 
 def session_records(program: Program, sessions: Iterable[Session]) -> list[dict[str, Any]]:
     return [session_record(program, session) for session in sessions]
-
-
-def sessions_frame(program: Program, sessions: Iterable[Session]) -> pd.DataFrame:
-    """One row per session, columns as in `session_record`."""
-    import pandas as pd  # imported only when a table is asked for (the bench's reference page)
-
-    return pd.DataFrame.from_records(session_records(program, sessions), columns=RECORD_FIELDS)
 
 
 RECORD_FIELDS = [

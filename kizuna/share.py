@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter
 from kizuna.model import LOGISTICS_KINDS, Program
+from kizuna.text import shortened
 
 QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
 SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
@@ -31,13 +32,9 @@ class View:
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
-def shorten(value: str) -> str:
-    return repr(value if len(value) <= 40 else value[:40] + "…")
-
-
 def listing(values: Sequence[str]) -> str:
     """At most five values, each cut short: a notice never echoes a hostile link whole."""
-    return ", ".join(shorten(value) for value in values[:5]) + (
+    return ", ".join(shortened(value) for value in values[:5]) + (
         f" and {len(values) - 5} more" if len(values) > 5 else ""
     )
 
@@ -51,7 +48,7 @@ def link_program(params: Mapping[str, Sequence[str]], known: Sequence[str], defa
 def program_notices(program: Program, asked: Sequence[str]) -> list[str]:
     """What `link_program` left aside: a program the dashboard does not have (the default opened instead)."""
     if asked and asked[0] != program.id:
-        return [f"The program in the link, {shorten(asked[0])}, is not on this dashboard; showing {program.title}."]
+        return [f"The program in the link, {shortened(asked[0])}, is not on this dashboard; showing {program.title}."]
     if len(asked) > 1:
         return [f"Ignored more programs in the link: {listing(asked[1:])}."]
     return []
@@ -79,7 +76,7 @@ def version_notices(
         return []  # shown, or asked of another program (whose notice says it is not on this dashboard)
     number = link_version(params, program.id)
     if number is None:
-        return [f"Ignored the version in the link, {shorten(asked[0])}: a version is a number from 1."]
+        return [f"Ignored the version in the link, {shortened(asked[0])}: a version is a number from 1."]
     if latest is None:
         return [f"{program.title} has no published versions; ignored version {number} in the link."]
     why = "was withdrawn" if withdrawn else "does not exist"

@@ -21,16 +21,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
-from kizuna.problems import Problem
+from kizuna.problems import MAX_PROBLEMS, Problem, left_out
 
 MAX_FILE_BYTES = 20 * 2**20  # a .zip, .xlsx or CSV file as uploaded
 MAX_UNPACKED_BYTES = 200 * 2**20  # all its members unpacked
 MAX_RATIO = 200  # unpacked / packed size of a member above 1 MiB: beyond it, a zip bomb
 MAX_MEMBERS = 1_000  # members of a .zip or parts of an .xlsx (Excel writes about 20)
 MAX_ROWS = 50_000  # rows of one table
-MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid, cell elements in its XML, and cells of all the tables
+MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid, and cell elements in its XML
+MAX_COLUMNS = 100  # cells in a table's header row (a program's tables have at most 14 columns)
+MAX_TABLE_CELLS = 1_000_000  # cells of all the tables as read (50,000 sessions of 14 columns are 700,000)
 MAX_CELL_CHARS = 10_000  # characters in one cell
-MAX_TEXT_CHARS = 20_000_000  # characters in all the cells of a program (a 10,000-session one has about 2 million)
+MAX_TEXT_CHARS = 8_000_000  # characters in all the cells of a program (a 10,000-session one has about 2 million)
+MAX_NOTICES = 20  # things ignored, said one by one
 MAX_MERGED = 1_000  # merged ranges in one sheet
 MAX_FORMULAS_REPORTED = 1_000  # uncalculated formulas named one by one
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -188,14 +191,21 @@ def file_too_big(path: Path) -> Problem | None:
 
 
 def within_size_limits(tables: Tables, name: str) -> Tables:
-    """All the cells together, however many tables and columns: what every replica keeps in memory."""
+    """All the cells together, however many tables and columns: what every replica keeps in memory; and at most
+    MAX_PROBLEMS problems and MAX_NOTICES notices, so what is sent back and shown stays small too."""
+    wide = [(table, len(rows[0])) for table, rows in tables.records.items() if rows and len(rows[0]) > MAX_COLUMNS]
     cells = sum(len(row) for rows in tables.records.values() for row in rows)
     chars = sum(len(cell) for rows in tables.records.values() for row in rows for cell in row)
-    if cells > MAX_CELLS:
-        message = f"holds {cells:,} cells; the limit is {MAX_CELLS:,}"
+    if wide:
+        message = f"{wide[0][0]}: its header row has {wide[0][1]:,} cells; the limit is {MAX_COLUMNS} columns"
+    elif cells > MAX_TABLE_CELLS:
+        message = f"holds {cells:,} cells; the limit is {MAX_TABLE_CELLS:,}"
     elif chars > MAX_TEXT_CHARS:
         message = f"holds {chars:,} characters of text; the limit is {MAX_TEXT_CHARS:,}"
     else:
+        if len(tables.problems) > MAX_PROBLEMS:
+            tables.problems[MAX_PROBLEMS:] = [left_out(len(tables.problems) - MAX_PROBLEMS)]
+        del tables.notices[MAX_NOTICES:]
         return tables
     return Tables(problems=[Problem(name, None, None, message)], locator=tables.locator)
 
@@ -317,6 +327,10 @@ def open_archive(path: Path, what: str) -> tuple[zipfile.ZipFile | None, Problem
 def archive_refusal(name: str, members: list[zipfile.ZipInfo]) -> Problem | None:
     if len(members) > MAX_MEMBERS:
         return Problem(name, None, None, f"holds {len(members):,} members; the limit is {MAX_MEMBERS:,}")
+    names = [m.filename for m in members]
+    if len(set(names)) != len(names):  # readers may take either copy: the limits would bound only one
+        twice = next(member for member in names if names.count(member) > 1)
+        return Problem(name, None, None, f"holds the member {twice!r} twice")
     unsafe = [m.filename for m in members if unsafe_name(m.filename)]
     if unsafe:
         return Problem(name, None, None, f"member name {unsafe[0]!r} points outside the archive")
@@ -409,7 +423,15 @@ def read_workbook(path: Path, names: Sequence[str], optional: set[str]) -> Table
         except (KeyError, ElementTree.ParseError):
             return Tables(problems=[damaged(path)])
         xml = {title: read_member(archive, parts[part]) for title, part in sheets.items() if part in parts}
-    return WorkbookReader(path, names, optional, xml).read()
+        others = [name for name in parts if name not in sheets.values() and not parts[name].is_dir()]
+        reader = WorkbookReader(path, names, optional, xml)
+        # The reading library may resolve a part otherwise than we do: every part that holds sheet data is
+        # measured, whichever sheet (if any) names it.
+        for name in others:
+            data = read_member(archive, parts[name])
+            if SHEET_DATA.search(data) and not reader.within_limits(name, data):
+                return reader.tables
+    return reader.read()
 
 
 def damaged(path: Path) -> Problem:
@@ -428,17 +450,27 @@ def workbook_refusal(parts: dict[str, zipfile.ZipInfo]) -> str | None:
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+PACKAGE_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def sheet_parts(archive: zipfile.ZipFile, parts: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    """Each sheet's title and the part holding its XML (the workbook names it through its relationships)."""
+    """Each sheet's title and the part holding its XML (the workbook names it through its relationships).
+
+    Anything another reader could resolve otherwise is refused as damaged (KeyError): a title or a relationship id
+    given twice, a sheet with more than one id, a relationship that is not one."""
     workbook = ElementTree.fromstring(read_member(archive, parts["xl/workbook.xml"]))
     relations = ElementTree.fromstring(read_member(archive, parts["xl/_rels/workbook.xml.rels"]))
+    ids = [rel.get("Id") for rel in relations]
+    if len(ids) != len(set(ids)) or any(rel.tag != f"{PACKAGE_RELATIONSHIPS}Relationship" for rel in relations):
+        raise KeyError("relationships")
     targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
-    found = {}
+    found: dict[str, str] = {}
     for sheet in workbook.iter(f"{MAIN}sheet"):
+        name = sheet.get("name", "")
+        if name in found or sum(key.rpartition("}")[2] == "id" for key in sheet.attrib if "}" in key) != 1:
+            raise KeyError(name)
         target = targets.get(sheet.get(RELATIONSHIP), "")
-        found[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        found[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return found
 
 
@@ -459,6 +491,7 @@ VALUE_CELL = re.compile(
     + rb"(?:v|is)\b"
 )
 ROW_TAG = re.compile(TAG + rb"row[\s/>]")
+SHEET_DATA = re.compile(TAG + rb"sheetData[\s/>]")
 ROW_WITH_NUMBER = re.compile(TAG + rb'row\s[^>]*?\br="([0-9]{1,7})"')
 MERGE_TAG = re.compile(TAG + rb"mergeCell[\s/>]")
 UNCALCULATED = re.compile(
@@ -500,7 +533,8 @@ class WorkbookReader:
         wanted = {name.removesuffix(".csv"): name for name in self.names}
         for key, title in titles.items():
             if key not in wanted and key not in IGNORED_SHEETS:
-                tables.notices.append(f"{self.path.name}: sheet {title!r} is not part of a program; ignored")
+                shown = title if len(title) <= 40 else f"{title[:39]}…"  # Excel's own titles are at most 31
+                tables.notices.append(f"{self.path.name}: sheet {shown!r} is not part of a program; ignored")
         checked = {stem: self.within_limits(stem, self.xml[titles[stem]]) for stem in wanted if stem in titles}
         if not all(checked.values()):
             return tables  # a sheet over a limit: the others are not read either (nothing would be published)

@@ -56,7 +56,7 @@ from kizuna.sources import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
 from kizuna.text import clean_text
 
 DATABASE_ENV = config.DATABASE_URL_ENV
-DEFAULT_DATABASE = Path(__file__).resolve().parent.parent / "var" / "kizuna.sqlite3"
+DEFAULT_DATABASE = config.DEFAULT_DATABASE
 MAX_SESSIONS = 20_000  # per program: twice the largest the bench measures; parsed, about 16 MiB per replica
 MAX_ID_CHARS = 200  # a program id (the database's column)
 MAX_NOTE_CHARS = 500
@@ -530,8 +530,8 @@ def clean_note(note: str) -> str:
 
 
 def prepare(reading: Reading, name: str) -> Prepared:
-    """From a valid program as read from the organiser's file `name`, make its canonical content: the tables as
-    that file holds them, empty rows left out, as a zip of CSV files; raises ProgramInvalid."""
+    """From a valid program as checked from the organiser's file `name`, make its canonical content: the checked
+    tables as that file holds them, empty rows left out, as a zip of CSV files; raises ProgramInvalid."""
     from kizuna.workbook import csv_members, stamp_of, zip_bytes  # openpyxl: imported only to publish
 
     path = Path(name)
@@ -557,7 +557,8 @@ def prepare(reading: Reading, name: str) -> Prepared:
             f"{MAX_FILE_BYTES // 2**20} MiB and {MAX_UNPACKED_BYTES // 2**20} MiB"
         )
         raise ProgramInvalid(path, [Problem(path.name, None, None, message)])
-    program = program_from(content, f"{path.stem}.zip")  # what is stored is what will be served
+    # The content is these tables written as CSV, which reads back as exactly this program (tests/test_workbook.py
+    # round-trips every fixture): it is not read again here.
     return Prepared(program, content, content_hash(members))
 
 

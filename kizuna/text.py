@@ -20,6 +20,15 @@ def clean_text(text: str) -> str:
     return CONTROL.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
+def shortened(value: str, limit: int = 40) -> str:
+    """A value quoted in a message (`'karato-markt'`), cut short: a message never echoes a hostile cell whole."""
+    return repr(cut(value, limit))
+
+
+def cut(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def one_line(text: str) -> str:
     """SUMMARY must stay on one line: some clients refuse a line break there."""
     return LINE_BREAKS.sub(" ", clean_text(text)).strip()

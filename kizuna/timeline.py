@@ -16,6 +16,7 @@ from kizuna.model import Program, Session
 SELECTION = "pick"
 DETAIL_LIMIT = 300  # sessions drawn one by one; above it the timeline counts them
 LOGISTICS = "Logistics"
+THEME_COLOUR = alt.Color("theme:N", legend=alt.Legend(orient="bottom"))  # its scale: `legend_colours`, per view
 
 
 @lru_cache(maxsize=8)
@@ -45,7 +46,7 @@ def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:
                 "when": time_span(session.start, session.end, missing="all day (no time given)"),
                 "city": program.cities[session.city].name,
                 "venue": program.venues[session.venue_id].name,
-                "theme": program.themes[session.themes[0]].label if session.themes else LOGISTICS,
+                "theme": colour_label(program, session),
                 "themes": ", ".join(program.themes[t].label for t in session.themes) or LOGISTICS,
             }
         )
@@ -68,10 +69,21 @@ def day_axis(program: Program) -> alt.X:
     )
 
 
-def theme_colour(program: Program) -> alt.Color:
-    domain = [theme.label for theme in program.themes.values()] + [LOGISTICS]
-    palette = [theme.colour for theme in program.themes.values()] + [LOGISTICS_COLOUR]
-    return alt.Color("theme:N", scale=alt.Scale(domain=domain, range=palette), legend=alt.Legend(orient="bottom"))
+def colour_label(program: Program, session: Session) -> str:
+    """What a session's block is coloured by: its first theme, or Logistics."""
+    return program.themes[session.themes[0]].label if session.themes else LOGISTICS
+
+
+def legend_colours(program: Program, sessions: Sequence[Session], encoding: dict) -> dict:
+    """The encoding with a colour scale of only the colours the sessions use, so the legend lists what the view
+    shows; a theme keeps its colour whatever the filter (no legend at all for an empty view)."""
+    used = {colour_label(program, session) for session in sessions}
+    pairs = [(theme.label, theme.colour) for theme in program.themes.values()] + [(LOGISTICS, LOGISTICS_COLOUR)]
+    shown = [(label, colour) for label, colour in pairs if label in used]
+    if not shown:
+        return {**encoding, "color": {**encoding["color"], "legend": None}}
+    scale = {"domain": [label for label, _ in shown], "range": [colour for _, colour in shown]}
+    return {**encoding, "color": {**encoding["color"], "scale": scale}}
 
 
 def build_timeline(program: Program, sessions: Sequence[Session], selected: str | None = None) -> dict:
@@ -81,16 +93,18 @@ def build_timeline(program: Program, sessions: Sequence[Session], selected: str 
     Altair builds each chart once per program (`chart_without_data`); a rerun only adds the rows.
     """
     if len(sessions) > DETAIL_LIMIT:
-        return {**chart_without_data(program, detail=False), "data": {"values": day_counts(program, sessions)}}
+        spec = chart_without_data(program, detail=False)
+        encoding = legend_colours(program, sessions, spec["encoding"])
+        return {**spec, "encoding": encoding, "data": {"values": day_counts(program, sessions)}}
     rows = timeline_rows(program, sessions)
     spec = chart_without_data(program, detail=True)
-    height = max(180, 44 * max((row["slot"] for row in rows), default=1))
-    spec = {**spec, "data": {"values": rows}, "height": height}
+    blocks, labels = spec["layer"]
+    encoding = legend_colours(program, sessions, blocks["encoding"])
     if selected:
-        blocks, labels = spec["layer"]
         ring = {"condition": {"test": str(alt.datum.id == selected), "value": 4}, "value": 2}  # Altair writes the test
-        spec["layer"] = [{**blocks, "encoding": {**blocks["encoding"], "strokeWidth": ring}}, labels]
-    return spec
+        encoding = {**encoding, "strokeWidth": ring}
+    height = max(180, 44 * max((row["slot"] for row in rows), default=1))
+    return {**spec, "layer": [{**blocks, "encoding": encoding}, labels], "data": {"values": rows}, "height": height}
 
 
 @lru_cache(maxsize=8)
@@ -111,7 +125,7 @@ def session_blocks(program: Program) -> alt.LayerChart:
     pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
     base = alt.Chart(alt.Data(values=[])).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
     blocks = base.mark_rect(cornerRadius=4, stroke="white", strokeWidth=2).encode(
-        color=theme_colour(program),
+        color=THEME_COLOUR,
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
         tooltip=[
             alt.Tooltip("title:N", title="Session"),
@@ -134,7 +148,7 @@ def day_bars(program: Program) -> alt.Chart:
         .encode(
             x=day_axis(program),
             y=alt.Y("sessions:Q", title="Sessions"),
-            color=theme_colour(program),
+            color=THEME_COLOUR,
             tooltip=[alt.Tooltip("day:N"), alt.Tooltip("theme:N"), alt.Tooltip("sessions:Q")],
         )
         .add_params(pick)
@@ -144,7 +158,7 @@ def day_bars(program: Program) -> alt.Chart:
 
 def day_counts(program: Program, sessions: Sequence[Session]) -> list[dict]:
     days = day_names(program)
-    counts = Counter((days[s.date], program.themes[s.themes[0]].label if s.themes else LOGISTICS) for s in sessions)
+    counts = Counter((days[s.date], colour_label(program, s)) for s in sessions)
     return [{"day": day, "theme": theme, "sessions": n} for (day, theme), n in counts.items()]
 
 

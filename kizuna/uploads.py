@@ -21,7 +21,7 @@ from kizuna.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, marked
 from kizuna.text import one_line
 
 PACKED = (*sorted(WORKBOOK_SUFFIXES), ".zip")  # one file that holds the whole program
-ACCEPTED_TYPES = ("xlsx", "xlsm", "zip", "csv")  # what the upload widget offers; .xlsm so its refusal is explained
+ACCEPTED_TYPES = ("xlsx", "zip", "csv")  # what the upload widget offers: only what can be read (not .xlsm)
 TABLES = tuple(SCHEMA)  # the only names a CSV upload may have
 SAVED_STEM = "upload"  # the name a workbook or a zip is saved under, whatever the browser called it
 MAX_SHOWN_NAME = 80  # characters of an uploaded file's name shown back
@@ -86,7 +86,7 @@ def upload_refusal(files: Sequence[Upload]) -> list[Problem]:
         return [Problem(shown_name(too_big[0].name), None, None, message)]
     packed = [f for f in files if suffix(f.name) in PACKED]
     if packed and len(files) > 1:
-        message = "a workbook or a .zip goes alone: remove the other files (×), or upload only CSV files together"
+        message = "a workbook or a .zip goes alone: upload it by itself, or only the CSV files together"
         return [Problem(shown_name(packed[0].name), None, None, message)]
     if packed:
         return []

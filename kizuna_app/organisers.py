@@ -39,9 +39,15 @@ ANSWER = "key-answer"  # session state: what the last attempt found, shown once
 MAX_KEY_CHARS = 512
 KEY_HELP = "Set by whoever hosts the dashboard. It is typed once per browser session."
 UPLOAD_HELP = (
-    f"One workbook (.xlsx), one .zip of a program folder, or the CSV files themselves ({', '.join(TABLES)}). "
-    f"At most {MAX_FILE_BYTES // 2**20} MiB a file and {MAX_ROWS:,} rows a table."
+    f"One workbook (.xlsx), one .zip of a program folder, or the CSV files themselves ({', '.join(TABLES)}), "
+    f"chosen together. Each upload replaces the one before. At most {MAX_FILE_BYTES // 2**20} MiB a file and "
+    f"{MAX_ROWS:,} rows a table."
 )
+UPLOAD_KEY = "upload"  # the upload widget's key, numbered after the first pick: a new key draws it empty
+PICKS = "upload-picks"  # session state: how many picks of files this session has checked
+CHECKED = "checked"  # session state: what checking the last pick found
+SHOWN_WHOLE = 20  # problems the table shows at their full height; past that it scrolls under its header
+PROBLEMS_HEIGHT = 640  # pixels of a table of more problems than SHOWN_WHOLE
 ENABLE_PUBLISHING = (
     "Publishing is off on this server: you can check and preview a program, not publish it. Whoever hosts the "
     "dashboard turns it on with an organiser key: the environment variable `KIZUNA_ORGANISER_KEY`, or "
@@ -76,22 +82,24 @@ def open_store(url: str) -> Store:
 
 
 def uploaded() -> Checked | None:
-    """The files in the upload widget, checked once per upload: a rerun reuses what was found."""
+    """The last pick of files, checked once. A pick replaces the one before: Streamlit cannot take a file out of the
+    widget, so after each pick it is drawn afresh under a new key, empty for the next (the result stays below)."""
+    state = st.session_state
+    picks = state.get(PICKS, 0)
     files = st.file_uploader(
         "Program: a workbook, a .zip or the CSV files",
         type=ACCEPTED_TYPES,
         accept_multiple_files=True,
-        key="upload",
+        key=f"{UPLOAD_KEY}-{picks}" if picks else UPLOAD_KEY,
         help=UPLOAD_HELP,
         max_upload_size=MAX_FILE_BYTES // 2**20,
     )
-    state = st.session_state
-    ids = tuple(f.file_id for f in files)
-    if state.get("checked-ids") != ids:
+    if files:
         forget_preview()
-        state["checked-ids"] = ids
-        state["checked"] = check_upload([Upload(f.name, f.getvalue()) for f in files]) if files else None
-    return state["checked"]
+        state[CHECKED] = check_upload([Upload(f.name, f.getvalue()) for f in files])
+        state[PICKS] = picks + 1
+        st.rerun()
+    return state.get(CHECKED)
 
 
 def forget_preview() -> None:
@@ -102,6 +110,8 @@ def forget_preview() -> None:
 
 
 def show_check(checked: Checked) -> None:
+    """The verdict; when not valid, every problem in a table that wraps, so none is cut, each cell escaped because a
+    problem quotes the organiser's own cells."""
     for notice in checked.notices:
         st.info(plain(notice), icon=":material/info:")
     if checked.valid:
@@ -111,7 +121,9 @@ def show_check(checked: Checked) -> None:
     problems = checked.problems
     found = counted(len(problems), "problem")
     st.error(plain(f"{checked.name} is not valid ({found}): fix the file and upload it again. Nothing was published."))
-    st.dataframe([problem_row(problem) for problem in problems], hide_index=True, width="stretch")
+    rows = [{name: plain(text) for name, text in problem_row(problem).items()} for problem in problems]
+    height = "content" if len(rows) <= SHOWN_WHOLE else PROBLEMS_HEIGHT
+    st.table(rows, border="horizontal", height=height)  # wraps: every problem is read whole, on a phone too
     st.download_button(
         "Download the report (.txt)",
         data=report(problems),

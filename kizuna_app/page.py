@@ -588,7 +588,7 @@ def show_program(program: Program, version: str, board: Board = VISITORS, defaul
         height=420,
         alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
-    st.caption(plain(map_legend(tiles)))
+    st.caption(plain(map_legend(tiles, program, sessions)))
     downloads(program, selection, version, view, board)
     if selected:
         open_card(program, program.sessions_by_id[selected], sessions, version, view, board)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -98,6 +99,29 @@ def minimal_workbook(**changed: bytes) -> bytes:
     return workbook({table: changed.get(table) or sheet(rows_xml(records(table))) for table in TABLES})
 
 
+def with_parts(book: bytes, change: Callable[[str, bytes], bytes], **added: bytes) -> bytes:
+    """A package with each part passed through `change(name, data)`, and parts added (`/` written as `__`)."""
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        parts = {info.filename: change(info.filename, archive.read(info)) for info in archive.infolist()}
+    return zipped(parts | {name.replace("__", "/"): data for name, data in added.items()})
+
+
+def zipped_twice(package: bytes, member: str) -> bytes:
+    """The package with a second member of the same name: readers differ on which copy they take."""
+    buffer = io.BytesIO(package)
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "a") as archive:
+        warnings.simplefilter("ignore")  # "Duplicate name": the point
+        archive.writestr(member, b"id\n")
+    return buffer.getvalue()
+
+
+def sheet_listed_twice(name: str, data: bytes) -> bytes:
+    """workbook.xml naming its first sheet a second time, pointing at another part."""
+    if name != "xl/workbook.xml":
+        return data
+    return data.replace(b"<sheets>", b'<sheets><sheet name="sessions" sheetId="99" r:id="rId1"/>')
+
+
 def minimal_zip(compression: int = zipfile.ZIP_DEFLATED, **changed: bytes) -> bytes:
     members = {f"{table}.csv": (MINIMAL / f"{table}.csv").read_bytes() for table in TABLES}
     return zipped(members | {f"{name}.csv": data for name, data in changed.items()}, compression)
@@ -155,6 +179,30 @@ CASES: dict[str, tuple[str, Callable[[], bytes], str]] = {
             )
         ),
         "program.xlsx: sessions: has 1,001 merged ranges; the limit is 1,000",
+    ),
+    "sheet-listed-twice": (
+        "program.xlsx",
+        lambda: with_parts(minimal_workbook(), sheet_listed_twice),
+        "program.xlsx: cannot be read as a workbook (its parts are damaged)",
+    ),
+    "merged-ranges-in-a-part-no-sheet-names": (
+        "program.xlsx",
+        lambda: with_parts(
+            minimal_workbook(),
+            lambda name, data: data,
+            xl__worksheets__other=sheet("", "<mergeCells>" + '<mergeCell ref="Z1:Z2"/>' * 5000 + "</mergeCells>"),
+        ),
+        "program.xlsx: xl/worksheets/other: has 5,000 merged ranges; the limit is 1,000",
+    ),
+    "header-of-300000-columns": (
+        "program.zip",
+        lambda: minimal_zip(sessions=b",".join([b"id"] * 300_000) + b"\n"),
+        "program.zip: sessions.csv: its header row has 300,000 cells; the limit is 100 columns",
+    ),
+    "member-twice": (
+        "program.zip",
+        lambda: zipped_twice(minimal_zip(), "sessions.csv"),
+        "program.zip: holds the member 'sessions.csv' twice",
     ),
     "damaged-sheet-xml": (
         "program.xlsx",

@@ -323,3 +323,58 @@ def test_kizuna_base_url_set_with_a_password_is_refused_by_the_command_and_unuse
     monkeypatch.setenv(config.BASE_URL_ENV, "https://kizuna.example.org/")
     assert config.base_url() == "https://kizuna.example.org/"
     assert "s3cret" not in caplog.text
+
+
+@pytest.fixture
+def published_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A store of the test's own, as the dashboard would read it, holding the minimal program in two versions."""
+    from kizuna import published
+
+    url = f"sqlite:///{tmp_path / 'kizuna.sqlite3'}"
+    monkeypatch.setenv("KIZUNA_DATABASE_URL", url)
+    monkeypatch.delenv("KIZUNA_PROGRAM", raising=False)
+    monkeypatch.setenv(PROGRAMS_ENV, str(ROOT / "data"))
+    first = shutil.copytree(ROOT / "tests" / "fixtures" / "good" / "minimal", tmp_path / "first")
+    assert cli.main(["publish", str(first), "--note", "first"]) == 0
+    (first / "program.csv").write_text(
+        (first / "program.csv").read_text(encoding="utf-8").replace("Minimal Test Program", "Minimal Second Edition"),
+        encoding="utf-8",
+    )
+    assert cli.main(["publish", str(first), "--note", "second"]) == 0
+    published.look_again()
+    return url
+
+
+def test_a_published_program_is_listed_exported_and_printed_by_its_id(
+    published_store: str, tmp_path: Path, capsys
+) -> None:
+    """The command line reads the dashboard's catalogue: the programs directory and the store."""
+    capsys.readouterr()
+    assert cli.main(["list", "--program", "mini-2020", "--json"]) == 0
+    assert {record["id"] for record in json.loads(capsys.readouterr().out)} == {
+        s.id for s in load_program(ROOT / "tests" / "fixtures" / "good" / "minimal").sessions
+    }
+    assert cli.main(["export", "--program", "mini-2020"]) == 0
+    assert "X-WR-CALNAME:Minimal Second Edition" in capsys.readouterr().out.replace("\r\n ", "")
+    assert cli.main(["export", "--program", "mini-2020", "--version", "1"]) == 0
+    assert "X-WR-CALNAME:Minimal Test Program" in capsys.readouterr().out.replace("\r\n ", "")
+    pdf = tmp_path / "mini.pdf"
+    base = "https://kizuna.example.org/"
+    assert cli.main(["print", "--program", "mini-2020", "--version", "1", "--base-url", base, "-o", str(pdf)]) == 0
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Minimal Test Program" in text
+    assert "program=mini-2020" in text.replace("\n", "")
+    assert "version=1" in text.replace("\n", "")
+
+
+def test_a_version_that_is_not_live_or_not_published_is_refused(published_store: str, capsys) -> None:
+    assert cli.main(["list", "--program", "mini-2020", "--version", "3"]) == 2
+    assert "version 3 of 'mini-2020' does not exist; its live version is 2" in capsys.readouterr().err
+    assert cli.main(["withdraw", "mini-2020", "1"]) == 0
+    from kizuna import published
+
+    published.look_again()
+    assert cli.main(["list", "--program", "mini-2020", "--version", "1"]) == 2
+    assert "version 1 of 'mini-2020' was withdrawn" in capsys.readouterr().err
+    assert cli.main(["list", "--program", "clair-seminar-2019", "--version", "1"]) == 2
+    assert "--version applies to the store's programs" in capsys.readouterr().err

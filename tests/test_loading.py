@@ -15,7 +15,7 @@ import pytest
 
 from kizuna import loading
 from kizuna.loading import ProgramInvalid, load_program, validate_program
-from kizuna.model import PRECISIONS, Program
+from kizuna.model import KINDS, PRECISIONS, Program
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_2019 = ROOT / "data" / "2019"
@@ -214,3 +214,142 @@ def test_cli_prints_exactly_the_problems_and_exits_1_for_every_broken_folder(fol
 def test_a_revision_or_order_fits_a_calendars_sequence(cell: str, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         loading.whole_number(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "meant"),
+    [
+        ("9.30", "09:30"),  # a time typed as a number
+        ("9.3", "09:30"),  # ... which Excel keeps as 9.3
+        ("9,30", "09:30"),
+        ("9h30", "09:30"),
+        ("930", "09:30"),
+        ("2130", "21:30"),
+        ("9:30 AM", "09:30"),
+        ("9:30 p.m.", "21:30"),
+        ("12 am", "00:00"),
+        ("9時30分", "09:30"),
+        ("午後2時半", "14:30"),
+        ("９時３０分", "09:30"),
+        ("0.3958333333333333", "09:30"),  # Excel's own number for the time, its format lost
+    ],
+)
+def test_a_time_typed_another_common_way_says_how_to_write_it(cell: str, meant: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(repr(cell))} is not a time: write {meant}$"):
+        loading.parse_time(cell)
+
+
+@pytest.mark.parametrize("cell", ["25.00", "9.75", "13 pm", "24:00", "1260", "9", "soon"])
+def test_a_cell_that_is_no_time_at_all_gets_the_general_message(cell: str) -> None:
+    with pytest.raises(ValueError, match=f"^{re.escape(repr(cell))} is not a time \\(HH:MM, 24-hour\\)$"):
+        loading.parse_time(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "listed"),
+    [
+        ("tourism, culture", "tourism;culture"),
+        ("tourism,culture", "tourism;culture"),
+        ("tourism culture", "tourism;culture"),
+        ("Tourism, Culture", "tourism;culture"),
+        ("tourism、culture", "tourism;culture"),
+        ("tourism, culture;food", "tourism;culture;food"),
+    ],
+)
+def test_themes_separated_by_commas_or_spaces_say_to_separate_them_with_semicolons(cell: str, listed: str) -> None:
+    message = f"{cell!r} is not a list of theme slugs: separate them with ; ({listed})"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        loading.parse_slugs(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "fix"),
+    [
+        ("Karato Market", ": write karato-market"),
+        ("karato_market", ": write karato-market"),
+        ("Osaka--Castle", ": write osaka-castle"),
+        ("唐戸市場", ""),  # no slug stands for it: the general message
+        ("karato market!", ""),
+    ],
+)
+def test_a_slug_typed_as_a_name_says_its_slug_form(cell: str, fix: str) -> None:
+    message = f"{cell!r} is not a slug (lower-case letters, digits and single hyphens){fix}"
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        loading.parse_slug(cell)
+
+
+def test_a_theme_with_a_capital_among_semicolons_says_its_slug_form() -> None:
+    with pytest.raises(
+        ValueError,
+        match=re.escape("'Culture' is not a slug (lower-case letters, digits and single hyphens): write culture"),
+    ):
+        loading.parse_slugs("tourism;Culture")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "problem"),
+    [
+        (
+            "sessions.csv",
+            ",osaka-castle,Visit",
+            ",osaka-castel,Visit",
+            "sessions.csv:5: venue: unknown venue 'osaka-castel'; did you mean 'osaka-castle'? "
+            "known: city-hall, osaka-castle, tokyo-station",
+        ),
+        (
+            "venues.csv",
+            'Chuo-ku, Osaka",osaka,',
+            'Chuo-ku, Osaka",oosaka,',
+            "venues.csv:4: city: unknown city 'oosaka'; did you mean 'osaka'? known: osaka, tokyo",
+        ),
+        (
+            "sessions.csv",
+            "visit,tourism;culture",
+            "visit,tourism;cultures",
+            "sessions.csv:5: themes: unknown theme 'cultures'; did you mean 'culture'? known: culture, tourism",
+        ),
+    ],
+)
+def test_an_unknown_id_close_to_a_known_one_asks_if_it_was_meant(
+    tmp_path: Path, file: str, old: str, new: str, problem: str
+) -> None:
+    folder = tmp_path / "program"
+    shutil.copytree(MINIMAL, folder)
+    edit(folder / file, old, new)
+    assert reported(folder) == [problem]
+
+
+def test_kyoto_is_not_offered_tokyo_nor_osaka_dome_osaka_castle() -> None:
+    """Different places that merely look alike get no "did you mean": the list of known ids says the rest."""
+    assert loading.nearest("kyoto", ("osaka", "tokyo")) is None
+    assert loading.nearest("osaka-dome", ("city-hall", "osaka-castle", "tokyo-station")) is None
+
+
+@pytest.mark.parametrize(("cell", "guess"), [("Lecture", "lecture"), ("visits", "visit"), ("excursion", None)])
+def test_a_kind_not_allowed_asks_if_the_nearest_was_meant(cell: str, guess: str | None) -> None:
+    hint = f"; did you mean {guess!r}?" if guess else ""
+    with pytest.raises(
+        ValueError, match=re.escape(f"{cell!r} is not one of: arrival,") + f".*departure{re.escape(hint)}$"
+    ):
+        loading.one_of(KINDS)(cell)
+
+
+def test_an_unknown_id_among_thousands_lists_a_few_and_guesses_within_its_budget() -> None:
+    """A file of 50,000 venues and 50,000 sessions naming none of them: short messages, a bounded search."""
+    known = {f"venue-{number}": None for number in range(50_000)}
+    table = loading.Table("venues.csv", readable=True)
+    refs = loading.References("venue", table, known)
+    messages = [refs.problem("venue", f"elsewhere-{number}")[1] for number in range(50_000)]
+    listed = ", ".join(sorted(known)[: loading.MAX_LISTED])
+    assert messages[0] == f"unknown venue 'elsewhere-0'; known: {listed}, … (50,000 in all)"
+    assert refs.work <= loading.MAX_GUESS_WORK
+
+
+def test_ids_too_long_to_be_real_are_neither_guessed_nor_quoted_whole() -> None:
+    """199-character ids of 'a' and 'b' made difflib's every comparison cost 3 ms: 330 s for one hostile file."""
+    known = {"ab" * 99 + str(number): None for number in range(100)}
+    refs = loading.References("city", loading.Table("cities.csv", readable=True), known)
+    column, message = refs.problem("city", "ba" * 99)
+    assert (column, refs.work) == ("city", 0)
+    assert len(message) < 45 * (loading.MAX_LISTED + 3)
+    assert "did you mean" not in message

@@ -15,7 +15,7 @@ import pytest
 from kizuna import basemap, config
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
-from kizuna.maps import MAX_LISTED, build_deck, clicked_session, map_legend, same_place
+from kizuna.maps import MARKS, MAX_LISTED, ROUTE_ONLY, build_deck, clicked_session, map_legend, same_place
 from kizuna.share import kinds_facet
 
 PROGRAM = load_program()
@@ -167,6 +167,34 @@ def test_the_2019_halos_cover_nine_venues_of_three_precisions() -> None:
     halos = layer(deck_json(), "uncertainty")["data"]
     assert len(halos) == 9
     assert {halo["radius"] for halo in halos} == {500, 3_000, 10_000}
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_the_legend_names_only_the_marks_the_view_draws(name: str) -> None:
+    spec, shown = deck_json(FILTERS[name]), FILTERS[name].apply(PROGRAM)
+    legend = map_legend(None, PROGRAM, shown)
+    precisions = {venue_of(s.id).precision for s in shown if not s.is_route}
+    assert (MARKS["exact"] in legend) == ("exact" in precisions)
+    assert (MARKS["halo"] in legend) == bool(layer(spec, "uncertainty")["data"])
+    assert (MARKS["transfer"] in legend) == bool(layer(spec, "transfers")["data"])
+    assert legend.endswith("Land and borders: Natural Earth (public domain).")
+
+
+def test_a_view_of_exact_places_alone_has_no_halo_in_its_legend() -> None:
+    exact = [s for s in PROGRAM.sessions if not s.is_route and venue_of(s.id).precision == "exact"]
+    assert exact
+    assert map_legend(None, PROGRAM, exact) == f"{MARKS['exact']} Land and borders: Natural Earth (public domain)."
+
+
+def test_without_a_view_the_legend_names_every_mark() -> None:
+    assert all(text in map_legend() for text in MARKS.values())
+
+
+def test_a_transfers_note_speaks_for_any_program_not_the_2019_report() -> None:
+    minimal = load_program(Path(__file__).resolve().parent / "fixtures" / "good" / "minimal")
+    (line,) = layer(json.loads(build_deck(minimal, minimal.sessions).to_json()), "transfers")["data"]
+    assert line["label"].endswith(f"\n{ROUTE_ONLY}")
+    assert "report" not in ROUTE_ONLY
 
 
 def test_venue_dots_are_sized_in_pixels() -> None:

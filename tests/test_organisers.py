@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from kizuna import auth, published, sandbox
 from kizuna.cli import main as kizuna
 from kizuna.loading import load_program
+from kizuna.text import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -94,10 +95,23 @@ def organisers(secrets: dict | None = None, user: dict | None = None) -> AppTest
 
 
 def upload(at: AppTest, *files: Path | tuple[str, bytes]) -> AppTest:
+    """One pick of files, as the browser's file dialog sends them together."""
     chosen = [(f.name, f.read_bytes(), XLSX) if isinstance(f, Path) else (*f, "text/csv") for f in files]
-    at.file_uploader(key="upload").set_value(chosen).run()
+    (uploader,) = at.file_uploader
+    uploader.set_value(chosen).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def problems(at: AppTest) -> list[dict[str, str]]:
+    """The problems table's rows, each cell as the page hands it to Markdown (escaped: shown as plain text)."""
+    (table,) = at.table
+    return table.value.to_dict("records")
+
+
+def shown(row: dict[str, str]) -> dict[str, str]:
+    """A problem row as the table holds it: every cell escaped, so it reads as the same characters."""
+    return {name: plain(text) for name, text in row.items()}
 
 
 def button(at: AppTest, label: str):
@@ -190,7 +204,7 @@ def test_a_valid_workbook_is_previewed_with_its_title_and_every_session(workbook
         "A6, a pocket booklet",
         "Download the whole program (.ics)",
     ]
-    assert not at.dataframe  # no problems table
+    assert not at.table  # no problems table
 
 
 def test_the_preview_keeps_its_own_filters_card_and_address(workbook: Path) -> None:
@@ -210,21 +224,23 @@ def test_an_invalid_workbook_shows_its_problems_at_their_cells_and_the_report(
     broken: Path, capsys: pytest.CaptureFixture, served: dict[str, bytes]
 ) -> None:
     at = upload(organisers(), broken)
-    (table,) = at.dataframe
-    rows = table.value.to_dict("records")
-    assert rows == [
-        {
-            "file or sheet": "seminar-2019.xlsx › sessions",
-            "cell or row": "C3",
-            "column": "start",
-            "problem": "'25:00' is not a time (HH:MM, 24-hour)",
-        },
-        {
-            "file or sheet": "seminar-2019.xlsx › sessions",
-            "cell or row": "G4",
-            "column": "venue",
-            "problem": "unknown venue 'nowhere'; known: " + ", ".join(sorted(PROGRAM.venues)),
-        },
+    assert problems(at) == [
+        shown(
+            {
+                "file or sheet": "seminar-2019.xlsx › sessions",
+                "cell or row": "C3",
+                "column": "start",
+                "problem": "'25:00' is not a time (HH:MM, 24-hour)",
+            }
+        ),
+        shown(
+            {
+                "file or sheet": "seminar-2019.xlsx › sessions",
+                "cell or row": "G4",
+                "column": "venue",
+                "problem": "unknown venue 'nowhere'; known: " + ", ".join(sorted(PROGRAM.venues)),
+            }
+        ),
     ]
     assert [b.proto.label for b in at.get("download_button")] == ["Download the report (.txt)"]
     assert kizuna(["validate", str(broken)]) == 1
@@ -240,15 +256,57 @@ def test_a_hostile_upload_is_one_clear_problem(tmp_path: Path) -> None:
     bomb = tmp_path / "program.xlsx"
     bomb.write_bytes(b"<html><script>alert(1)</script></html>")
     at = upload(organisers(), bomb)
-    (table,) = at.dataframe
-    assert table.value.to_dict("records") == [
-        {
-            "file or sheet": "program.xlsx",
-            "cell or row": "",
-            "column": "",
-            "problem": "is not an Excel workbook (.xlsx) (it cannot be opened as one)",
-        }
+    assert problems(at) == [
+        shown(
+            {
+                "file or sheet": "program.xlsx",
+                "cell or row": "",
+                "column": "",
+                "problem": "is not an Excel workbook (.xlsx) (it cannot be opened as one)",
+            }
+        )
     ]
+
+
+def test_a_corrected_workbook_uploaded_after_the_broken_one_replaces_it(workbook: Path, broken: Path) -> None:
+    """The bug: the broken workbook stayed in the widget beside the corrected one, and '2 files is not valid'."""
+    at = upload(organisers(), broken)
+    assert at.error[0].value.startswith(r"seminar\-2019\.xlsx is not valid \(2 problems\)")
+    assert at.file_uploader[0].value == []  # emptied for the next pick: the result stays below it
+    upload(at, workbook)
+    assert [s.value for s in at.success] == [
+        r"seminar\-2019\.xlsx is valid\: Local Government Exchange and Cooperation Seminar 2019, 19 sessions\."
+    ]
+    assert not at.error
+    assert not at.table
+    assert PROGRAM.title in [t.value for t in at.title]  # the preview
+    assert at.file_uploader[0].value == []
+
+
+def test_the_csv_files_chosen_together_replace_a_workbook(broken: Path) -> None:
+    tables = [(path.name, path.read_bytes()) for path in sorted((ROOT / "data" / "2019").glob("*.csv"))]
+    at = upload(upload(organisers(), broken), *tables)
+    assert [s.value for s in at.success] == [
+        r"6 CSV files is valid\: Local Government Exchange and Cooperation Seminar 2019, 19 sessions\."
+    ]
+    assert not at.table
+
+
+def test_the_upload_widget_offers_only_the_types_that_can_be_read() -> None:
+    (uploader,) = organisers().file_uploader
+    assert sorted(uploader.allowed_type) == [".csv", ".xlsx", ".zip"]
+
+
+def test_a_problem_quoting_markdown_is_shown_as_typed_in_a_table_that_wraps(workbook: Path, tmp_path: Path) -> None:
+    """A problem quotes the organiser's cell: st.table wraps it (st.dataframe cut it), escaped to show as typed."""
+    book = load_workbook(workbook)
+    sessions = book["sessions"]
+    typed = "**[9.30](http://example.org)** <b>am</b> :smile: -> " + "later " * 40
+    sessions.cell(3, [cell.value for cell in sessions[1]].index("start") + 1, typed)
+    path = tmp_path / "seminar-2019.xlsx"
+    book.save(path)
+    (row,) = problems(upload(organisers(), path))
+    assert row["problem"] == plain(f"{typed.strip()!r} is not a time (HH:MM, 24-hour)")
 
 
 def test_csv_files_upload_together_and_a_stranger_is_refused() -> None:
@@ -257,8 +315,7 @@ def test_csv_files_upload_together_and_a_stranger_is_refused() -> None:
     at = upload(organisers(), *tables)
     assert at.success[0].value.startswith("6 CSV files is valid")
     upload(at, *tables, ("../secrets.csv", b"x"))
-    (table,) = at.dataframe
-    assert [row["file or sheet"] for row in table.value.to_dict("records")] == ["secrets.csv"]
+    assert [row["file or sheet"] for row in problems(at)] == [plain("secrets.csv")]
 
 
 # Who may publish
@@ -399,9 +456,8 @@ def test_the_stores_own_limits_refuse_a_publish_in_the_organisers_words(
 def test_an_upload_found_hostile_is_one_problem_on_the_page_and_the_page_goes_on(name: str, tmp_path: Path) -> None:
     """The first of these killed the whole dashboard; each is now read in a worker and is one row, as on the CLI."""
     at = upload(organisers(), hostile.write(name, tmp_path))
-    (table,) = at.dataframe
-    (row,) = table.value.to_dict("records")
-    assert hostile.CASES[name][2].split(": ")[-1] in row["problem"], row
+    (row,) = problems(at)
+    assert plain(hostile.CASES[name][2].split(": ")[-1]) in row["problem"], row
     upload(at, ROOT / "data" / "2019" / "program.csv")
     assert not at.exception
 
@@ -418,9 +474,8 @@ def test_a_reader_that_dies_on_an_upload_is_one_problem_on_the_page(
     )
     monkeypatch.setattr(sandbox, "POOL", dying)
     at = upload(organisers(), workbook)
-    (table,) = at.dataframe
-    assert table.value.to_dict("records")[0]["problem"].startswith(
-        "this file could not be read within the limits: the reader was stopped (SIGABRT)"
+    assert problems(at)[0]["problem"].startswith(
+        plain("this file could not be read within the limits: the reader was stopped (SIGABRT)")
     )
     monkeypatch.setattr(sandbox, "POOL", sandbox.Pool(size=1))
     assert [s.value for s in upload(at, ROOT / "data" / "2019" / "program.csv").error]

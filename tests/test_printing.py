@@ -17,6 +17,7 @@ from kizuna.dates import long_day
 from kizuna.filtering import Filter
 from kizuna.fonts import FONT_ENV
 from kizuna.loading import load_program
+from kizuna.maps import MARKS, ROUTE_ONLY
 from kizuna.printing import NOTHING, print_view
 from kizuna.programs import PROGRAMS_ENV
 from kizuna.share import View, share_url
@@ -142,7 +143,23 @@ def test_the_whole_program_prints_every_session_day_by_day_with_time_not_given(t
     assert text.index("Sunday 15 December 2019") < text.index("Saturday 21 December 2019")
     assert "approximate (within about 500 m)" in text
     assert "city only: the venue is not known" in text
-    assert "Route only: the report does not say how." in text
+    assert ROUTE_ONLY in text
+
+
+@pytest.mark.parametrize(
+    ("options", "marks"),
+    [
+        (["--id", "visit-tourist-information-center"], {"exact"}),
+        (["--id", "visit-jnto"], {"halo"}),
+        (["--kind", "transfer"], {"transfer"}),
+        (["--day", "2019-12-17"], {"exact", "halo", "transfer"}),
+    ],
+)
+def test_the_printed_legend_names_only_the_marks_on_its_map(tmp_path: Path, options: list[str], marks: set) -> None:
+    text = text_of(printed(tmp_path, *options))
+    assert {mark for mark, legend in MARKS.items() if legend in text} == marks
+    assert (ROUTE_ONLY in text) == ("transfer" in marks)
+    assert "Land and borders: Natural Earth (public domain)." in text
 
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("a6", (298, 420))])

@@ -557,3 +557,26 @@ def test_merged_cells_over_a_whole_sheet_are_one_problem_without_listing_their_c
 def test_elements_with_a_namespace_prefix_are_measured_too() -> None:
     part = b'<x:worksheet xmlns:x="m"><x:sheetData><x:row r="1"><x:c r="XFD1048576" t="n"><x:v>1</x:v></x:c>'
     assert sources.sheet_extent(part) == (1_048_576, 16_384)
+
+
+@pytest.mark.parametrize(
+    ("part", "old", "new"),
+    [
+        ("xl/_rels/workbook.xml.rels", b"<Relationship ", b'<Relationship Id="rId1" Target="x.xml"/><Relationship '),
+        ("xl/_rels/workbook.xml.rels", b"</Relationships>", b'<Other Id="rId9" Target="x.xml"/></Relationships>'),
+        ("xl/workbook.xml", b' r:id="rId5"', b' r:id="rId5" xmlns:q="' + hostile.RELS.encode() + b'" q:id="rId1"'),
+    ],
+    ids=["relationship-id-twice", "relationship-of-another-kind", "sheet-with-two-ids"],
+)
+def test_a_workbook_other_readers_could_resolve_otherwise_is_damaged(
+    tmp_path: Path, part: str, old: bytes, new: bytes
+) -> None:
+    """Where the reading library and our own look at the package could pick different parts, a limit checked on
+    one part would not bound the other: such a workbook is refused."""
+    path = tmp_path / "program.xlsx"
+    path.write_bytes(
+        hostile.with_parts(hostile.minimal_workbook(), lambda n, d: d.replace(old, new, 1) if n == part else d)
+    )
+    assert [str(p) for p in read_source(path).problems] == [
+        "program.xlsx: cannot be read as a workbook (its parts are damaged)"
+    ]

@@ -663,3 +663,20 @@ def test_kizuna_withdraw_refuses_a_version_no_database_can_hold(sqlite_url: str,
         main(["withdraw", MINI, number, "--database-url", sqlite_url])
     assert exit_.value.code == 2
     assert "is not a version number (1 to 2,147,483,647)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "folder", [ROOT / "data" / "2019", *sorted((FIXTURES / "good").iterdir())], ids=lambda path: path.name
+)
+def test_what_is_stored_reads_back_as_the_program_that_was_published(sqlite_url: str, folder: Path) -> None:
+    """A publish keeps the program it checked rather than reading its stored content again: the two must agree."""
+    from kizuna.ics import export_ics
+
+    with Store(sqlite_url) as first:
+        published = first.publish(folder)
+        version = published.version
+        kept, _ = first.load(version.program_id, version.number)
+    with Store(sqlite_url) as second:  # another process's store: nothing cached, the content read from the database
+        stored, _ = second.load(version.program_id, version.number)
+    assert stored is not kept
+    assert export_ics(stored) == export_ics(kept) == export_ics(load_program(folder))

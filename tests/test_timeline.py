@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from altair.utils.schemapi import validate_jsonschema
@@ -14,7 +16,8 @@ from altair.vegalite.v6.schema import load_schema
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
 from kizuna.maps import LOGISTICS_COLOUR
-from kizuna.timeline import SELECTION, build_timeline, timeline_rows
+from kizuna.model import LOGISTICS_KINDS
+from kizuna.timeline import DETAIL_LIMIT, SELECTION, build_timeline, timeline_rows
 
 PROGRAM = load_program()
 VEGA_LITE = load_schema()
@@ -102,9 +105,44 @@ def test_colour_domain_is_the_theme_labels_then_logistics_in_the_data_colours() 
     assert blocks(spec())["encoding"]["color"]["field"] == "theme"
 
 
+def legend(encoding: dict) -> list[tuple[str, str]]:
+    """The colour scale's (label, colour) pairs: what the legend lists (nothing without a legend)."""
+    if encoding["color"]["legend"] is None:
+        return []
+    scale = encoding["color"]["scale"]
+    return list(zip(scale["domain"], scale["range"], strict=True))
+
+
 @pytest.mark.parametrize("name", FILTERS)
-def test_the_colour_domain_does_not_shrink_with_the_filter(name: str) -> None:
-    assert blocks(spec(FILTERS[name]))["encoding"]["color"]["scale"] == blocks(spec())["encoding"]["color"]["scale"]
+def test_the_legend_lists_only_the_colours_the_view_shows_each_theme_in_its_own(name: str) -> None:
+    chart = spec(FILTERS[name])
+    shown = {row["theme"] for row in rows(chart)}
+    assert legend(blocks(chart)["encoding"]) == [
+        pair for pair in legend(blocks(spec())["encoding"]) if pair[0] in shown
+    ]
+
+
+def test_the_legend_lists_no_logistics_when_the_view_has_no_logistics_session() -> None:
+    everyday = Filter.of(kinds=[kind for kind in PROGRAM.kinds if kind not in LOGISTICS_KINDS])
+    assert "Logistics" not in blocks(spec(everyday))["encoding"]["color"]["scale"]["domain"]
+    without = replace(PROGRAM, sessions=tuple(s for s in PROGRAM.sessions if not s.is_logistics))
+    domain = blocks(build_timeline(without, without.sessions))["encoding"]["color"]["scale"]["domain"]
+    assert domain == [theme.label for theme in PROGRAM.themes.values()]
+
+
+def test_an_empty_view_has_no_legend() -> None:
+    assert blocks(spec(FILTERS["nothing"]))["encoding"]["color"]["legend"] is None
+    assert blocks(spec())["encoding"]["color"]["legend"] == {"orient": "bottom"}
+
+
+def test_a_counted_timeline_lists_only_the_colours_it_shows_too() -> None:
+    visit = PROGRAM.sessions_by_id["visit-jnto"]
+    many = replace(PROGRAM, sessions=tuple(replace(visit, id=f"visit-{n}") for n in range(DETAIL_LIMIT + 1)))
+    chart = build_timeline(many, many.sessions)
+    validate_jsonschema(json.loads(json.dumps(chart)), VEGA_LITE)
+    theme = PROGRAM.themes[visit.themes[0]]
+    assert legend(chart["encoding"]) == [(theme.label, theme.colour)]
+    assert rows(chart) == [{"day": ANY, "theme": theme.label, "sessions": DETAIL_LIMIT + 1}]
 
 
 def test_a_block_is_coloured_by_its_first_theme_and_logistics_is_grey() -> None:

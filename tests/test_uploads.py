@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hostile
 import pytest
 from test_sources import HOSTILE, MINIMAL, minimal_workbook, saved
 
 from kizuna.cli import main
 from kizuna.problems import Problem
 from kizuna.uploads import (
+    ACCEPTED_TYPES,
     TABLES,
     Upload,
     check_upload,
@@ -83,7 +85,32 @@ def test_a_table_uploaded_twice_is_refused() -> None:
 
 def test_a_workbook_goes_alone() -> None:
     files = [Upload("program.xlsx", b"PK"), *minimal_csv("themes.csv")]
-    assert "goes alone" in upload_refusal(files)[0].message
+    assert [str(p) for p in upload_refusal(files)] == [
+        "program.xlsx: a workbook or a .zip goes alone: upload it by itself, or only the CSV files together"
+    ]
+
+
+def offered(kind: str, folder: Path) -> list[Upload]:
+    """The minimal program as a file of each type the upload widget offers."""
+    if kind == "csv":
+        return minimal_csv()
+    data = saved(minimal_workbook(), folder).read_bytes() if kind == "xlsx" else hostile.minimal_zip()
+    return [Upload(f"program.{kind}", data)]
+
+
+@pytest.mark.parametrize("kind", ACCEPTED_TYPES)
+def test_every_type_the_upload_widget_offers_can_be_a_valid_program(kind: str, tmp_path: Path) -> None:
+    checked = check_upload(offered(kind, tmp_path))
+    assert checked.valid, checked.problems
+
+
+def test_an_xlsm_is_not_offered_and_one_that_arrives_anyway_is_refused_with_the_reason(tmp_path: Path) -> None:
+    assert "xlsm" not in ACCEPTED_TYPES
+    path = saved(minimal_workbook(), tmp_path, "program.xlsm")
+    checked = check_upload([Upload("program.xlsm", path.read_bytes())])
+    assert [str(p) for p in checked.problems] == [
+        "program.xlsm: macro-enabled workbooks (.xlsm) are not accepted; save it as 'Excel Workbook (.xlsx)'"
+    ]
 
 
 def test_a_workbook_is_saved_under_our_own_name(tmp_path: Path) -> None:

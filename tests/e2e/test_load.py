@@ -1,20 +1,28 @@
-"""Load and faults on loopback: many visitors at once, a long session, a server restart. Bounded in time."""
+"""Load and faults on loopback: many visitors at once, a long session, a server restart, the bytes a visit costs.
+Bounded in time."""
 
 from __future__ import annotations
 
+import gzip
 import re
+import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from streamlit import file_util
 
 from kizuna.loading import load_program
-from kizuna.serving import READY, dashboard, free_port
+from kizuna.serving import READY, ROOT, dashboard, free_port
 
 from .conftest import open_view
+
+sys.path.insert(0, str(ROOT))  # bench/, whose first and repeat visits the byte figures are
+from bench.wire import first_and_repeat
 
 PROGRAM = load_program()
 THEMES = list(PROGRAM.themes)
@@ -127,3 +135,50 @@ def test_a_share_link_reopens_identically_after_a_server_restart(page: Page, tmp
         open_view(page, url + link)
         expect(page.get_by_role("heading", name="Opinion Exchange Session")).to_be_visible()
         assert view() == before
+
+
+DECK_GL = "DeckGlJsonChart"  # Streamlit's largest script on the page: 3 MB as a file
+
+
+def streamlit_script(name: str) -> Path:
+    """The file of Streamlit's script whose hashed name starts with `name`."""
+    return next((Path(file_util.get_static_dir()) / "static" / "js").glob(f"{name}.*.js"))
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
+
+
+def test_a_first_visit_gets_the_scripts_gzipped_and_a_repeat_visit_takes_them_from_the_cache(
+    browser: Browser, app_url: str
+) -> None:
+    first, repeat = first_and_repeat(browser, app_url + "/")
+    deck = next(response for response in first.fetched.values() if f"/{DECK_GL}." in response.url)
+    assert (deck.status, deck.encoding) == (200, "gzip")
+    assert deck.wire < deck.body / 3, f"{deck.wire:,} bytes on the wire for {deck.body:,}"
+    assert first.wire <= 2_500_000
+    bundles = [response for response in repeat.fetched.values() if urlsplit(response.url).path.startswith("/static/")]
+    assert len(bundles) > 50
+    assert [response.url for response in bundles if not response.cached and response.status != 304] == []
+
+
+def test_a_gzipped_script_keeps_its_length_validators_and_a_year_in_the_cache(app_url: str) -> None:
+    file = streamlit_script(DECK_GL)
+    url = f"{app_url}/static/js/{file.name}"
+    status, headers, body = get(url, **{"Accept-Encoding": "gzip, deflate, br"})
+    assert (status, headers["content-encoding"]) == (200, "gzip")
+    assert int(headers["content-length"]) == len(body)
+    assert gzip.decompress(body) == file.read_bytes()
+    assert headers["cache-control"] == "public, immutable, max-age=31536000"
+    assert headers["vary"] == "Accept-Encoding"
+
+    plain_status, plain, whole = get(url)
+    assert (plain_status, whole) == (200, file.read_bytes())
+    assert "content-encoding" not in plain
+    assert (plain["etag"], plain["last-modified"]) == (headers["etag"], headers["last-modified"])
+    assert get(url, **{"Accept-Encoding": "gzip", "If-None-Match": headers["etag"]})[0] == 304

@@ -15,6 +15,7 @@ from kizuna.files import TEMP_PREFIX, update_file
 from kizuna.filtering import Filter, describe
 from kizuna.ics import export_ics, file_name
 from kizuna.model import Program
+from kizuna.share import app_address
 
 REFRESH = timedelta(hours=6)
 FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/
@@ -143,4 +144,4 @@ def refresh_feeds(program: Program, folder: Path, base_url: str | None, version:
 def feed_url(app_url: str, feed: Feed, place: str = "") -> str:
     """The feed's address on the host the visitor uses (Streamlit serves static/ under app/static/)."""
     folder = f"{FEEDS_PATH}/{place}" if place else FEEDS_PATH
-    return f"{app_url.split('?', 1)[0].rstrip('/')}/app/static/{folder}/{feed.name}"
+    return f"{app_address(app_url)}app/static/{folder}/{feed.name}"

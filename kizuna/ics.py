@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from kizuna.filtering import Filter, describe, slug
-from kizuna.model import Program, Session, Venue
+from kizuna.model import Program, Session, Venue, within
+from kizuna.share import View, share_url
 from kizuna.text import clean_text, one_line
 
 PRODID = "-//Kizuna//Kizuna seminar program//EN"
 PRECISION_NOTES = {
-    "approximate": "Location approximate: the place is known, the map point is within about 500 m.",
-    "district": "Location approximate: only the area is known; the map point is the area's centre (within about 3 km).",
+    "approximate": f"Location approximate: the place is known, the map point is {within('approximate')}.",
+    "district": f"Location approximate: only the area is known; the map point is the area's centre "
+    f"({within('district')}).",
     "city": "Location unknown: only the city is known; the map point is the city centre.",
 }
 
@@ -28,7 +29,7 @@ def session_uid(program: Program, session: Session) -> str:
 
 def session_url(base_url: str, program: Program, session: Session) -> str:
     """The session's card on the dashboard; naming the program keeps it right when the default program changes."""
-    return f"{base_url.rstrip('/')}/?{urlencode({'program': program.id, 'session': session.id})}"
+    return share_url(base_url, View(program=program.id, selected=session.id))
 
 
 def venue_location(venue: Venue) -> str:

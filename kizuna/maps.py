@@ -12,14 +12,14 @@ from pydeck.bindings.json_tools import default_serialize
 from kizuna import basemap
 from kizuna.config import TileStyle
 from kizuna.dates import short_moment
-from kizuna.model import Program, Session, Venue
+from kizuna.model import Program, Session, Venue, within
 from kizuna.text import channels
 
 LOGISTICS_COLOUR = "#6B7280"
 PRECISION_LABELS = {
-    "exact": "exact (within about 100 m)",
-    "approximate": "approximate (within about 500 m)",
-    "district": "district only (within about 3 km)",
+    "exact": f"exact ({within('exact')})",
+    "approximate": f"approximate ({within('approximate')})",
+    "district": f"district only ({within('district')})",
     "city": "city only: the venue is not known",
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip

@@ -23,6 +23,14 @@ LOGISTICS_KINDS = frozenset({"arrival", "transfer", "overnight", "departure"})
 # How far the true place may be from the point, in metres (see data/README.md).
 PRECISION_RADIUS_M = {"exact": 100, "approximate": 500, "district": 3_000, "city": 10_000}
 PRECISIONS = tuple(PRECISION_RADIUS_M)
+
+
+def within(precision: str) -> str:
+    """How far the map point may be from the place, in words: 'within about 500 m', 'within about 3 km'."""
+    metres = PRECISION_RADIUS_M[precision]
+    return f"within about {metres // 1000:g} km" if metres >= 1000 else f"within about {metres} m"
+
+
 CONFIDENCES = ("high", "medium", "low")
 STATUSES = ("confirmed", "cancelled")
 THEME_GROUPS = ("seminar", "topic")

@@ -153,9 +153,15 @@ def view_query(view: View) -> dict[str, list[str]]:
 
 def share_url(base: str, view: View) -> str:
     query = urlencode(view_query(view), doseq=True)
+    root = app_address(base)
+    return f"{root}?{query}" if query else root
+
+
+def app_address(base: str) -> str:
+    """The dashboard's address as every link starts it: no query or fragment, the path ending in '/'
+    (`https://host/kizuna` and `https://host/kizuna/?x=1` both give `https://host/kizuna/`)."""
     parts = urlsplit(base)
-    base = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
-    return f"{base}?{query}" if query else base
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
 
 
 def kinds_facet(program: Program, chosen: Sequence[str], show_logistics: bool) -> frozenset[str]:

@@ -39,7 +39,7 @@ from kizuna.loading import (
     parse_zone,
     whole_number,
 )
-from kizuna.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS
+from kizuna.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS, within
 from kizuna.sources import FORMULA_START, marked
 
 Records = dict[str, list[list[str]]]
@@ -152,8 +152,9 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("venues.csv", "lat"): ("Latitude of the venue's point on the map.", "33.9579"),
     ("venues.csv", "lon"): ("Longitude of the venue's point on the map.", "130.9413"),
     ("venues.csv", "precision"): (
-        "How close the point is to the real place: exact (about 100 m: the place itself), approximate "
-        "(about 500 m: the place is known, the point estimated), district (about 3 km: only the area is known), "
+        f"How close the point is to the real place: exact ({within('exact')}: the place itself), approximate "
+        f"({within('approximate')}: the place is known, the point estimated), district ({within('district')}: only "
+        "the area is known), "
         "city (only the city is known: its centre).",
         "approximate",
     ),
@@ -192,7 +193,11 @@ COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
         "The session's themes; the first one gives its colour on the map.",
         "tourism-promotion;multiculturalism",
     ),
-    ("sessions.csv", "order"): ("Its place within the day: 1, 2, 3 … (timed sessions sort by time first).", "1"),
+    ("sessions.csv", "order"): (
+        "Its place within the day: 1, 2, 3 … Timed sessions are listed by time; one without a time comes after "
+        "every session with a smaller order.",
+        "1",
+    ),
     ("sessions.csv", "status"): (
         "Whether it takes place. A cancelled session stays in calendars, marked as cancelled.",
         "confirmed",

@@ -17,7 +17,7 @@ from unittest.mock import patch
 
 from kizuna.config import STATIC_DIR_ENV
 from kizuna.loading import PROGRAM_ENV
-from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, publish_feeds
+from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, write_feeds_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from directories import FIVE, programs_directory
@@ -60,7 +60,7 @@ def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
     directories = {"one": programs_directory(tmp / "one", ("2019",)), "five": programs_directory(tmp / "five", FIVE)}
     static = tmp / "static"
     for folder in directories.values():  # what `kizuna feeds` does before start-up: the page finds them current
-        publish_feeds(list_programs(folder), static, None)
+        write_feeds_of(list_programs(folder), static, None)
     cold = programs_directory(tmp / "cold", FIVE)
     began = time.perf_counter()
     list_programs(cold)  # once per process (and per changed program): every program read and checked

@@ -20,7 +20,7 @@ from unittest.mock import patch
 from kizuna import published
 from kizuna.config import DATABASE_URL_ENV, STATIC_DIR_ENV
 from kizuna.loading import PROGRAM_ENV, read_program
-from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, publish_feeds
+from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, write_feeds_of
 from kizuna.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -66,7 +66,7 @@ def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
     url = f"sqlite:///{tmp / 'store.sqlite3'}"
     with Store(url) as store:
         store.publish(YEAR)
-    publish_feeds(list_programs(directory), tmp / "static", None)  # what `kizuna feeds` does before start-up
+    write_feeds_of(list_programs(directory), tmp / "static", None)  # what `kizuna feeds` does before start-up
     setups = {
         "directory": {PROGRAMS_ENV: str(directory)},
         "published": {PROGRAMS_ENV: str(empty), DATABASE_URL_ENV: url},

@@ -20,10 +20,10 @@ from unittest.mock import patch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, start, stop, wait_healthy  # noqa: E402
 from bench.synthetic import write_program  # noqa: E402
 from kizuna.config import BASEMAP_ENV  # noqa: E402
 from kizuna.loading import PROGRAM_ENV, load_program  # noqa: E402
-from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, start, stop, wait_healthy  # noqa: E402
 
 APP = ROOT / "app.py"
 REFERENCE = ROOT / "bench" / "reference_app.py"
@@ -58,23 +58,23 @@ def element_bytes(at) -> Counter:
     return sizes
 
 
-def publish(folder: Path) -> None:
+def write_static(folder: Path) -> None:
     """What the run command does before start-up, so the page finds its feeds current."""
     from kizuna import config
-    from kizuna.basemap import publish_basemap
+    from kizuna.basemap import write_basemap
     from kizuna.feeds import write_feeds
-    from kizuna.loading import data_version
+    from kizuna.loading import data_hash
 
     static = config.static_dir(ROOT / "static")
-    write_feeds(load_program(folder), static, version=data_version(folder))
-    publish_basemap(static)
+    write_feeds(load_program(folder), static, version=data_hash(folder))
+    write_basemap(static)
 
 
 def filter_change(script: Path, folder: Path, repeats: int, env: dict[str, str] | None = None) -> tuple[float, Counter]:
     """Median rerun time after switching the theme filter, and the bytes of the filtered page."""
     from streamlit.testing.v1 import AppTest
 
-    publish(folder)
+    write_static(folder)
     theme = next(iter(load_program(folder).themes))
     with program_env(folder, env):
         at = AppTest.from_file(str(script), default_timeout=600)
@@ -713,7 +713,7 @@ def main() -> int:
         print("\n".join([*lines, *upload_rows()]))
         return 0
     if args.bytes_only:
-        publish(ROOT / "data" / "2019")
+        write_static(ROOT / "data" / "2019")
         print("\n".join([*lines, *in_chromium(wire_rows)]))
         return 0
     if args.programs_only or args.workbooks_only:
@@ -728,7 +728,7 @@ def main() -> int:
         lines += published_rows(args.reruns)
         lines += print_rows()
         lines += upload_rows()
-    publish(ROOT / "data" / "2019")
+    write_static(ROOT / "data" / "2019")
     if not args.skip_browser:
         from playwright.sync_api import sync_playwright
 

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from kizuna.serving import READY, ROOT, dashboard, free_port, wait_healthy
+from bench.serving import READY, ROOT, dashboard, free_port, wait_healthy
 
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 DRAWN = (  # the page's run has finished, the map and the timeline are drawn

@@ -27,7 +27,7 @@ def url() -> str:
     return f"app/static/{FOLDER}/{file_name()}"
 
 
-def publish_basemap(static: Path) -> Path:
+def write_basemap(static: Path) -> Path:
     """Put the geometry in the static folder (atomically), dropping older versions of it."""
     target = static / FOLDER
     target.mkdir(parents=True, exist_ok=True)

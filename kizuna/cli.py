@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kizuna import config
-from kizuna.basemap import publish_basemap
+from kizuna.basemap import write_basemap
 from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.fonts import FontMissing
@@ -23,8 +23,8 @@ from kizuna.programs import (
     choose_program,
     configured_programs,
     one_program,
-    publish_feeds,
     resolve_program,
+    write_feeds_of,
 )
 from kizuna.published import Unavailable
 from kizuna.records import session_records
@@ -206,9 +206,9 @@ def run_feeds(args: argparse.Namespace) -> int:
         raise ProgramInvalid(catalog.invalid[0].path, list(catalog.invalid[0].problems))
     for entry in catalog.invalid:
         print(f"kizuna feeds: {entry.path}: not published, not a valid program (see kizuna validate)", file=sys.stderr)
-    for path in publish_feeds(catalog, args.output, args.base_url):
+    for path in write_feeds_of(catalog, args.output, args.base_url):
         print(path)
-    print(publish_basemap(args.output))
+    print(write_basemap(args.output))
     return 0
 
 

@@ -57,7 +57,7 @@ def default_program_dir() -> Path:
     return BUILT_IN_PROGRAM
 
 
-def data_version(folder: Path) -> str:
+def data_hash(folder: Path) -> str:
     """A hash of the folder's CSV files (or of the zip or workbook): the same data gives the same version anywhere."""
     digest = hashlib.sha256()
     if folder.is_file():

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from kizuna import config
 from kizuna.feeds import feeds_current, write_feeds, write_feeds_logged
-from kizuna.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_version, load_program, read_program
+from kizuna.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_hash, load_program, read_program
 from kizuna.published import published_programs
 
 if TYPE_CHECKING:
@@ -312,7 +312,7 @@ def feeds_owner(place: str) -> Version | None:
     return next((version for version in live if feeds_place(version.program_id) == place), None)
 
 
-def publish_feeds(catalog: Catalog, static: Path, base_url: str | None) -> list[Path]:
+def write_feeds_of(catalog: Catalog, static: Path, base_url: str | None) -> list[Path]:
     """Write every valid program's feeds, each in its place: what `kizuna feeds` does before start-up. A published
     program's feeds are not files: the dashboard makes them from the store (kizuna_app.served_feeds)."""
     written: list[Path] = []
@@ -320,7 +320,7 @@ def publish_feeds(catalog: Catalog, static: Path, base_url: str | None) -> list[
         if entry.path is None:
             continue
         program = load_program(entry.path)
-        written += write_feeds(program, static, base_url, data_version(entry.path), feeds_place(program.id))
+        written += write_feeds(program, static, base_url, data_hash(entry.path), feeds_place(program.id))
     return written
 
 
@@ -331,7 +331,7 @@ def refresh_stale_feeds(catalog: Catalog, static: Path, base_url: str | None) ->
             continue
         place = feeds_place(entry.id or "")
         try:
-            version = data_version(entry.path)
+            version = data_hash(entry.path)
             if feeds_current(version, base_url, static, place):
                 continue
             program = load_program(entry.path)

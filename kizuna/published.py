@@ -151,7 +151,7 @@ class Shown:
 
     @property
     def key(self) -> str:
-        """Names this version's data for caches, as `loading.data_version` does a folder's."""
+        """Names this version's data for caches, as `loading.data_hash` does a folder's."""
         return f"{self.version.program_id}@{self.version.number}:{self.version.content_hash}"
 
 

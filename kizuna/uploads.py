@@ -43,7 +43,7 @@ class Checked:
     program: Program | None
     problems: tuple[Problem, ...]
     notices: tuple[str, ...]
-    version: str  # a hash of the uploaded bytes: the same files give the same version
+    upload_hash: str  # of the uploaded bytes: the same files give the same hash
     records: dict[str, list[list[str]]] = field(default_factory=dict)  # the tables as the files hold them
 
     @property
@@ -67,7 +67,7 @@ def suffix(name: str) -> str:
     return PurePosixPath(shown_name(name)).suffix.lower()
 
 
-def upload_version(files: Sequence[Upload]) -> str:
+def upload_hash(files: Sequence[Upload]) -> str:
     digest = hashlib.sha256()
     for upload in sorted(files, key=lambda u: (u.name, u.data)):
         digest.update(hashlib.sha256(upload.name.encode("utf-8", "replace")).digest())
@@ -138,16 +138,16 @@ def upload_label(files: Sequence[Upload]) -> str:
 
 def check_upload(files: Sequence[Upload]) -> Checked:
     """Read the upload as `kizuna validate` reads a file: every problem, located in the organiser's own file."""
-    label, version = upload_label(files), upload_version(files)
+    label, digest = upload_label(files), upload_hash(files)
     refused = upload_refusal(files)
     if refused:
-        return Checked(label, None, tuple(refused), (), version)
+        return Checked(label, None, tuple(refused), (), digest)
     with saved(files) as path:
         reading = check_file(path)  # in a worker: nothing the file holds can harm this process
     own = path.name  # upload.xlsx or upload.zip: say the organiser's own name instead
     problems = tuple(replace(p, file=label) if p.file == own else p for p in reading.problems)
     notices = tuple(label + n.removeprefix(own) if n.startswith(own) else n for n in reading.notices)
-    return Checked(label, reading.program, problems, notices, version, reading.records)
+    return Checked(label, reading.program, problems, notices, digest, reading.records)
 
 
 def report(problems: Sequence[Problem]) -> str:

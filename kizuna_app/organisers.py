@@ -141,7 +141,7 @@ def preview(checked: Checked) -> None:
     )
     st.sidebar.caption("The preview's filters, as visitors will have them:")
     with st.container(border=True):
-        show_program(checked.program, f"upload-{checked.version}", PREVIEW)
+        show_program(checked.program, f"upload-{checked.upload_hash}", PREVIEW)
 
 
 def unlock(allowed: Access) -> None:

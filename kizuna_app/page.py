@@ -11,7 +11,7 @@ import streamlit as st
 
 from kizuna import config
 from kizuna.agenda import by_day, entry_details, page_count, page_of
-from kizuna.basemap import publish_basemap
+from kizuna.basemap import write_basemap
 from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
 from kizuna.driver import driver_card
 from kizuna.feeds import Feed, containing_feeds, feed_url, session_count
@@ -19,7 +19,7 @@ from kizuna.filtering import Filter, describe
 from kizuna.fonts import FontMissing, japanese_font
 from kizuna.ics import export_ics, file_name, venue_location
 from kizuna.links import add_links, map_links, map_note, subscribe_links
-from kizuna.loading import data_version, read_program
+from kizuna.loading import data_hash, read_program
 from kizuna.maps import build_deck, clicked_session, location_note, map_legend, same_place
 from kizuna.model import LOGISTICS_KINDS, Program, Session
 from kizuna.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
@@ -98,17 +98,17 @@ def print_bytes(_program: Program, version: str, view: View, base_url: str, pape
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def publish_feeds(_catalog: Catalog, version: str, static: Path, base_url: str | None) -> None:
+def refresh_feeds_once(_catalog: Catalog, version: str, static: Path, base_url: str | None) -> None:
     """Write every program's stale feeds in the background, once per change of the programs (`kizuna feeds` does
     it before start-up)."""
     refresh_feeds_in_background(_catalog, static, base_url)
 
 
 @st.cache_resource(show_spinner=False)
-def publish_map() -> None:
+def write_map() -> None:
     """The basemap file, once per process (`kizuna feeds` writes it before start-up too)."""
     try:
-        publish_basemap(config.static_dir(STATIC))
+        write_basemap(config.static_dir(STATIC))
     except OSError as error:
         logging.getLogger(__name__).error("basemap not written to %s: %s", config.static_dir(STATIC), error)
 
@@ -521,14 +521,14 @@ def main() -> None:
             st.error(f"{plain(entry.title)} cannot be read from the database just now; reload the page in a moment.")
             return
     else:
-        version = data_version(entry.path)
+        version = data_hash(entry.path)
         program, problems = cached_program(str(entry.path), version)
         if program is None:  # changed since the directory was read
             show_problems(entry.path, problems)
             return
         pin_version(program, None, None)
-    publish_feeds(catalog, catalog.version, config.static_dir(STATIC), config.base_url())
-    publish_map()
+    refresh_feeds_once(catalog, catalog.version, config.static_dir(STATIC), config.base_url())
+    write_map()
     left_out(catalog)
     program_picker(catalog)
     show_program(program, version, VISITORS, catalog.default.id)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/, which starts the dashboard
+from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
 
 DESKTOP = {"width": 1400, "height": 1700}
 PHONE = {"width": 390, "height": 844}

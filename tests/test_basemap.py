@@ -70,13 +70,13 @@ def test_publishing_writes_the_geometry_under_its_content_name_and_drops_older_o
     (tmp_path / basemap.FOLDER).mkdir()
     stale = tmp_path / basemap.FOLDER / "basemap-000000000000.geojson"
     stale.write_text("{}", encoding="utf-8")
-    path = basemap.publish_basemap(tmp_path)
+    path = basemap.write_basemap(tmp_path)
     assert path.read_bytes() == basemap.GEOMETRY.read_bytes()
     assert re.fullmatch(r"basemap-[0-9a-f]{12}\.geojson", path.name)
     assert basemap.url() == f"app/static/{basemap.FOLDER}/{path.name}"
     assert not stale.exists()
     mtime = path.stat().st_mtime_ns
-    basemap.publish_basemap(tmp_path)
+    basemap.write_basemap(tmp_path)
     assert path.stat().st_mtime_ns == mtime  # unchanged bytes are not rewritten
 
 

@@ -32,7 +32,7 @@ from kizuna.feeds import (
     write_feeds,
 )
 from kizuna.filtering import Filter
-from kizuna.loading import data_version, load_program
+from kizuna.loading import data_hash, load_program
 from kizuna.programs import PROGRAMS_ENV, feeds_place, list_programs, refresh_feeds_in_background
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ def test_a_changed_session_keeps_its_uid_and_raises_its_sequence(tmp_path: Path)
 
 
 def test_the_stamp_tells_whether_feeds_are_current(tmp_path: Path) -> None:
-    version = data_version(ROOT / "data" / "2019")
+    version = data_hash(ROOT / "data" / "2019")
     assert not feeds_current(version, None, tmp_path)
     write_feeds(PROGRAM, tmp_path, version=version)
     assert feeds_current(version, None, tmp_path)
@@ -105,9 +105,9 @@ def test_feed_url_is_on_the_visitors_host_under_static() -> None:
 def test_data_version_follows_content_not_file_times(tmp_path: Path) -> None:
     for source in (ROOT / "data" / "2019").glob("*.csv"):
         (tmp_path / source.name).write_bytes(source.read_bytes())
-    assert data_version(tmp_path) == data_version(ROOT / "data" / "2019")
+    assert data_hash(tmp_path) == data_hash(ROOT / "data" / "2019")
     (tmp_path / "sessions.csv").write_bytes((tmp_path / "sessions.csv").read_bytes() + b"\n")
-    assert data_version(tmp_path) != data_version(ROOT / "data" / "2019")
+    assert data_hash(tmp_path) != data_hash(ROOT / "data" / "2019")
 
 
 def test_a_feed_read_while_it_is_rewritten_is_always_a_whole_calendar(tmp_path: Path) -> None:
@@ -362,7 +362,7 @@ def test_the_dashboards_background_write_publishes_each_programs_stale_feeds(
     catalog = list_programs(programs_directory(tmp_path / "programs", TWO))
     refresh_feeds_in_background(catalog, tmp_path / "static", None).join()
     for entry in catalog.programs:
-        assert feeds_current(data_version(entry.path), None, tmp_path / "static", feeds_place(entry.id))
+        assert feeds_current(data_hash(entry.path), None, tmp_path / "static", feeds_place(entry.id))
     published = snapshot(tmp_path / "static")
     (tmp_path / "static" / FEEDS_PATH / "months-2030" / STAMP).unlink()  # only this one is stale now
     refresh_feeds_in_background(catalog, tmp_path / "static", None).join()

@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from kizuna import loading, sources
 from kizuna.cli import main
 from kizuna.ics import export_ics
-from kizuna.loading import data_version, load_program, read_source
+from kizuna.loading import data_hash, load_program, read_source
 from kizuna.sources import read_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -155,8 +155,8 @@ def test_the_ids_and_versions_of_a_workbook_follow_its_bytes(tmp_path: Path) -> 
     workbook = minimal_workbook()
     workbook["sessions"]["H2"] = "Participants arrive"
     second = saved(workbook, tmp_path, "b.xlsx")
-    assert data_version(first) != data_version(second)
-    assert data_version(first) == data_version(first)
+    assert data_hash(first) != data_hash(second)
+    assert data_hash(first) == data_hash(first)
 
 
 # --- broken workbooks: exactly these problems, at these cells ---------------------------------------------------

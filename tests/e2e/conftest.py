@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
 
-from kizuna.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
+from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
 
 ARTIFACTS = ROOT / "test-results" / "e2e"
 VIEWPORT = {"width": 1280, "height": 900}

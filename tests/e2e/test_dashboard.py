@@ -19,11 +19,11 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from test_maps import mercator
 
+from bench.serving import ROOT, dashboard
 from kizuna.ics import venue_location
 from kizuna.loading import load_program
 from kizuna.maps import LOGISTICS_COLOUR, build_deck
 from kizuna.model import Program, Venue
-from kizuna.serving import ROOT, dashboard
 
 from .conftest import MAP, download, open_view, wait_ready
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -16,13 +15,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from streamlit import file_util
 
+from bench.serving import READY, dashboard, free_port
+from bench.wire import first_and_repeat
 from kizuna.loading import load_program
-from kizuna.serving import READY, ROOT, dashboard, free_port
 
 from .conftest import open_view
-
-sys.path.insert(0, str(ROOT))  # bench/, whose first and repeat visits the byte figures are
-from bench.wire import first_and_repeat
 
 PROGRAM = load_program()
 THEMES = list(PROGRAM.themes)

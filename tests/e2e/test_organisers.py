@@ -12,8 +12,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import BrowserContext, Page, expect
 
+from bench.serving import dashboard
 from kizuna.cli import main as kizuna
-from kizuna.serving import dashboard
 
 from .conftest import MAP, download, open_view, wait_ready
 

@@ -9,7 +9,7 @@ import pytest
 from directories import TWO, programs_directory
 from playwright.sync_api import BrowserContext, Page, expect
 
-from kizuna.serving import dashboard
+from bench.serving import dashboard
 
 from .conftest import open_view, wait_ready
 

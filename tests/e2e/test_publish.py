@@ -18,11 +18,11 @@ from checkers import calcurse_days, khal_events, require
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
+from bench.serving import ROOT, free_port, wait_healthy
 from kizuna.feeds import REFRESH
 from kizuna.filtering import Filter
 from kizuna.ics import export_ics
 from kizuna.loading import load_program
-from kizuna.serving import ROOT, free_port, wait_healthy
 
 from .conftest import open_view, wait_ready
 

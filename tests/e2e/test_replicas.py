@@ -27,12 +27,12 @@ from checkers import missing
 from directories import set_program_id
 from playwright.sync_api import BrowserContext, Page, expect
 
+from bench.serving import ROOT, free_port, start, wait_healthy
 from kizuna.cli import main as kizuna
 from kizuna.feeds import REFRESH
 from kizuna.filtering import Filter
 from kizuna.ics import export_ics
 from kizuna.loading import load_program
-from kizuna.serving import ROOT, free_port, start, wait_healthy
 from kizuna.store import Store
 
 from .conftest import wait_ready

@@ -1,4 +1,4 @@
-"""Start and stop a dashboard server on loopback: for screenshots, browser tests and benchmarks."""
+"""Start and stop a dashboard server on loopback: for screenshots, browser tests and benchmarks (not the product)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from kizuna.dates import short_day, time_span
 from kizuna.maps import LOGISTICS_COLOUR
 from kizuna.model import Program, Session
 
-SELECTION = "pick"
+CLICK_PARAM = "pick"  # the Vega-Lite parameter a click on a block sets (read back by the page)
 DETAIL_LIMIT = 300  # sessions drawn one by one; above it the timeline counts them
 LOGISTICS = "Logistics"
 THEME_COLOUR = alt.Color("theme:N", legend=alt.Legend(orient="bottom"))  # its scale: `legend_colours`, per view
@@ -122,7 +122,7 @@ def chart_without_data(program: Program, detail: bool) -> dict:
 
 
 def session_blocks(program: Program) -> alt.LayerChart:
-    pick = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
+    pick = alt.selection_point(name=CLICK_PARAM, fields=["id"], on="click", clear="dblclick")
     base = alt.Chart(alt.Data(values=[])).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
     blocks = base.mark_rect(cornerRadius=4, stroke="white", strokeWidth=2).encode(
         color=THEME_COLOUR,
@@ -141,7 +141,7 @@ def session_blocks(program: Program) -> alt.LayerChart:
 
 def day_bars(program: Program) -> alt.Chart:
     """Sessions per day and (first) theme: a few hundred bytes whatever the number of sessions."""
-    pick = alt.selection_point(name=SELECTION, fields=["day"], on="click", clear="dblclick")
+    pick = alt.selection_point(name=CLICK_PARAM, fields=["day"], on="click", clear="dblclick")
     return (
         alt.Chart(alt.Data(values=[]))
         .mark_bar()
@@ -164,5 +164,5 @@ def day_counts(program: Program, sessions: Sequence[Session]) -> list[dict]:
 
 def clicked_session(selection: Mapping) -> str | None:
     """The session of the block a timeline click picked (the `pick` parameter's rows); None for a day bar."""
-    rows = selection.get(SELECTION) or []
+    rows = selection.get(CLICK_PARAM) or []
     return rows[0].get("id") if rows else None

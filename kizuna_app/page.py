@@ -37,7 +37,7 @@ from kizuna.share import (
     view_query,
 )
 from kizuna.text import counted, plain, swatch
-from kizuna.timeline import SELECTION, build_timeline
+from kizuna.timeline import CLICK_PARAM, build_timeline
 from kizuna.timeline import clicked_session as clicked_block
 
 STATIC = Path(__file__).resolve().parent.parent / "static"  # next to app.py: what Streamlit serves at /app/static/
@@ -220,7 +220,7 @@ def drop_logistics(board: Board = VISITORS) -> None:
         board.update(kinds=[k for k in board["kinds"] if k not in LOGISTICS_KINDS])
 
 
-def select(session_id: str | None, board: Board = VISITORS) -> None:
+def open_session(session_id: str | None, board: Board = VISITORS) -> None:
     board.update(selected=session_id, driver=False)
 
 
@@ -228,7 +228,7 @@ def pick_from(name: str, read, board: Board = VISITORS) -> None:
     """Open the card of the session a click on the map or the timeline (the widget `name`) picked."""
     picked = read(board[name].selection)
     if picked:
-        select(picked, board)
+        open_session(picked, board)
 
 
 def filters(program: Program, board: Board = VISITORS) -> Filter:
@@ -349,10 +349,10 @@ def session_card(
             elif st.button(
                 plain(label), key=board.key(f"here-{other.id}"), type="tertiary", icon=":material/chevron_right:"
             ):
-                select(other.id, board)
+                open_session(other.id, board)
                 st.rerun()
     if st.button("Close", key=board.key("close-card"), icon=":material/close:"):
-        select(None, board)
+        open_session(None, board)
         st.rerun()
 
 
@@ -401,7 +401,7 @@ def driver_button(where: Any, label: str, icon: str, show: bool, board: Board) -
 
 def open_card(program: Program, session: Session, shown: list[Session], version: str, view: View, board: Board) -> None:
     """The card opens over the page where the visitor is; closing it leaves them where they were."""
-    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: select(None, board))
+    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: open_session(None, board))
     dialog(session_card)(program, session, shown, version, view, board)
 
 
@@ -422,7 +422,7 @@ def agenda(program: Program, sessions: list[Session], selection: Filter, board: 
             st.button(
                 f"{mark} {plain(session.title)}",
                 key=board.key(f"agenda-{session.id}"),
-                on_click=select,
+                on_click=open_session,
                 args=(session.id, board),
                 type="tertiary",
             )
@@ -596,7 +596,7 @@ def show_program(program: Program, version: str, board: Board = VISITORS, defaul
         build_timeline(program, sessions, selected),
         key=board.key("timeline"),
         on_select=lambda: pick_from("timeline", clicked_block, board),
-        selection_mode=SELECTION,
+        selection_mode=CLICK_PARAM,
         width="stretch",
     )
     agenda(program, sessions, selection, board)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Locator, Page, expect
+from test_maps import mercator
 
 from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
+from kizuna.maps import build_deck
+from kizuna.model import Program, Session
 
 ARTIFACTS = ROOT / "test-results" / "e2e"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -189,6 +193,28 @@ def open_view(page: Page, url: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=60_000)
     page.wait_for_selector(f"{MAP} canvas", timeout=30_000)
     wait_ready(page)
+
+
+def marker_pixel(
+    page: Page, program: Program, sessions: Sequence[Session], lon: float, lat: float
+) -> tuple[float, float]:
+    """Where deck.gl draws a point on the map's canvas, from the initial view the page was sent for `sessions`."""
+    view = json.loads(build_deck(program, sessions).to_json())["initialViewState"]
+    box = page.locator(f"{MAP} canvas").first.bounding_box()
+    (x, y), (cx, cy) = mercator(lon, lat, view["zoom"]), mercator(view["longitude"], view["latitude"], view["zoom"])
+    return box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy
+
+
+def hover_until(page: Page, x: float, y: float, shown: Locator) -> Locator:
+    """Hover the map at (x, y) until `shown` (a tooltip) appears: the layers draw and picking answers a moment after
+    the canvas exists."""
+    for _ in range(20):
+        page.mouse.move(x, y + 1)
+        page.mouse.move(x, y)
+        if shown.count() and shown.first.is_visible():
+            break
+        page.wait_for_timeout(250)
+    return shown
 
 
 def download(page: Page, button: str, folder: Path) -> Path:

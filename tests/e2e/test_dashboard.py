@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import time
 from collections import Counter
@@ -17,15 +16,14 @@ from checkers import calcurse_days, ical_js_events, require
 from icalendar import Calendar
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
-from test_maps import mercator
 
 from bench.serving import ROOT, dashboard
 from kizuna.ics import venue_location
 from kizuna.loading import load_program
-from kizuna.maps import LOGISTICS_COLOUR, build_deck
+from kizuna.maps import LOGISTICS_COLOUR
 from kizuna.model import Program, Venue
 
-from .conftest import MAP, download, open_view, wait_ready
+from .conftest import MAP, download, hover_until, marker_pixel, open_view, wait_ready
 
 DATA = ROOT / "data" / "2019"
 SESSIONS = list(csv.DictReader((DATA / "sessions.csv").open(encoding="utf-8")))
@@ -305,21 +303,8 @@ def assert_only_text(page: Page, own: str) -> None:
 
 def hover_marker(page: Page, program: Program, venue: Venue) -> Locator:
     """Hover the venue's marker on the map of the whole program; the map's tooltip."""
-    view = json.loads(build_deck(program, program.sessions).to_json())["initialViewState"]
-    box = page.locator(f"{MAP} canvas").first.bounding_box()
-    (x, y), (cx, cy) = (
-        mercator(venue.lon, venue.lat, view["zoom"]),
-        mercator(view["longitude"], view["latitude"], view["zoom"]),
-    )
-    x, y = box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy
-    tooltip = page.locator(".deck-tooltip")
-    for _ in range(20):  # until the layers have drawn and picking answers
-        page.mouse.move(x, y + 1)
-        page.mouse.move(x, y)
-        if tooltip.is_visible():
-            break
-        page.wait_for_timeout(250)
-    return tooltip
+    x, y = marker_pixel(page, program, program.sessions, venue.lon, venue.lat)
+    return hover_until(page, x, y, page.locator(".deck-tooltip"))
 
 
 def test_a_hostile_program_is_shown_as_its_text_and_asks_no_other_host(fresh_context, hostile_url: str) -> None:

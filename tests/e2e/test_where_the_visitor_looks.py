@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_maps import mercator
 
 from kizuna.filtering import Filter
 from kizuna.loading import load_program
-from kizuna.maps import build_deck
 
-from .conftest import MAP, open_view, wait_ready
+from .conftest import MAP, hover_until, marker_pixel, open_view, wait_ready
 from .test_dashboard import agenda_entry, count_line
 
 PROGRAM = load_program()
@@ -77,28 +74,14 @@ def test_a_tap_in_the_agenda_shows_the_card_in_view_and_closing_returns_to_the_e
 CITY_HALL_KINDS = ("briefing", "courtesy-call", "exchange")  # all at the City Hall's point on the map
 
 
-def marker_pixel(page: Page, selection: Filter, lon: float, lat: float) -> tuple[float, float]:
-    """Where deck.gl draws a point on the map's canvas, from the initial view the page was sent."""
-    view = json.loads(build_deck(PROGRAM, selection.apply(PROGRAM)).to_json())["initialViewState"]
-    box = page.locator(f"{MAP} canvas").first.bounding_box()
-    (x, y), (cx, cy) = mercator(lon, lat, view["zoom"]), mercator(view["longitude"], view["latitude"], view["zoom"])
-    return box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy
-
-
 def test_every_session_at_the_city_hall_marker_is_reachable_by_clicking(page: Page, app_url: str) -> None:
     selection = Filter.of(kinds=CITY_HALL_KINDS)
     open_view(page, f"{app_url}/?" + "&".join(f"kind={kind}" for kind in CITY_HALL_KINDS))
     hall = PROGRAM.venues["shimonoseki-city-hall"]
     at_hall = [s.id for s in selection.apply(PROGRAM) if s.venue_id == hall.id]
     assert at_hall == ["briefing-shimonoseki-city", "courtesy-call-mayor", "opinion-exchange-session"]
-    x, y = marker_pixel(page, selection, hall.lon, hall.lat)
-    tooltip = page.get_by_text("Shimonoseki City Hall / 下関市役所")
-    for _ in range(20):  # until the layers have drawn and picking answers
-        page.mouse.move(x, y + 1)
-        page.mouse.move(x, y)
-        if tooltip.count():
-            break
-        page.wait_for_timeout(250)
+    x, y = marker_pixel(page, PROGRAM, selection.apply(PROGRAM), hall.lon, hall.lat)
+    tooltip = hover_until(page, x, y, page.get_by_text("Shimonoseki City Hall / 下関市役所"))
     expect(tooltip).to_be_visible()
     page.mouse.click(x, y)
     card = page.get_by_role("dialog")

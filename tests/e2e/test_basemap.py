@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 from kizuna.filtering import Filter
 from kizuna.maps import LAND_TINTS, SEA
 
-from .conftest import MAP, open_view, wait_ready
+from .conftest import MAP, marker_pixel, open_view, wait_ready
 from .test_dashboard import choose, settled_map
-from .test_where_the_visitor_looks import PROGRAM, marker_pixel
+from .test_where_the_visitor_looks import PROGRAM
 
 BASEMAP = [tuple(colour[:3]) for colour in (SEA, *LAND_TINTS)]
 
@@ -59,7 +59,8 @@ def test_loading_filtering_clicking_and_downloading_ask_only_the_dashboards_host
     expect(page).to_have_url(re.compile(r"\?theme=tourism-promotion$"))
     wait_ready(page)
     tokyo = PROGRAM.venues["jnto-head-office"]
-    x, y = marker_pixel(page, Filter.of(themes=["tourism-promotion"]), tokyo.lon, tokyo.lat)
+    shown = Filter.of(themes=["tourism-promotion"]).apply(PROGRAM)
+    x, y = marker_pixel(page, PROGRAM, shown, tokyo.lon, tokyo.lat)
     page.mouse.click(x, y)
     wait_ready(page)
     with page.expect_download():

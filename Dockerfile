@@ -3,7 +3,7 @@ FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PORT=8501
 RUN useradd --create-home --uid 10001 kizuna
-# The printed itinerary's Japanese font, embedded in every PDF (kizuna/printing.py).
+# The printed itinerary's Japanese font, embedded in every PDF (kizuna/printing/itinerary.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-ipaexfont-gothic \
     && rm -rf /var/lib/apt/lists/*

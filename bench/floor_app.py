@@ -3,7 +3,7 @@
 import pydeck as pdk
 import streamlit as st
 
-from kizuna.maps import basemap_layers
+from kizuna.views.maps import basemap_layers
 
 st.title("Floor")
 point = pdk.Layer("ScatterplotLayer", data=[{"p": [139.7, 35.7]}], get_position="p", get_radius=1000)

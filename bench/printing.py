@@ -31,9 +31,9 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
 
 
 def whole_program(folder: Path, paper: str = "a4") -> Callable[[], bytes]:
-    from kizuna.loading import load_program
-    from kizuna.printing import print_view
-    from kizuna.share import View
+    from kizuna.checks.loading import load_program
+    from kizuna.printing.itinerary import print_view
+    from kizuna.views.share import View
 
     program = load_program(folder)
     return lambda: print_view(program, View(), BASE, paper)

@@ -3,7 +3,7 @@ memory, each in a fresh process.
 
 `python bench/publish.py WORKBOOK DATABASE_URL` publishes once (`python bench/publish.py WORKBOOK` only checks it)
 and prints its seconds, how far it raised the process's RSS above what it was after the imports and opening the
-store, and the peak RSS of the worker that read the file (kizuna.sandbox): both read it there.
+store, and the peak RSS of the worker that read the file (kizuna.checks.sandbox): both read it there.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ def figures(sessions: int, folder: Path, runs: int = 5) -> dict[str, tuple[float
     """Median seconds and peak MiB of: a first publish (a new database each time), publishing the same workbook
     again (unchanged), and validating it; taking turns."""
     from bench.synthetic import write_program
-    from kizuna.loading import OPTIONAL_FILES, SCHEMA
-    from kizuna.sources import read_tables
-    from kizuna.workbook import write_workbook
+    from kizuna.checks.loading import OPTIONAL_FILES, SCHEMA
+    from kizuna.checks.sources import read_tables
+    from kizuna.checks.workbook import write_workbook
 
     csv_folder = write_program(folder / "program", sessions)
     workbook = folder / "program.xlsx"
@@ -56,11 +56,11 @@ def main(path: str, url: str = "") -> None:
     sys.path.insert(0, str(ROOT))
     import python_calamine  # noqa: F401  (what a publish imports, so that "after the imports" counts it)
 
-    import kizuna.workbook  # noqa: F401
+    import kizuna.checks.workbook  # noqa: F401
     from bench.workbooks import status_mib
-    from kizuna import sandbox
-    from kizuna.loading import check_file
-    from kizuna.store import Store
+    from kizuna.checks import sandbox
+    from kizuna.checks.loading import check_file
+    from kizuna.publishing.store import Store
 
     store = Store(url) if url else None  # the schema is made before the clock starts
     Path("/proc/self/clear_refs").write_text("5")  # Linux: the peak (VmHWM) starts again from the current RSS

@@ -5,8 +5,8 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from kizuna.loading import default_program_dir, load_program
-from kizuna.records import RECORD_FIELDS, session_records
+from kizuna.checks.loading import default_program_dir, load_program
+from kizuna.program.records import RECORD_FIELDS, session_records
 
 
 @st.cache_resource

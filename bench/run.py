@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, start, stop, wait_healthy  # noqa: E402
 from bench.synthetic import write_program  # noqa: E402
+from kizuna.checks.loading import PROGRAM_ENV, load_program  # noqa: E402
 from kizuna.config import BASEMAP_ENV  # noqa: E402
-from kizuna.loading import PROGRAM_ENV, load_program  # noqa: E402
 
 APP = ROOT / "app.py"
 REFERENCE = ROOT / "bench" / "reference_app.py"
@@ -61,9 +61,9 @@ def element_bytes(at) -> Counter:
 def write_static(folder: Path) -> None:
     """What the run command does before start-up, so the page finds its feeds current."""
     from kizuna import config
-    from kizuna.basemap import write_basemap
-    from kizuna.feeds import write_feeds
-    from kizuna.loading import data_hash
+    from kizuna.calendars.feeds import write_feeds
+    from kizuna.checks.loading import data_hash
+    from kizuna.views.basemap import write_basemap
 
     static = config.static_dir(ROOT / "static")
     write_feeds(load_program(folder), static, version=data_hash(folder))
@@ -95,8 +95,8 @@ def export_figures(folder: Path) -> tuple[float, float, int]:
     """Our export vs bare icalendar building the same events from precomputed values; export calls on reruns."""
     from icalendar import Calendar, Event, Timezone
 
-    from kizuna import ics
-    from kizuna.filtering import Filter
+    from kizuna.calendars import ics
+    from kizuna.program.filtering import Filter
 
     program = load_program(folder)
     sessions = list(program.sessions)
@@ -162,17 +162,17 @@ def export_calls_on_reruns(folder: Path) -> int:
     """How many exports five reruns that keep the filter cause."""
     from streamlit.testing.v1 import AppTest
 
-    import kizuna.ics
+    import kizuna.calendars.ics
 
     calls = 0
-    original = kizuna.ics.export_ics
+    original = kizuna.calendars.ics.export_ics
 
     def counting(*args, **kwargs):
         nonlocal calls
         calls += 1
         return original(*args, **kwargs)
 
-    kizuna.ics.export_ics = counting
+    kizuna.calendars.ics.export_ics = counting
     try:
         with program_env(folder):
             at = AppTest.from_file(str(APP), default_timeout=600)
@@ -181,7 +181,7 @@ def export_calls_on_reruns(folder: Path) -> int:
                 at.toggle(key="home").set_value(index % 2 == 0)
                 at.run()
     finally:
-        kizuna.ics.export_ics = original
+        kizuna.calendars.ics.export_ics = original
     return calls
 
 
@@ -434,7 +434,7 @@ def workbook_rows(sessions: int) -> list[str]:
 
 def publish_rows(sessions: int) -> list[str]:
     """Publishing a workbook to the store (SQLite), against validating it as `kizuna validate` does (bench/publish.py).
-    Both read the file in a worker (kizuna.sandbox): memory is the command's and the worker's, each at its peak."""
+    Both read the file in a worker (checks.sandbox): memory is the command's and the worker's, each at its peak."""
     from bench.publish import figures
 
     with tempfile.TemporaryDirectory() as tmp:

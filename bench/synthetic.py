@@ -8,8 +8,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from kizuna.loading import SCHEMA
-from kizuna.model import KINDS, LOGISTICS_KINDS
+from kizuna.checks.loading import SCHEMA
+from kizuna.program.model import KINDS, LOGISTICS_KINDS
 
 BASE = Path(__file__).resolve().parent.parent / "data" / "2019"
 CITIES = [("tokyo", 35.6812, 139.7671), ("shimonoseki", 33.9579, 130.9413), ("osaka", 34.6937, 135.5023)]

@@ -1,4 +1,4 @@
-"""Checking an upload in the worker (kizuna.sandbox) against checking it in this process, and the server's memory
+"""Checking an upload in the worker (kizuna.checks.sandbox) against checking it in this process, and the server's memory
 while hostile files are checked.
 
 `python bench/uploads.py` prints JSON; bench/run.py --uploads-only turns it into rows. The memory figures come from
@@ -37,8 +37,8 @@ def alternating(runs: int, *actions: Callable[[], object]) -> list[float]:
 
 def check_times(path: Path, runs: int) -> tuple[float, float]:
     """Median seconds to check `path` in a worker, and in this process (as uploads.check_upload would)."""
-    from kizuna import sandbox
-    from kizuna.loading import check_file, read_source
+    from kizuna.checks import sandbox
+    from kizuna.checks.loading import check_file, read_source
 
     sandbox.POOL.warm()
     check_file(path)  # the worker's first file: its imports are warm from then on
@@ -48,10 +48,10 @@ def check_times(path: Path, runs: int) -> tuple[float, float]:
 
 def write_workbooks(folder: Path, sessions: int) -> tuple[Path, Path]:
     from bench.synthetic import write_program
+    from kizuna.checks.loading import OPTIONAL_FILES, SCHEMA
+    from kizuna.checks.sources import read_tables
+    from kizuna.checks.workbook import write_workbook
     from kizuna.cli import main
-    from kizuna.loading import OPTIONAL_FILES, SCHEMA
-    from kizuna.sources import read_tables
-    from kizuna.workbook import write_workbook
 
     year = folder / "2019.xlsx"
     with contextlib.redirect_stdout(io.StringIO()):
@@ -66,8 +66,8 @@ def memory(folder: Path) -> dict[str, float]:
     """In this process: idle RSS with a warm worker, then for each hostile file the peak above it (MiB)."""
     import hostile
 
-    from kizuna import sandbox
-    from kizuna.loading import check_file
+    from kizuna.checks import sandbox
+    from kizuna.checks.loading import check_file
 
     sandbox.POOL.warm()
     paths = {name: hostile.write(name, folder) for name in hostile.CASES}
@@ -79,7 +79,7 @@ def memory(folder: Path) -> dict[str, float]:
         check_file(path)
         peaks[name] = status_mib("VmHWM") - idle
     # The first file again with its size check switched off in the worker: the reader itself asks for 512 GB.
-    unchecked = sandbox.Limits(setup="from kizuna import sources; sources.sheet_extent = lambda part: (1, 1)")
+    unchecked = sandbox.Limits(setup="from kizuna.checks import sources; sources.sheet_extent = lambda part: (1, 1)")
     with sandbox.Pool(size=1, limits=unchecked) as pool:
         Path("/proc/self/clear_refs").write_text("5")
         (problem,) = pool.read_tables(paths["last-cell-in-the-first-row"], ["sessions.csv"]).problems
@@ -95,7 +95,7 @@ def status_mib(field: str) -> float:
 
 
 def figures(sessions: int = 10_000) -> dict:
-    from kizuna.sandbox import MEMORY_LIMIT
+    from kizuna.checks.sandbox import MEMORY_LIMIT
 
     with tempfile.TemporaryDirectory() as tmp:
         year, large = write_workbooks(Path(tmp), sessions)

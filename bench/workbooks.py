@@ -40,9 +40,9 @@ def compare(folder: Path, workbook: Path, runs: int = 5) -> dict[str, tuple[floa
 def figures(sessions: int, folder: Path) -> dict[str, tuple[float, float]]:
     """Write a synthetic program of `sessions` as a folder and as a workbook, and compare validating each."""
     from bench.synthetic import write_program
-    from kizuna.loading import OPTIONAL_FILES, SCHEMA
-    from kizuna.sources import read_tables
-    from kizuna.workbook import write_workbook
+    from kizuna.checks.loading import OPTIONAL_FILES, SCHEMA
+    from kizuna.checks.sources import read_tables
+    from kizuna.checks.workbook import write_workbook
 
     csv_folder = write_program(folder / "program", sessions)
     workbook = folder / "program.xlsx"
@@ -54,7 +54,7 @@ def main(path: str) -> None:
     sys.path.insert(0, str(ROOT))
     import python_calamine  # noqa: F401  (what reading a workbook imports, so "imports only" counts it too)
 
-    from kizuna.loading import read_source
+    from kizuna.checks.loading import read_source
 
     Path("/proc/self/clear_refs").write_text("5")  # Linux: the peak (VmHWM) starts again from the current RSS
     before = status_mib("VmRSS")

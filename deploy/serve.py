@@ -29,11 +29,11 @@ def preload(port: str) -> None:
 
     sys.path.insert(0, str(APP.parent))  # as Streamlit does for the page's own imports
     import kizuna_app.page  # noqa: F401  (and with it every kizuna module the page uses)
-    from kizuna.fonts import FontMissing, japanese_font
+    from kizuna.printing.fonts import FontMissing, japanese_font
 
     with contextlib.suppress(FontMissing):  # the page says so
         japanese_font()  # checked once here, so the first visitor's page knows at once whether it can print
-    from kizuna.sandbox import POOL
+    from kizuna.checks.sandbox import POOL
 
     POOL.warm()  # a worker for uploads, ready before the first one (the log says how it is isolated)
 

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kizuna import config
-from kizuna.basemap import write_basemap
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import ProgramInvalid, check_file
 from kizuna.config import BUILT_IN_PROGRAM
-from kizuna.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
-from kizuna.fonts import FontMissing
-from kizuna.ics import export_ics
-from kizuna.loading import ProgramInvalid, check_file
-from kizuna.model import Program
-from kizuna.programs import (
+from kizuna.printing.fonts import FontMissing
+from kizuna.program.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
+from kizuna.program.model import Program
+from kizuna.program.records import session_records
+from kizuna.publishing.programs import (
     Chosen,
     UnknownProgram,
     choose_program,
@@ -26,12 +26,12 @@ from kizuna.programs import (
     resolve_program,
     write_feeds_of,
 )
-from kizuna.published import Unavailable
-from kizuna.records import session_records
-from kizuna.share import View, program_key
+from kizuna.publishing.published import Unavailable
+from kizuna.views.basemap import write_basemap
+from kizuna.views.share import View, program_key
 
 if TYPE_CHECKING:
-    from kizuna.store import Store, Version
+    from kizuna.publishing.store import Store, Version
 
 
 DEFAULT_DB = "var/kizuna.sqlite3 in this checkout"
@@ -179,7 +179,7 @@ def run_list(args: argparse.Namespace, chosen: Chosen) -> None:
 
 def run_print(args: argparse.Namespace, chosen: Chosen) -> None:
     """The PDF of what the dashboard shows for these filters, its QR code opening that view there."""
-    from kizuna.printing import print_view  # fpdf2: imported only to print
+    from kizuna.printing.itinerary import print_view  # fpdf2: imported only to print
 
     program = chosen.program
     selection = selection_from(args, program)
@@ -232,7 +232,7 @@ def refuse_to_overwrite(path: Path, force: bool) -> None:
 
 
 def run_template(args: argparse.Namespace) -> None:
-    from kizuna.workbook import empty_tables, valid_records, write_workbook  # openpyxl: 0.17 s to import
+    from kizuna.checks.workbook import empty_tables, valid_records, write_workbook  # openpyxl: 0.17 s to import
 
     if args.output.suffix.lower() != ".xlsx":
         raise UsageError(f"{args.output}: the template is a workbook; name it FILE.xlsx")
@@ -242,7 +242,7 @@ def run_template(args: argparse.Namespace) -> None:
 
 
 def run_convert(args: argparse.Namespace) -> None:
-    from kizuna.workbook import valid_records, write_program
+    from kizuna.checks.workbook import valid_records, write_program
 
     source = resolve_program(args.source)
     if args.destination.resolve() == source.resolve():
@@ -337,7 +337,7 @@ def run_store_command(args: argparse.Namespace) -> int:
     """A command on the database; what goes wrong there is said without the URL's password."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kizuna.store import DatabaseUrlError, NoteTooLong, PublishConflict, Store, database_url
+    from kizuna.publishing.store import DatabaseUrlError, NoteTooLong, PublishConflict, Store, database_url
 
     url = args.database_url or database_url()
     try:

@@ -87,7 +87,7 @@ def bundled_basemap() -> bool:
     return os.environ.get(BASEMAP_ENV, "").strip().lower() != "none"
 
 
-DATABASE_URL_ENV = "KIZUNA_DATABASE_URL"  # where published programs are kept (kizuna.store); may hold a password
+DATABASE_URL_ENV = "KIZUNA_DATABASE_URL"  # where published programs are kept; may hold a password
 
 
 def database_url(default: str) -> str:

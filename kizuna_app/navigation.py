@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kizuna.share import ORGANISERS_PAGE
+from kizuna.views.share import ORGANISERS_PAGE
 from kizuna_app import page
 
 

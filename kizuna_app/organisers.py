@@ -8,17 +8,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from kizuna import auth
-from kizuna.feeds import feed_url, feeds
-from kizuna.loading import ProgramInvalid
-from kizuna.model import Program
-from kizuna.programs import feeds_place
-from kizuna.published import shelf, store_url
-from kizuna.share import View, share_url
-from kizuna.sources import MAX_FILE_BYTES, MAX_ROWS
-from kizuna.store import MAX_NOTE_CHARS, NoteTooLong, PublishConflict, Store, Version, database_url
-from kizuna.text import counted, plain
-from kizuna.uploads import (
+from kizuna.calendars.feeds import feed_url, feeds
+from kizuna.checks.loading import ProgramInvalid
+from kizuna.checks.sources import MAX_FILE_BYTES, MAX_ROWS
+from kizuna.program.model import Program
+from kizuna.program.text import counted, plain
+from kizuna.publishing import auth
+from kizuna.publishing.programs import feeds_place
+from kizuna.publishing.published import shelf, store_url
+from kizuna.publishing.store import MAX_NOTE_CHARS, NoteTooLong, PublishConflict, Store, Version, database_url
+from kizuna.publishing.uploads import (
     ACCEPTED_TYPES,
     TABLES,
     Checked,
@@ -28,6 +27,7 @@ from kizuna.uploads import (
     report,
     report_name,
 )
+from kizuna.views.share import View, share_url
 from kizuna_app.navigation import visitors_page
 from kizuna_app.page import Board, app_url, secret, show_program
 

@@ -10,21 +10,22 @@ from typing import Any
 import streamlit as st
 
 from kizuna import config
-from kizuna.agenda import by_day, entry_details, page_count, page_of
-from kizuna.basemap import write_basemap
-from kizuna.dates import day_heading, day_range, long_day, short_day, time_span
-from kizuna.driver import driver_card
-from kizuna.feeds import Feed, containing_feeds, feed_url, session_count
-from kizuna.filtering import Filter, describe
-from kizuna.fonts import FontMissing, japanese_font
-from kizuna.ics import export_ics, file_name, venue_location
-from kizuna.links import add_links, map_links, map_note, subscribe_links
-from kizuna.loading import data_hash, read_program
-from kizuna.maps import build_deck, clicked_session, location_note, map_legend, same_place
-from kizuna.model import LOGISTICS_KINDS, Program, Session
-from kizuna.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
-from kizuna.published import Unavailable, show_published
-from kizuna.share import (
+from kizuna.calendars.feeds import Feed, containing_feeds, feed_url, session_count
+from kizuna.calendars.ics import export_ics, file_name, venue_location
+from kizuna.calendars.links import add_links, map_links, map_note, subscribe_links
+from kizuna.checks.loading import data_hash, read_program
+from kizuna.printing.fonts import FontMissing, japanese_font
+from kizuna.program.dates import day_heading, day_range, long_day, short_day, time_span
+from kizuna.program.filtering import Filter, describe
+from kizuna.program.model import LOGISTICS_KINDS, Program, Session
+from kizuna.program.text import counted, plain, swatch
+from kizuna.publishing.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
+from kizuna.publishing.published import Unavailable, show_published
+from kizuna.views.agenda import by_day, entry_details, page_count, page_of
+from kizuna.views.basemap import write_basemap
+from kizuna.views.driver import driver_card
+from kizuna.views.maps import build_deck, clicked_session, location_note, map_legend, same_place
+from kizuna.views.share import (
     View,
     app_root,
     kinds_facet,
@@ -36,9 +37,8 @@ from kizuna.share import (
     version_notices,
     view_query,
 )
-from kizuna.text import counted, plain, swatch
-from kizuna.timeline import CLICK_PARAM, build_timeline
-from kizuna.timeline import clicked_session as clicked_block
+from kizuna.views.timeline import CLICK_PARAM, build_timeline
+from kizuna.views.timeline import clicked_session as clicked_block
 
 STATIC = Path(__file__).resolve().parent.parent / "static"  # next to app.py: what Streamlit serves at /app/static/
 PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
@@ -92,7 +92,7 @@ def print_problem() -> str | None:
 @st.cache_data(show_spinner=False, max_entries=32)
 def print_bytes(_program: Program, version: str, view: View, base_url: str, paper: str) -> bytes:
     """The itinerary as `kizuna print` writes it; its libraries are loaded on the first print, not at start."""
-    from kizuna.printing import print_view
+    from kizuna.printing.itinerary import print_view
 
     return print_view(_program, view, base_url, paper)
 

@@ -22,7 +22,7 @@ STATIC = "/app/static/"  # where Streamlit serves static/
 MAX_AGE = 300  # seconds a client or proxy may keep a feed; the next version reaches every replica within a minute
 # Longer names and paths under feeds/ are refused (404) before anything is looked up: Streamlit's static files would
 # answer 500 for them (the file system refuses a name over 255 bytes, a path over 4,096).
-MAX_NAME_CHARS = 200  # a folder or file name: a place is a program id (kizuna.store.MAX_ID_CHARS), a feed about 100
+MAX_NAME_CHARS = 200  # a folder or file name: a place is a program id (store.MAX_ID_CHARS), a feed about 100
 MAX_PATH_CHARS = 512  # the path after the base path: the feeds folder, a place and a name at their limits take 419
 
 
@@ -36,7 +36,7 @@ def base_path() -> str:
 
 def feeds_folder() -> str:
     """`/app/static/feeds/`: where Streamlit serves static/feeds/, below the base path."""
-    from kizuna.feeds import FEEDS_PATH
+    from kizuna.calendars.feeds import FEEDS_PATH
 
     return f"/app/static/{FEEDS_PATH}/"
 
@@ -66,8 +66,8 @@ def no_such_feed() -> Response:
 def feed_response(place: str, name: str, headers: Headers) -> Response | None:
     """The response for feeds/<place>/<name> when a published program owns that folder; None: not ours."""
     from kizuna import config
-    from kizuna.programs import feeds_owner
-    from kizuna.published import Unavailable, published_feed
+    from kizuna.publishing.programs import feeds_owner
+    from kizuna.publishing.published import Unavailable, published_feed
 
     owner = feeds_owner(place)
     if owner is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from postgres import postgres_cluster  # noqa: F401  (a throwaway PostgreSQL cluster, started on first use)
 
-from kizuna.store import Store
+from kizuna.publishing.store import Store
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from kizuna.sources import column_letter
+from kizuna.checks.sources import column_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "good" / "minimal"

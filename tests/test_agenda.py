@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from kizuna.agenda import PAGE_SIZE, by_day, entry_details, page_count, page_of
-from kizuna.loading import load_program
+from kizuna.checks.loading import load_program
+from kizuna.views.agenda import PAGE_SIZE, by_day, entry_details, page_count, page_of
 
 PROGRAM = load_program()
 

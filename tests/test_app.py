@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 from pages import card_texts, card_title, dashboard
 from streamlit.testing.v1 import AppTest
 
-from kizuna.filtering import Filter
-from kizuna.ics import export_ics
-from kizuna.loading import load_program
-from kizuna.model import LOGISTICS_KINDS
-from kizuna.share import read_view
-from kizuna.text import plain
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
+from kizuna.program.model import LOGISTICS_KINDS
+from kizuna.program.text import plain
+from kizuna.views.share import read_view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -10,9 +10,9 @@ from directories import TWO, programs_directory, set_program_id
 from pages import dashboard
 from streamlit.testing.v1 import AppTest
 
-from kizuna import published
-from kizuna.store import Store
-from kizuna.text import plain
+from kizuna.program.text import plain
+from kizuna.publishing import published
+from kizuna.publishing.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "fixtures" / "good" / "minimal"

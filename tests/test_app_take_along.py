@@ -9,11 +9,12 @@ import pytest
 from pages import card, card_texts, card_title, dashboard, downloaded, record_downloads
 from streamlit.testing.v1 import AppTest
 
-from kizuna import cli, fonts, printing
-from kizuna.filtering import Filter
-from kizuna.loading import load_program
-from kizuna.share import View
-from kizuna.text import plain
+from kizuna import cli
+from kizuna.checks.loading import load_program
+from kizuna.printing import fonts, itinerary
+from kizuna.program.filtering import Filter
+from kizuna.program.text import plain
+from kizuna.views.share import View
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program(ROOT / "data" / "2019")
@@ -130,12 +131,12 @@ def test_the_cards_print_is_that_one_session_its_link_opening_the_card(monkeypat
     found = record_downloads(monkeypatch)
     at = dashboard({"city": "tokyo", "session": KARATO})
     view = View(Filter.of(sessions=[KARATO]), selected=KARATO)
-    assert downloaded(at, found, "card-pdf") == printing.print_view(PROGRAM, view, BASE, "a4")
+    assert downloaded(at, found, "card-pdf") == itinerary.print_view(PROGRAM, view, BASE, "a4")
 
 
 def test_reruns_print_nothing_until_a_download_is_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple] = []
-    monkeypatch.setattr(printing, "print_view", lambda *args: calls.append(args) or b"%PDF-")
+    monkeypatch.setattr(itinerary, "print_view", lambda *args: calls.append(args) or b"%PDF-")
     at = dashboard({"session": KARATO})
     for themes in (["tourism-promotion"], [], ["multiculturalism"]):
         at.multiselect(key="themes").set_value(themes).run()

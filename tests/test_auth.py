@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from kizuna import auth
-from kizuna.auth import FORGET_AFTER, MAX_DELAY, Guard, delay_after, fingerprint, key_matches, organiser_key
+from kizuna.publishing import auth
+from kizuna.publishing.auth import FORGET_AFTER, MAX_DELAY, Guard, delay_after, fingerprint, key_matches, organiser_key
 
 KEY = "correct horse battery staple"
 

@@ -17,11 +17,11 @@ from pages import card_texts, card_title
 from streamlit.testing.v1 import AppTest
 from test_text import STREAMLIT_REWRITES, text_nodes
 
-from kizuna import auth, published
-from kizuna.filtering import Filter
-from kizuna.ics import export_ics
-from kizuna.loading import load_program
-from kizuna.text import CUT, one_line, plain, swatch
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
+from kizuna.program.text import CUT, one_line, plain, swatch
+from kizuna.publishing import auth, published
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kizuna import basemap
-from kizuna.loading import load_program
+from kizuna.checks.loading import load_program
+from kizuna.views import basemap
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program()
@@ -96,8 +96,8 @@ def ignored_by_docker() -> list[str]:
     [
         "app.py",
         "kizuna_app/page.py",
-        "kizuna/basemap.geojson",
-        "kizuna/maps.py",
+        "kizuna/views/basemap.geojson",
+        "kizuna/views/maps.py",
         "data/2019/sessions.csv",
         ".streamlit",
         "kizuna_app/organisers_page.py",

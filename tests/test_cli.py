@@ -19,9 +19,9 @@ from directories import TWO, programs_directory
 from icalendar import Calendar
 
 from kizuna import cli, config
-from kizuna.loading import load_program
-from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV
-from kizuna.share import read_view
+from kizuna.checks.loading import load_program
+from kizuna.publishing.programs import DEFAULT_ENV, PROGRAMS_ENV
+from kizuna.views.share import read_view
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "2019"
@@ -328,7 +328,7 @@ def test_kizuna_base_url_set_with_a_password_is_refused_by_the_command_and_unuse
 @pytest.fixture
 def published_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A store of the test's own, as the dashboard would read it, holding the minimal program in two versions."""
-    from kizuna import published
+    from kizuna.publishing import published
 
     url = f"sqlite:///{tmp_path / 'kizuna.sqlite3'}"
     monkeypatch.setenv("KIZUNA_DATABASE_URL", url)
@@ -371,7 +371,7 @@ def test_a_version_that_is_not_live_or_not_published_is_refused(published_store:
     assert cli.main(["list", "--program", "mini-2020", "--version", "3"]) == 2
     assert "version 3 of 'mini-2020' does not exist; its live version is 2" in capsys.readouterr().err
     assert cli.main(["withdraw", "mini-2020", "1"]) == 0
-    from kizuna import published
+    from kizuna.publishing import published
 
     published.look_again()
     assert cli.main(["list", "--program", "mini-2020", "--version", "1"]) == 2

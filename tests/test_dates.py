@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from kizuna.dates import NO_TIME, day_heading, day_range, long_day, short_day, short_moment, time_span
+from kizuna.program.dates import NO_TIME, day_heading, day_range, long_day, short_day, short_moment, time_span
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kizuna.driver import driver_card
-from kizuna.loading import load_program
+from kizuna.checks.loading import load_program
+from kizuna.views.driver import driver_card
 
 PROGRAM = load_program()
 KARATO = PROGRAM.venues["karato-market"]

@@ -16,9 +16,8 @@ import pytest
 from directories import FIVE, IDS, SOURCES, TWO, programs_directory
 from icalendar import Calendar
 
-from kizuna import basemap, cli
-from kizuna.config import STATIC_DIR_ENV
-from kizuna.feeds import (
+from kizuna import cli
+from kizuna.calendars.feeds import (
     FEEDS_PATH,
     STAMP,
     TEMP_PREFIX,
@@ -31,9 +30,11 @@ from kizuna.feeds import (
     session_count,
     write_feeds,
 )
-from kizuna.filtering import Filter
-from kizuna.loading import data_hash, load_program
-from kizuna.programs import PROGRAMS_ENV, feeds_place, list_programs, refresh_feeds_in_background
+from kizuna.checks.loading import data_hash, load_program
+from kizuna.config import STATIC_DIR_ENV
+from kizuna.program.filtering import Filter
+from kizuna.publishing.programs import PROGRAMS_ENV, feeds_place, list_programs, refresh_feeds_in_background
+from kizuna.views import basemap
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program()
@@ -184,7 +185,7 @@ def test_the_cli_reports_a_folder_it_cannot_write_and_exits_1(tmp_path: Path, ca
 def test_the_dashboards_background_write_logs_a_folder_it_cannot_write(tmp_path: Path, caplog) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    with caplog.at_level(logging.ERROR, logger="kizuna.feeds"):
+    with caplog.at_level(logging.ERROR, logger="kizuna.calendars.feeds"):
         refresh_feeds(PROGRAM, blocker, None, "v1").join()
     assert f"feeds not written to {blocker}" in caplog.text
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kizuna.filtering import Filter, describe, parse_filter, slug, valid_values
-from kizuna.loading import load_program
-from kizuna.model import Session
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter, describe, parse_filter, slug, valid_values
+from kizuna.program.model import Session
 
 PROGRAM = load_program()
 ALL_IDS = [session.id for session in PROGRAM.sessions]

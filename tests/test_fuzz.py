@@ -13,7 +13,7 @@ import hostile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kizuna.loading import Reading, check_file
+from kizuna.checks.loading import Reading, check_file
 
 FUZZ = settings(
     max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]

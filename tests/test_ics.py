@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
-from kizuna.filtering import Filter
-from kizuna.ics import export_ics
-from kizuna.loading import load_program
-from kizuna.model import Program
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
+from kizuna.program.model import Program
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program()
@@ -124,8 +124,8 @@ def test_same_data_and_filter_give_identical_bytes() -> None:
     data = export_ics(PROGRAM, selection)
     assert export_ics(load_program(), selection) == data
     script = (
-        "import sys; from kizuna.ics import export_ics; from kizuna.loading import load_program; "
-        "from kizuna.filtering import Filter; "
+        "import sys; from kizuna.calendars.ics import export_ics; from kizuna.checks.loading import load_program; "
+        "from kizuna.program.filtering import Filter; "
         "sys.stdout.buffer.write(export_ics(load_program(), Filter.of("
         "themes=['water-supply', 'multiculturalism', 'tourism-promotion'], cities=['shimonoseki'])))"
     )

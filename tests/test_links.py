@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from kizuna.links import (
+from kizuna.calendars.links import (
     add_links,
     google_link,
     map_links,
@@ -18,8 +18,8 @@ from kizuna.links import (
     webcal,
     yahoo_link,
 )
-from kizuna.loading import load_program
-from kizuna.model import Program
+from kizuna.checks.loading import load_program
+from kizuna.program.model import Program
 
 PROGRAM = load_program()
 KARATO = PROGRAM.sessions_by_id["visit-karato-market"]

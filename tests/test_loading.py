@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kizuna import loading
-from kizuna.loading import ProgramInvalid, load_program, validate_program
-from kizuna.model import KINDS, PRECISIONS, Program
+from kizuna.checks import loading
+from kizuna.checks.loading import ProgramInvalid, load_program, validate_program
+from kizuna.program.model import KINDS, PRECISIONS, Program
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_2019 = ROOT / "data" / "2019"

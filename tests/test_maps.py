@@ -12,11 +12,12 @@ from pathlib import Path
 import pydeck as pdk
 import pytest
 
-from kizuna import basemap, config
-from kizuna.filtering import Filter
-from kizuna.loading import load_program
-from kizuna.maps import MARKS, MAX_LISTED, ROUTE_ONLY, build_deck, clicked_session, map_legend, same_place
-from kizuna.share import kinds_facet
+from kizuna import config
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
+from kizuna.views import basemap
+from kizuna.views.maps import MARKS, MAX_LISTED, ROUTE_ONLY, build_deck, clicked_session, map_legend, same_place
+from kizuna.views.share import kinds_facet
 
 PROGRAM = load_program()
 DATA = Path(__file__).resolve().parent.parent / "data" / "2019"

@@ -1,4 +1,4 @@
-"""The program model: the one order every view lists sessions in (`kizuna.model.ordered`)."""
+"""The program model: the one order every view lists sessions in (`kizuna.program.model.ordered`)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 
 from kizuna import cli
-from kizuna.loading import load_program
-from kizuna.model import Session, ordered
-from kizuna.printing import itinerary_pdf
+from kizuna.checks.loading import load_program
+from kizuna.printing.itinerary import itinerary_pdf
+from kizuna.program.model import Session, ordered
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "good" / "minimal"
 DAY = date(2030, 5, 14)

@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from kizuna import auth, published, sandbox
+from kizuna.checks import sandbox
+from kizuna.checks.loading import load_program
 from kizuna.cli import main as kizuna
-from kizuna.loading import load_program
-from kizuna.text import plain
+from kizuna.program.text import plain
+from kizuna.publishing import auth, published
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -444,7 +445,7 @@ def test_the_stores_own_limits_refuse_a_publish_in_the_organisers_words(
     workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(auth.KEY_ENV, KEY)
-    monkeypatch.setattr("kizuna.store.MAX_SESSIONS", 5)
+    monkeypatch.setattr("kizuna.publishing.store.MAX_SESSIONS", 5)
     at = publish(unlock(upload(organisers(), workbook), KEY))
     assert [e.value for e in at.error] == [
         r"Not published\: seminar\-2019\.xlsx\: holds 19 sessions; the limit is 5 per program"
@@ -469,7 +470,7 @@ def test_a_reader_that_dies_on_an_upload_is_one_problem_on_the_page(
     dying = sandbox.Pool(
         size=1,
         limits=sandbox.Limits(
-            setup="import os; from kizuna import sources; sources.read_tables = lambda *a, **k: os.abort()"
+            setup="import os; from kizuna.checks import sources; sources.read_tables = lambda *a, **k: os.abort()"
         ),
     )
     monkeypatch.setattr(sandbox, "POOL", dying)

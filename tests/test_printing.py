@@ -11,16 +11,17 @@ import pytest
 from checkers import require
 from directories import TWO, programs_directory
 
-from kizuna import cli, printing
-from kizuna import fonts as font_lookup
-from kizuna.dates import long_day
-from kizuna.filtering import Filter
-from kizuna.fonts import FONT_ENV
-from kizuna.loading import load_program
-from kizuna.maps import MARKS, ROUTE_ONLY
-from kizuna.printing import NOTHING, print_view
-from kizuna.programs import PROGRAMS_ENV
-from kizuna.share import View, share_url
+from kizuna import cli
+from kizuna.checks.loading import load_program
+from kizuna.printing import fonts as font_lookup
+from kizuna.printing import itinerary
+from kizuna.printing.fonts import FONT_ENV
+from kizuna.printing.itinerary import NOTHING, print_view
+from kizuna.program.dates import long_day
+from kizuna.program.filtering import Filter
+from kizuna.publishing.programs import PROGRAMS_ENV
+from kizuna.views.maps import MARKS, ROUTE_ONLY
+from kizuna.views.share import View, share_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program(ROOT / "data" / "2019")
@@ -280,11 +281,11 @@ def test_a_font_setting_that_is_not_a_font_exits_1(
     assert "cannot be read as a font" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not printing.FALLBACK_FONT.is_file(), reason="fonts-dejavu-core is not installed")
+@pytest.mark.skipif(not itinerary.FALLBACK_FONT.is_file(), reason="fonts-dejavu-core is not installed")
 def test_a_font_without_japanese_glyphs_exits_1_rather_than_print_placeholders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    monkeypatch.setenv(FONT_ENV, str(printing.FALLBACK_FONT))  # DejaVu Sans: Latin, Greek, Arabic, no kanji
+    monkeypatch.setenv(FONT_ENV, str(itinerary.FALLBACK_FONT))  # DejaVu Sans: Latin, Greek, Arabic, no kanji
     assert cli.main(["print", "--id", "visit-karato-market", "-o", str(tmp_path / "x.pdf")]) == 1
     assert "has no Japanese glyphs" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
@@ -300,7 +301,7 @@ def test_a_font_collection_prints_with_its_japanese_member(tmp_path: Path, monke
 
 def test_an_unknown_paper_is_refused() -> None:
     with pytest.raises(ValueError, match="a4, a6"):
-        printing.itinerary_pdf(PROGRAM, [], description="", link=None, paper="letter")
+        itinerary.itinerary_pdf(PROGRAM, [], description="", link=None, paper="letter")
 
 
 @pytest.fixture
@@ -324,7 +325,7 @@ def test_a_cancelled_session_is_marked(tmp_path: Path, cancelled: Path) -> None:
 
 
 def test_characters_no_font_has_become_one_visible_placeholder_and_invisible_ones_go() -> None:
-    page = printing.Itinerary(printing.PAPERS["a4"], PROGRAM)
+    page = itinerary.Itinerary(itinerary.PAPERS["a4"], PROGRAM)
     assert page.printable("a\u200bb\u202ec\u200d 👩🏽 ok\x1b[31m\n下関") == f"abc {page.placeholder} ok[31m 下関"
     assert page.placeholder in "\ufffd□"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from directories import FIVE, IDS, ROOT, SOURCES, TWO, programs_directory, set_program_id
 
-from kizuna import programs
-from kizuna.programs import (
+from kizuna.publishing import programs
+from kizuna.publishing.programs import (
     DEFAULT_ENV,
     PROGRAMS_ENV,
     ROOT_FEEDS,

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from directories import TWO, programs_directory, set_program_id
 
-from kizuna import programs, published, store
-from kizuna.feeds import feeds, write_feeds
-from kizuna.loading import PROGRAM_ENV, load_program
-from kizuna.programs import DEFAULT_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
-from kizuna.published import FeedCache, Shelf, published_feed, show_published, store_url
-from kizuna.store import Store
+from kizuna.calendars.feeds import feeds, write_feeds
+from kizuna.checks.loading import PROGRAM_ENV, load_program
+from kizuna.publishing import programs, published, store
+from kizuna.publishing.programs import DEFAULT_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
+from kizuna.publishing.published import FeedCache, Shelf, published_feed, show_published, store_url
+from kizuna.publishing.store import Store
 from kizuna_app import served_feeds
 from kizuna_app.served_feeds import PublishedFeeds
 
@@ -167,7 +167,7 @@ def test_a_published_feed_is_byte_for_byte_the_directory_programs_feed(database:
 
 MAKE_FEED = """
 import sys
-from kizuna.published import published_feed, published_programs
+from kizuna.publishing.published import published_feed, published_programs
 (version,) = published_programs()[1]
 sys.stdout.buffer.write(published_feed(version, sys.argv[1], None).body)
 """

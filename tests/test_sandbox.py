@@ -14,10 +14,10 @@ from pathlib import Path
 import hostile
 import pytest
 
-from kizuna import sandbox
-from kizuna.ics import export_ics
-from kizuna.loading import OPTIONAL_FILES, SCHEMA, check_file, read_source
-from kizuna.sandbox import Limits, Pool
+from kizuna.calendars.ics import export_ics
+from kizuna.checks import sandbox
+from kizuna.checks.loading import OPTIONAL_FILES, SCHEMA, check_file, read_source
+from kizuna.checks.sandbox import Limits, Pool
 
 MINIMAL = hostile.MINIMAL
 NAMES = list(SCHEMA)
@@ -25,7 +25,7 @@ NAMES = list(SCHEMA)
 # or a failed allocation does, `sleep.xlsx` never ends, `report.xlsx` answers with what the worker can see and do.
 MISBEHAVING = """
 import os, socket, time
-from kizuna import sources
+from kizuna.checks import sources
 read = sources.read_tables
 def misbehave(path, names, optional=()):
     if path.stem == "abort":
@@ -86,7 +86,7 @@ def test_a_worker_that_never_answers_is_stopped_at_the_time_limit(pool: Pool, tm
 def test_the_workbook_that_allocated_512_gb_is_stopped_by_the_memory_limit_not_the_server(tmp_path: Path) -> None:
     """The 15 KB file of the report, its size check switched off: the reader itself asks for 512 GB."""
     path = hostile.write("last-cell-in-the-first-row", tmp_path)
-    unchecked = Limits(setup="from kizuna import sources; sources.sheet_extent = lambda part: (1, 1)")
+    unchecked = Limits(setup="from kizuna.checks import sources; sources.sheet_extent = lambda part: (1, 1)")
     with Pool(size=1, limits=unchecked) as pool:
         (problem,) = read(pool, path)
         assert problem.startswith("program.xlsx: this file could not be read within the limits: "), problem
@@ -134,7 +134,7 @@ def test_the_worker_reads_a_program_as_this_process_does(tmp_path: Path) -> None
 
 
 def test_a_worker_answer_that_is_not_tables_is_one_problem(tmp_path: Path) -> None:
-    garbled = Limits(setup="from kizuna import sandbox; sandbox.Tables.as_data = lambda self: {'records': 1}")
+    garbled = Limits(setup="from kizuna.checks import sandbox; sandbox.Tables.as_data = lambda self: {'records': 1}")
     with Pool(size=1, limits=garbled) as pool:
         assert read(pool, MINIMAL) == [
             "minimal: this file could not be read: the reader's answer could not be understood"

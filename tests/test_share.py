@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kizuna.checks.loading import load_program
 from kizuna.cli import build_parser
-from kizuna.filtering import Filter
-from kizuna.loading import load_program
-from kizuna.model import KINDS, LOGISTICS_KINDS
-from kizuna.share import (
+from kizuna.program.filtering import Filter
+from kizuna.program.model import KINDS, LOGISTICS_KINDS
+from kizuna.views.share import (
     MAX_VALUES,
     PROGRAM_KEY,
     QUERY_KEYS,

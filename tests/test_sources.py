@@ -17,11 +17,11 @@ import hostile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from kizuna import loading, sources
+from kizuna.calendars.ics import export_ics
+from kizuna.checks import loading, sources
+from kizuna.checks.loading import data_hash, load_program, read_source
+from kizuna.checks.sources import read_tables
 from kizuna.cli import main
-from kizuna.ics import export_ics
-from kizuna.loading import data_hash, load_program, read_source
-from kizuna.sources import read_tables
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "good" / "minimal"

@@ -21,13 +21,14 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import MetaData, Table, create_engine, event, insert
 
-from kizuna import config, store
+from kizuna import config
+from kizuna.checks.loading import OPTIONAL_FILES, SCHEMA, ProgramInvalid, load_program, read_source
+from kizuna.checks.sources import read_tables
+from kizuna.checks.workbook import csv_members, program_zip, write_workbook
 from kizuna.cli import main
-from kizuna.loading import OPTIONAL_FILES, SCHEMA, ProgramInvalid, load_program, read_source
-from kizuna.model import Program
-from kizuna.sources import read_tables
-from kizuna.store import NoteTooLong, PublishConflict, Store
-from kizuna.workbook import csv_members, program_zip, write_workbook
+from kizuna.program.model import Program
+from kizuna.publishing import store
+from kizuna.publishing.store import NoteTooLong, PublishConflict, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -370,7 +371,7 @@ PAUSED_PUBLISH = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from sqlalchemy import event
-    from kizuna.store import Store
+    from kizuna.publishing.store import Store
 
     store = Store(sys.argv[1])
 
@@ -670,7 +671,7 @@ def test_kizuna_withdraw_refuses_a_version_no_database_can_hold(sqlite_url: str,
 )
 def test_what_is_stored_reads_back_as_the_program_that_was_published(sqlite_url: str, folder: Path) -> None:
     """A publish keeps the program it checked rather than reading its stored content again: the two must agree."""
-    from kizuna.ics import export_ics
+    from kizuna.calendars.ics import export_ics
 
     with Store(sqlite_url) as first:
         published = first.publish(folder)

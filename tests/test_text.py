@@ -9,8 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from kizuna.loading import load_program
-from kizuna.text import CUT, SWATCHES, plain, swatch
+from kizuna.checks.loading import load_program
+from kizuna.program.text import CUT, SWATCHES, plain, swatch
 
 PROGRAM = load_program()
 try:

@@ -13,11 +13,11 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
 
-from kizuna.filtering import Filter
-from kizuna.loading import load_program
-from kizuna.maps import LOGISTICS_COLOUR
-from kizuna.model import LOGISTICS_KINDS
-from kizuna.timeline import CLICK_PARAM, DETAIL_LIMIT, build_timeline, timeline_rows
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
+from kizuna.program.model import LOGISTICS_KINDS
+from kizuna.views.maps import LOGISTICS_COLOUR
+from kizuna.views.timeline import CLICK_PARAM, DETAIL_LIMIT, build_timeline, timeline_rows
 
 PROGRAM = load_program()
 VEGA_LITE = load_schema()

@@ -9,8 +9,8 @@ import pytest
 from test_sources import HOSTILE, MINIMAL, minimal_workbook, saved
 
 from kizuna.cli import main
-from kizuna.problems import Problem
-from kizuna.uploads import (
+from kizuna.program.problems import Problem
+from kizuna.publishing.uploads import (
     ACCEPTED_TYPES,
     TABLES,
     Upload,
@@ -119,7 +119,7 @@ def test_a_workbook_is_saved_under_our_own_name(tmp_path: Path) -> None:
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_saved(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kizuna.uploads.MAX_FILE_BYTES", 10)
+    monkeypatch.setattr("kizuna.publishing.uploads.MAX_FILE_BYTES", 10)
     refused = upload_refusal([Upload("program.xlsx", bytes(11))])
     assert [str(p) for p in refused] == ["program.xlsx: file is 0.0 MiB; the limit is 0 MiB"]
 

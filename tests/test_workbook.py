@@ -1,6 +1,6 @@
 """Writing a program for organisers: the Excel template, folders and zips, and `kizuna template` / `convert`.
 
-What is written is read back by the same reader as any organiser's file (`kizuna.sources`), so a round trip
+What is written is read back by the same reader as any organiser's file (`kizuna.checks.sources`), so a round trip
 tests the writer against the reader, and the calendars of both programs must be the same bytes.
 """
 
@@ -15,12 +15,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kizuna.cli import main
-from kizuna.ics import export_ics
-from kizuna.loading import OPTIONAL_FILES, SCHEMA, load_program
-from kizuna.model import CONFIDENCES, KINDS, PRECISIONS, STATUSES, THEME_GROUPS
-from kizuna.sources import read_tables
-from kizuna.workbook import (
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import OPTIONAL_FILES, SCHEMA, load_program
+from kizuna.checks.sources import read_tables
+from kizuna.checks.workbook import (
     TABLE_ORDER,
     VALIDATED_ROWS,
     Records,
@@ -30,6 +28,8 @@ from kizuna.workbook import (
     write_workbook,
     write_zip,
 )
+from kizuna.cli import main
+from kizuna.program.model import CONFIDENCES, KINDS, PRECISIONS, STATUSES, THEME_GROUPS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_2019 = ROOT / "data" / "2019"
@@ -328,8 +328,8 @@ def test_csv_cells_starting_with_a_tab_are_marked_too(tmp_path: Path, text: str)
 
 
 def test_the_problems_report_marks_a_line_excel_would_run(tmp_path: Path) -> None:
-    from kizuna.problems import Problem
-    from kizuna.uploads import report
+    from kizuna.program.problems import Problem
+    from kizuna.publishing.uploads import report
 
     lines = report([Problem("=HYPERLINK(1).xlsx", None, None, "is not a workbook"), Problem("a.csv", 2, None, "x")])
     assert lines == "'=HYPERLINK(1).xlsx: is not a workbook\na.csv:2: x\n"

@@ -1,4 +1,4 @@
-// Regenerates kizuna/basemap.geojson from Natural Earth as the npm package world-atlas ships it:
+// Regenerates kizuna/views/basemap.geojson from Natural Earth as the npm package world-atlas ships it:
 //   cd scripts/basemap && npm ci && node build.mjs
 // Japan at 1:10m, every other country near the program or the participants' homes at 1:50m, both simplified.
 import fs from "node:fs";
@@ -10,7 +10,7 @@ const TINTS = 4; // neighbouring countries get different tints, so borders show 
 const AREA = [60, -15, 160, 60]; // west, south, east, north: Japan, its neighbours, South and Southeast Asia
 const DETAILED = new Set(["Japan"]);
 const WEIGHTS = { "10m": 2e-4, "50m": 4e-3 }; // smallest triangle area kept, in square degrees
-const OUT = new URL("../../kizuna/basemap.geojson", import.meta.url);
+const OUT = new URL("../../kizuna/views/basemap.geojson", import.meta.url);
 
 function countries(scale) {
   const path = new URL(`node_modules/world-atlas/countries-${scale}.json`, import.meta.url);

@@ -14,8 +14,8 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, 
 from test_maps import mercator
 
 from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, ROOT, dashboard
-from kizuna.maps import build_deck
-from kizuna.model import Program, Session
+from kizuna.program.model import Program, Session
+from kizuna.views.maps import build_deck
 
 ARTIFACTS = ROOT / "test-results" / "e2e"
 VIEWPORT = {"width": 1280, "height": 900}

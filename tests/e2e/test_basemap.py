@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from kizuna.filtering import Filter
-from kizuna.maps import LAND_TINTS, SEA
+from kizuna.program.filtering import Filter
+from kizuna.views.maps import LAND_TINTS, SEA
 
 from .conftest import MAP, marker_pixel, open_view, wait_ready
 from .test_dashboard import choose, settled_map

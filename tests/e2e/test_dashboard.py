@@ -18,10 +18,10 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 
 from bench.serving import ROOT, dashboard
-from kizuna.ics import venue_location
-from kizuna.loading import load_program
-from kizuna.maps import LOGISTICS_COLOUR
-from kizuna.model import Program, Venue
+from kizuna.calendars.ics import venue_location
+from kizuna.checks.loading import load_program
+from kizuna.program.model import Program, Venue
+from kizuna.views.maps import LOGISTICS_COLOUR
 
 from .conftest import MAP, download, hover_until, marker_pixel, open_view, wait_ready
 

@@ -17,7 +17,7 @@ from streamlit import file_util
 
 from bench.serving import READY, dashboard, free_port
 from bench.wire import first_and_repeat
-from kizuna.loading import load_program
+from kizuna.checks.loading import load_program
 
 from .conftest import open_view
 

@@ -19,10 +19,10 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from bench.serving import ROOT, free_port, wait_healthy
-from kizuna.feeds import REFRESH
-from kizuna.filtering import Filter
-from kizuna.ics import export_ics
-from kizuna.loading import load_program
+from kizuna.calendars.feeds import REFRESH
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
 
 from .conftest import open_view, wait_ready
 

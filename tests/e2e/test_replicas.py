@@ -28,12 +28,12 @@ from directories import set_program_id
 from playwright.sync_api import BrowserContext, Page, expect
 
 from bench.serving import ROOT, free_port, start, wait_healthy
+from kizuna.calendars.feeds import REFRESH
+from kizuna.calendars.ics import export_ics
+from kizuna.checks.loading import load_program
 from kizuna.cli import main as kizuna
-from kizuna.feeds import REFRESH
-from kizuna.filtering import Filter
-from kizuna.ics import export_ics
-from kizuna.loading import load_program
-from kizuna.store import Store
+from kizuna.program.filtering import Filter
+from kizuna.publishing.store import Store
 
 from .conftest import wait_ready
 
@@ -204,7 +204,7 @@ PAUSED_PUBLISH = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from sqlalchemy import event
-    from kizuna.store import Store
+    from kizuna.publishing.store import Store
 
     store = Store(sys.argv[1])
 

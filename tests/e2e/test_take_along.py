@@ -7,9 +7,9 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 from test_printing import qr_code, text_of
 
-from kizuna.filtering import Filter
-from kizuna.links import map_links
-from kizuna.loading import load_program
+from kizuna.calendars.links import map_links
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
 
 from .conftest import download, open_view, wait_ready
 from .test_accessibility import axe_violations, blocking, describe, require_axe

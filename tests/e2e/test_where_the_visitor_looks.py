@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from kizuna.filtering import Filter
-from kizuna.loading import load_program
+from kizuna.checks.loading import load_program
+from kizuna.program.filtering import Filter
 
 from .conftest import MAP, hover_until, marker_pixel, open_view, wait_ready
 from .test_dashboard import agenda_entry, count_line

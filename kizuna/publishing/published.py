@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kizuna import config
+from kizuna.calendars.feeds import feed_bytes
 from kizuna.config import DATABASE_URL_ENV, database_url, shown_url
-from kizuna.feeds import feed_bytes
 
 if TYPE_CHECKING:
-    from kizuna.model import Program
-    from kizuna.store import Store, Version
+    from kizuna.program.model import Program
+    from kizuna.publishing.store import Store, Version
 
 POLL_SECONDS = 3.0  # how stale this replica's list of published programs may be
 FEED_CACHE_BYTES = 64 * 2**20  # published feeds kept made, per process
@@ -98,7 +98,7 @@ class Shelf:
         """The store, opened (and its schema made or brought up to date) once per process."""
         with self.opening:
             if self.store is None:
-                from kizuna.store import Store
+                from kizuna.publishing.store import Store
 
                 self.store = Store(self.url)
             return self.store

@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
-from kizuna.loading import SCHEMA, Reading, check_file
-from kizuna.model import Program
-from kizuna.problems import Problem
-from kizuna.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, marked
-from kizuna.text import one_line
+from kizuna.checks.loading import SCHEMA, Reading, check_file
+from kizuna.checks.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, marked
+from kizuna.program.model import Program
+from kizuna.program.problems import Problem
+from kizuna.program.text import one_line
 
 PACKED = (*sorted(WORKBOOK_SUFFIXES), ".zip")  # one file that holds the whole program
 ACCEPTED_TYPES = ("xlsx", "zip", "csv")  # what the upload widget offers: only what can be read (not .xlsm)

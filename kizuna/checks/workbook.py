@@ -1,6 +1,6 @@
 """Write a program's tables as a workbook to fill in, a folder of CSV files or a zip of that folder.
 
-The tables are records as `kizuna.sources.read_tables` gives them: rows of text keyed by CSV file name
+The tables are records as `kizuna.checks.sources.read_tables` gives them: rows of text keyed by CSV file name
 (`sessions.csv`), header first.
 """
 
@@ -22,8 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from kizuna.files import replace_file
-from kizuna.loading import (
+from kizuna.checks.loading import (
     LAT,
     LON,
     SCHEMA,
@@ -39,8 +38,9 @@ from kizuna.loading import (
     parse_zone,
     whole_number,
 )
-from kizuna.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS, within
-from kizuna.sources import FORMULA_START, marked
+from kizuna.checks.sources import FORMULA_START, marked
+from kizuna.files import replace_file
+from kizuna.program.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS, within
 
 Records = dict[str, list[list[str]]]
 

@@ -9,9 +9,9 @@ from functools import lru_cache
 import altair as alt
 from altair.utils.schemapi import debug_mode
 
-from kizuna.dates import short_day, time_span
-from kizuna.maps import LOGISTICS_COLOUR
-from kizuna.model import Program, Session
+from kizuna.program.dates import short_day, time_span
+from kizuna.program.model import Program, Session
+from kizuna.views.maps import LOGISTICS_COLOUR
 
 CLICK_PARAM = "pick"  # the Vega-Lite parameter a click on a block sets (read back by the page)
 DETAIL_LIMIT = 300  # sessions drawn one by one; above it the timeline counts them

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kizuna.checks.sources import Tables, read_tables
 from kizuna.config import BUILT_IN_PROGRAM
-from kizuna.model import (
+from kizuna.program.model import (
     CONFIDENCES,
     KINDS,
     LOGISTICS_KINDS,
@@ -32,9 +33,8 @@ from kizuna.model import (
     Venue,
     ordered,
 )
-from kizuna.problems import MAX_PROBLEMS, Problem, left_out
-from kizuna.sources import Tables, read_tables
-from kizuna.text import clean_text, cut, shortened
+from kizuna.program.problems import MAX_PROBLEMS, Problem, left_out
+from kizuna.program.text import clean_text, cut, shortened
 
 PROGRAM_ENV = "KIZUNA_PROGRAM"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -544,9 +544,9 @@ def read_source(path: Path) -> Reading:
 
 
 def check_file(path: Path) -> Reading:
-    """`read_source` for an untrusted file: parsed in a worker process within limits (`kizuna.sandbox`), then
+    """`read_source` for an untrusted file: parsed in a worker process within limits (`kizuna.checks.sandbox`), then
     checked here, so the file cannot harm this process whatever it holds."""
-    from kizuna import sandbox
+    from kizuna.checks import sandbox
 
     return reading_of(sandbox.read_tables(path, list(SCHEMA), OPTIONAL_FILES))
 

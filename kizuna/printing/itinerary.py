@@ -18,12 +18,14 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from kizuna import basemap
-from kizuna.agenda import by_day
-from kizuna.dates import day_month, day_range, long_day, time_span
-from kizuna.filtering import describe
-from kizuna.fonts import FONT_ENV, FontMissing, collection_index, japanese_font
-from kizuna.maps import (
+from kizuna.printing.fonts import FONT_ENV, FontMissing, collection_index, japanese_font
+from kizuna.program.dates import day_month, day_range, long_day, time_span
+from kizuna.program.filtering import describe
+from kizuna.program.model import Program, Session
+from kizuna.program.text import clean_text, counted, one_line
+from kizuna.views import basemap
+from kizuna.views.agenda import by_day
+from kizuna.views.maps import (
     COAST,
     LAND_TINTS,
     LOGISTICS_COLOUR,
@@ -40,9 +42,7 @@ from kizuna.maps import (
     transfer_lines,
     venue_points,
 )
-from kizuna.model import Program, Session
-from kizuna.share import View, share_url
-from kizuna.text import clean_text, counted, one_line
+from kizuna.views.share import View, share_url
 
 FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Arabic, Hebrew, symbols (fonts-dejavu-core)
 PLACEHOLDERS = "\ufffd□"  # for a character no font has, the first one the fonts have (else ?)

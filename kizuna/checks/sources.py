@@ -3,7 +3,7 @@
 Each is read into the same raw tables (rows of text, header first), so one set of checks serves all three;
 a problem found in a table is then located the way the organiser's own file shows it (`sessions!C7`).
 Uploads are untrusted: every limit below is checked before the work it bounds, nothing is written to disk, and
-`kizuna.sandbox` reads them in a separate process so that a bug not yet found here cannot harm the server.
+`kizuna.checks.sandbox` reads them in a separate process so that a bug not yet found here cannot harm the server.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
-from kizuna.problems import MAX_PROBLEMS, Problem, left_out
+from kizuna.program.problems import MAX_PROBLEMS, Problem, left_out
 
 MAX_FILE_BYTES = 20 * 2**20  # a .zip, .xlsx or CSV file as uploaded
 MAX_UNPACKED_BYTES = 200 * 2**20  # all its members unpacked

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
-from kizuna.dates import day_month
-from kizuna.model import Program, Session
+from kizuna.program.dates import day_month
+from kizuna.program.model import Program, Session
 
 FACETS = ("themes", "cities", "days", "kinds", "sessions")
 # The CLI's option names (--theme …), also the share links' query keys, and the facet each one sets.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kizuna.dates import clock
-from kizuna.model import Program, Session
+from kizuna.program.dates import clock
+from kizuna.program.model import Program, Session
 
 
 def session_record(program: Program, session: Session) -> dict[str, Any]:

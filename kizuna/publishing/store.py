@@ -2,7 +2,7 @@
 
 SQLite (a file under `var/`) by default; PostgreSQL (`postgresql+psycopg://…`) when several replicas share it.
 A version's content is the program's tables as a zip of CSV files written the same way every time
-(`kizuna.workbook`), read back by the same reader as an organiser's own zip. A publish is one transaction, so
+(`kizuna.checks.workbook`), read back by the same reader as an organiser's own zip. A publish is one transaction, so
 a crash or a killed process mid-publish leaves the previous version live. Schema changes only add.
 """
 
@@ -49,11 +49,11 @@ from sqlalchemy.exc import ArgumentError, IntegrityError
 from sqlalchemy.schema import CreateColumn
 
 from kizuna import config
-from kizuna.loading import ProgramInvalid, Reading, check_file, read_source
-from kizuna.model import Program
-from kizuna.problems import Problem
-from kizuna.sources import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
-from kizuna.text import clean_text
+from kizuna.checks.loading import ProgramInvalid, Reading, check_file, read_source
+from kizuna.checks.sources import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+from kizuna.program.model import Program
+from kizuna.program.problems import Problem
+from kizuna.program.text import clean_text
 
 DATABASE_ENV = config.DATABASE_URL_ENV
 DEFAULT_DATABASE = config.DEFAULT_DATABASE
@@ -532,7 +532,7 @@ def clean_note(note: str) -> str:
 def prepare(reading: Reading, name: str) -> Prepared:
     """From a valid program as checked from the organiser's file `name`, make its canonical content: the checked
     tables as that file holds them, empty rows left out, as a zip of CSV files; raises ProgramInvalid."""
-    from kizuna.workbook import csv_members, stamp_of, zip_bytes  # openpyxl: imported only to publish
+    from kizuna.checks.workbook import csv_members, stamp_of, zip_bytes  # openpyxl: imported only to publish
 
     path = Path(name)
     if reading.problems or reading.program is None:

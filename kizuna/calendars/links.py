@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
-from kizuna.ics import event_description, session_times, venue_location
-from kizuna.maps import PRECISION_LABELS
-from kizuna.model import Program, Session, Venue
-from kizuna.text import one_line
+from kizuna.calendars.ics import event_description, session_times, venue_location
+from kizuna.program.model import Program, Session, Venue
+from kizuna.program.text import one_line
+from kizuna.views.maps import PRECISION_LABELS
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.live.com/calendar/deeplink/compose"

@@ -9,11 +9,11 @@ from collections.abc import Mapping, Sequence
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from kizuna import basemap
 from kizuna.config import TileStyle
-from kizuna.dates import short_moment
-from kizuna.model import Program, Session, Venue, within
-from kizuna.text import channels
+from kizuna.program.dates import short_moment
+from kizuna.program.model import Program, Session, Venue, within
+from kizuna.program.text import channels
+from kizuna.views import basemap
 
 LOGISTICS_COLOUR = "#6B7280"
 PRECISION_LABELS = {
@@ -316,7 +316,7 @@ WORLD = [[[-540, -85], [540, -85], [540, 85], [-540, 85]]]  # past ±180°, wher
 def basemap_layers(tiles: TileStyle | None = None) -> list[pdk.Layer]:
     """Sea, then land tinted per country (neighbours differ, so borders show): polygon layers only, one GPU program.
 
-    The land is one static file the browser fetches once (kizuna.basemap); a rerun sends only its address.
+    The land is one static file the browser fetches once (kizuna.views.basemap); a rerun sends only its address.
     Over a tile basemap only the coastlines are drawn, so the tiles show, and the coast stays if they fail.
     """
     if tiles:

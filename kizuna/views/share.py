@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from kizuna.filtering import OPTION_FACETS, Filter, parse_filter
-from kizuna.model import LOGISTICS_KINDS, Program
-from kizuna.text import shortened
+from kizuna.program.filtering import OPTION_FACETS, Filter, parse_filter
+from kizuna.program.model import LOGISTICS_KINDS, Program
+from kizuna.program.text import shortened
 
 QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
 SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)

@@ -3,7 +3,7 @@
 Each entry of the directory (`KIZUNA_PROGRAMS`, default the repository's `data/`) is one program: a folder of
 CSV files, a `.zip` of one or an `.xlsx` workbook. A program is known by the `id` in its program table, never by
 its file name. `KIZUNA_PROGRAM` still names one program alone, and then wins, as it did before the directory.
-The dashboard also serves the programs published in the store (kizuna.published); one of them wins over a
+The dashboard also serves the programs published in the store (kizuna.publishing.published); one of them wins over a
 directory program of the same id.
 """
 
@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kizuna import config
-from kizuna.feeds import feeds_current, write_feeds, write_feeds_logged
-from kizuna.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_hash, load_program, read_program
-from kizuna.published import published_programs
+from kizuna.calendars.feeds import feeds_current, write_feeds, write_feeds_logged
+from kizuna.checks.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_hash, load_program, read_program
+from kizuna.publishing.published import published_programs
 
 if TYPE_CHECKING:
-    from kizuna.model import Program
-    from kizuna.store import Version
+    from kizuna.program.model import Program
+    from kizuna.publishing.store import Version
 
 PROGRAMS_ENV = "KIZUNA_PROGRAMS"
 DEFAULT_ENV = "KIZUNA_DEFAULT_PROGRAM"
@@ -203,7 +203,7 @@ def configured_programs(max_age: float = 0.0, published: bool = True) -> Catalog
     (unless `published` is False) the programs published in the store.
 
     A listing younger than `max_age` seconds is reused without looking at the files (the page's reruns); the store
-    is asked no more often than kizuna.published.POLL_SECONDS."""
+    is asked no more often than kizuna.publishing.published.POLL_SECONDS."""
     single = os.environ.get(PROGRAM_ENV, "").strip()
     where = (single, os.environ.get(PROGRAMS_ENV, ""), os.environ.get(DEFAULT_ENV, ""), str(published))
     known = _looked.get(where)
@@ -271,7 +271,7 @@ def choose_program(value: str | Path | None, version: int | None = None) -> Chos
         raise UnknownProgram(unknown_message(str(value), catalog))
     if entry.path is not None:
         return Chosen(load_program(entry.path), default_id, none_pinned(entry.id or "", version))
-    from kizuna.published import show_published
+    from kizuna.publishing.published import show_published
 
     shown = show_published(entry.id or "", entry.published or 0, version)
     if version is not None and shown.pinned != version:

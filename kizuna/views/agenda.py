@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
-from kizuna.dates import short_moment
-from kizuna.model import Program, Session
+from kizuna.program.dates import short_moment
+from kizuna.program.model import Program, Session
 
 PAGE_SIZE = 40
 Item = TypeVar("Item")

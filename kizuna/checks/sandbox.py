@@ -33,8 +33,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from kizuna.problems import Problem
-from kizuna.sources import Tables
+from kizuna.checks.sources import Tables
+from kizuna.program.problems import Problem
 
 MEMORY_LIMIT = 1 * 2**30  # bytes of address space a worker may map (a 49,990-session workbook fits, in 4.6 s)
 TIME_LIMIT = 30  # seconds, wall clock and CPU, to read one file
@@ -75,7 +75,7 @@ class Worker:
         self.limits = limits
         code = (
             f"import sys; sys.path.insert(0, {str(ROOT)!r}); {limits.setup}\n"
-            f"from kizuna.sandbox import serve; serve({limits.memory}, {limits.seconds})"
+            f"from kizuna.checks.sandbox import serve; serve({limits.memory}, {limits.seconds})"
         )
         self.process = subprocess.Popen(
             [sys.executable, "-I", "-c", code],
@@ -285,7 +285,7 @@ def serve(memory: int = MEMORY_LIMIT, seconds: float = TIME_LIMIT) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
     import python_calamine  # noqa: F401  imported before the first request, so that one is as quick as the rest
 
-    from kizuna import sources
+    from kizuna.checks import sources
 
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write into the answers

@@ -11,11 +11,11 @@ from functools import lru_cache
 from pathlib import Path
 from threading import Thread
 
+from kizuna.calendars.ics import export_ics, file_name
 from kizuna.files import TEMP_PREFIX, update_file
-from kizuna.filtering import Filter, describe
-from kizuna.ics import export_ics, file_name
-from kizuna.model import Program
-from kizuna.share import app_address
+from kizuna.program.filtering import Filter, describe
+from kizuna.program.model import Program
+from kizuna.views.share import app_address
 
 REFRESH = timedelta(hours=6)
 FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/

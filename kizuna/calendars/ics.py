@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from kizuna.filtering import Filter, describe, slug
-from kizuna.model import Program, Session, Venue, within
-from kizuna.share import View, share_url
-from kizuna.text import clean_text, one_line
+from kizuna.program.filtering import Filter, describe, slug
+from kizuna.program.model import Program, Session, Venue, within
+from kizuna.program.text import clean_text, one_line
+from kizuna.views.share import View, share_url
 
 PRODID = "-//Kizuna//Kizuna seminar program//EN"
 PRECISION_NOTES = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kizuna.maps import point_note
-from kizuna.model import Venue
-from kizuna.text import one_line
+from kizuna.program.model import Venue
+from kizuna.program.text import one_line
+from kizuna.views.maps import point_note
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")  # kana and kanji
 

@@ -9,14 +9,12 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-COPY kizuna ./kizuna
-RUN pip install -e . && python -m compileall -q kizuna
-COPY app.py ./
-COPY kizuna_app ./kizuna_app
-RUN python -m compileall -q kizuna_app
+COPY pyproject.toml README.md app.py ./
 COPY .streamlit ./.streamlit
 COPY data ./data
+COPY kizuna ./kizuna
+COPY kizuna_app ./kizuna_app
+RUN pip install -e . && python -m compileall -q kizuna kizuna_app
 COPY deploy ./deploy
 # The code stays root's; feeds go to a writable folder outside it, which /app/static (what Streamlit serves at
 # /app/static/) links to; published programs go to SQLite in that folder unless KIZUNA_DATABASE_URL names

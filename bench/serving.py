@@ -52,7 +52,7 @@ def start(
 ) -> tuple[subprocess.Popen, str]:
     """Start the dashboard as `scripts/run` does (another script: `streamlit run`); the process and its URL."""
     port = port or free_port()
-    command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--server.port", str(port)]
+    command = [sys.executable, "-m", "kizuna_app.serve", "--server.port", str(port)]
     if script != APP:
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]

@@ -9,7 +9,6 @@ it finds what the first left in the HTTP cache.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import os
 import shutil
 import statistics
@@ -191,11 +190,10 @@ def behind_nginx(upstream: str) -> Iterator[str]:
 
 
 def server_gzip() -> tuple[Callable[[bytes], bytes], int]:
-    """`compress` of deploy/kizuna_asgi.py, the very function the server keeps each script's gzip with."""
-    spec = importlib.util.spec_from_file_location("kizuna_asgi", ROOT / "deploy" / "kizuna_asgi.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.compress, module.LEVEL
+    """`compress` of kizuna_app/asgi.py, the very function the server keeps each script's gzip with."""
+    from kizuna_app.asgi import LEVEL, compress
+
+    return compress, LEVEL
 
 
 def gzip_cpu(visit: Visit) -> tuple[dict[str, tuple[int, int, float]], int | None]:

@@ -1,13 +1,15 @@
-"""The `kizuna` command: export, list, print, validate and convert a program; write a workbook to fill in; publish."""
+"""The `kizuna` command: export, list, print, validate and convert a program; write a workbook to fill in; publish;
+serve the dashboard."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from kizuna import config
 from kizuna.calendars.ics import export_ics
@@ -34,7 +36,6 @@ if TYPE_CHECKING:
     from kizuna.publishing.store import Store, Version
 
 
-DEFAULT_DB = "var/kizuna.sqlite3 in this checkout"
 MAX_VERSION = 2**31 - 1  # the store's version numbers are 32-bit integers
 PROGRAM_HELP = (
     "any program id the dashboard serves (the programs directory's or a published one), or a program's folder, .zip "
@@ -97,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("destination", type=Path, metavar="DEST", help="a .xlsx or .zip file, else a folder")
     convert.add_argument("--force", action="store_true", help="replace DEST if it exists")
     add_store_commands(commands)
+    commands.add_parser(
+        "serve",
+        help="run the dashboard; Streamlit's options pass through (--server.port 8501 --server.address 0.0.0.0 …)",
+        add_help=False,
+    )
     return parser
 
 
@@ -131,7 +137,8 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
         command.add_argument(
             "--database-url",
             metavar="URL",
-            help=f"sqlite:///FILE or postgresql+psycopg://… (default: ${config.DATABASE_URL_ENV}, else {DEFAULT_DB})",
+            help=f"sqlite:///FILE or postgresql+psycopg://… (default: ${config.DATABASE_URL_ENV}, else "
+            f"{config.DEFAULT_DATABASE})",
         )
 
 
@@ -355,7 +362,15 @@ def run_store_command(args: argparse.Namespace) -> int:
         return 1
 
 
+def serve(options: Sequence[str]) -> NoReturn:
+    """Become the dashboard's server (kizuna_app/serve.py), so signals and the exit status are its own."""
+    os.execv(sys.executable, [sys.executable, "-m", "kizuna_app.serve", *options])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["serve"]:
+        serve(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if getattr(args, "base_url", None):

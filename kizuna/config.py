@@ -11,10 +11,27 @@ from urllib.parse import urlsplit
 
 BASE_URL_ENV = "KIZUNA_BASE_URL"
 STATIC_DIR_ENV = "KIZUNA_STATIC_DIR"
-HOME = Path(__file__).resolve().parent.parent  # the checkout: where data/ and var/ are found
-PROGRAMS = HOME / "data"  # the programs directory unless $KIZUNA_PROGRAMS names another
-BUILT_IN_PROGRAM = PROGRAMS / "2019"  # the template's example, and the program of a checkout without settings
-DEFAULT_DATABASE = HOME / "var" / "kizuna.sqlite3"  # the store unless $KIZUNA_DATABASE_URL names another
+PACKAGE = Path(__file__).resolve().parent
+
+
+def checkout() -> Path | None:
+    """The source tree the package runs from, or None when it is installed (`pip install .`)."""
+    root = PACKAGE.parent
+    return root if (root / "pyproject.toml").is_file() and (root / "data").is_dir() else None
+
+
+def data_home() -> Path:
+    """Where an installed copy keeps what it writes: $XDG_DATA_HOME/kizuna, else ~/.local/share/kizuna."""
+    return Path(os.environ.get("XDG_DATA_HOME", "").strip() or Path.home() / ".local" / "share") / "kizuna"
+
+
+HOME = checkout()
+# The built-in programs: data/ of the checkout, shipped inside the package as kizuna/data when installed.
+PROGRAMS = (HOME or PACKAGE) / "data"  # the programs directory unless $KIZUNA_PROGRAMS names another
+BUILT_IN_PROGRAM = PROGRAMS / "2019"  # the template's example, and the program of a copy without settings
+# The store unless $KIZUNA_DATABASE_URL names another: var/ of a checkout, else a folder of the user's, never the
+# install (which may belong to root).
+DEFAULT_DATABASE = (HOME / "var" if HOME else data_home()) / "kizuna.sqlite3"
 
 
 def configured_base_url() -> str | None:

@@ -39,10 +39,10 @@ from kizuna.views.share import (
 )
 from kizuna.views.timeline import CLICK_PARAM, build_timeline
 from kizuna.views.timeline import clicked_session as clicked_block
+from kizuna_app import STATIC
 
-STATIC = Path(__file__).resolve().parent.parent / "static"  # next to app.py: what Streamlit serves at /app/static/
 PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
-ORGANISERS_FILE = "kizuna_app/organisers_page.py"  # the Organisers page (app.py's navigation), relative to app.py
+ORGANISERS_FILE = Path(__file__).resolve().parent / "organisers_page.py"  # the Organisers page (navigation.py)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The published programs' feeds, made from the store by whichever replica is asked (deploy/kizuna_asgi.py).
+"""The published programs' feeds, made from the store by whichever replica is asked (kizuna_app/asgi.py).
 
 They have the addresses a program's feeds have when it is in the programs directory (`/app/static/feeds/<id>/…`),
 so a program keeps its subscribers when it moves from the directory to the store. This middleware answers for a

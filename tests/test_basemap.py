@@ -101,7 +101,7 @@ def ignored_by_docker() -> list[str]:
         "data/2019/sessions.csv",
         ".streamlit",
         "kizuna_app/organisers_page.py",
-        "deploy/kizuna_asgi.py",
+        "kizuna_app/asgi.py",
     ],
 )
 def test_the_container_ships_what_the_running_app_needs(needed: str) -> None:

@@ -1,6 +1,6 @@
 """The dashboard as an ASGI app: Streamlit's (`st.App`, on Starlette and uvicorn) with the published programs' feeds.
 
-`deploy/serve.py` runs it with `streamlit run`, which finds `app` here and serves it with the usual options.
+`kizuna serve` (serve.py) runs it with `streamlit run`, which finds `app` here and serves it with the usual options.
 
 Everything it sends is compressed for a browser that asks. Streamlit gzips its own answers except its scripts and
 styles (`/static/…`, 7 MB for a first visit, deck.gl's 3 MB among them) and the page itself, since gzipping those on
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import sys
 from pathlib import Path
 
 import streamlit as st
@@ -23,10 +22,8 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from streamlit import file_util
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the page imports kizuna_app, as it does under `streamlit run app.py`
-
-from kizuna_app.served_feeds import PublishedFeeds, base_path  # noqa: E402
+from kizuna_app import ENTRY
+from kizuna_app.served_feeds import PublishedFeeds, base_path
 
 MINIMUM_SIZE = 1000  # bytes, as Streamlit's own gzip: a smaller answer fits in one packet either way
 LEVEL = 9  # once per file, so the smallest: deck.gl's 3.05 MB chunk becomes 0.83 MB in 0.13 s of one core
@@ -118,7 +115,7 @@ def gzips(status: int, headers: MutableHeaders) -> bool:
 
 
 app = st.App(
-    ROOT / "app.py",
+    ENTRY,
     middleware=[  # the first is the outermost: the feeds' answers pass the bundles' middleware untouched to gzip
         Middleware(GZipMiddleware, minimum_size=MINIMUM_SIZE, compresslevel=FEEDS_LEVEL),
         Middleware(Bundles),

@@ -1,6 +1,7 @@
-"""Run the dashboard: `python deploy/serve.py [streamlit options]`.
+"""Run the dashboard: `kizuna serve [streamlit options]` (or `python -m kizuna_app.serve`), from any folder.
 
-It serves deploy/kizuna_asgi.py: the page (app.py) and the published programs' feeds, made from the store.
+It serves asgi.py: the page and the published programs' feeds, made from the store, with the project's Streamlit
+settings (.streamlit/config.toml next to it, which Streamlit reads as the script's own).
 Streamlit imports a page's libraries on the first visit. Here they are imported in the background while the
 server starts and the first browser loads the page's scripts, so the first visitor does not wait for them.
 """
@@ -15,8 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
-SERVER = Path(__file__).resolve().parent / "kizuna_asgi.py"  # app.py with the published programs' feeds
+SERVER = Path(__file__).resolve().parent / "asgi.py"  # the page with the published programs' feeds
 
 
 def preload(port: str) -> None:
@@ -27,7 +27,6 @@ def preload(port: str) -> None:
     import pydeck  # noqa: F401
     import streamlit.emojis  # noqa: F401  (the emoji page icon)
 
-    sys.path.insert(0, str(APP.parent))  # as Streamlit does for the page's own imports
     import kizuna_app.page  # noqa: F401  (and with it every kizuna module the page uses)
     from kizuna.printing.fonts import FontMissing, japanese_font
 

@@ -107,9 +107,9 @@ def bundled_basemap() -> bool:
 DATABASE_URL_ENV = "KIZUNA_DATABASE_URL"  # where published programs are kept; may hold a password
 
 
-def database_url(default: str) -> str:
-    """$KIZUNA_DATABASE_URL, else `default`. Never log or print it as is: use `shown_url`."""
-    return os.environ.get(DATABASE_URL_ENV, "").strip() or default
+def database_url(default: Path) -> str:
+    """$KIZUNA_DATABASE_URL, else SQLite in the file `default`. Never log or print it as is: use `shown_url`."""
+    return os.environ.get(DATABASE_URL_ENV, "").strip() or f"sqlite:///{default}"
 
 
 def shown_url(url: str) -> str:

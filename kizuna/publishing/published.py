@@ -41,7 +41,7 @@ class Unavailable(LookupError):
 def store_url() -> str | None:
     """The database to read: $KIZUNA_DATABASE_URL, else the default SQLite file if it exists; None: no store."""
     if os.environ.get(DATABASE_URL_ENV, "").strip() or DEFAULT_DATABASE.exists():
-        return database_url(f"sqlite:///{DEFAULT_DATABASE}")
+        return database_url(DEFAULT_DATABASE)
     return None
 
 

@@ -70,8 +70,8 @@ log = logging.getLogger(__name__)
 
 
 def database_url() -> str:
-    """$KIZUNA_DATABASE_URL, else SQLite at <repo>/var/kizuna.sqlite3 (its folder is created on demand)."""
-    return config.database_url(f"sqlite:///{DEFAULT_DATABASE}")
+    """$KIZUNA_DATABASE_URL, else SQLite at config.DEFAULT_DATABASE (its folder is created on demand)."""
+    return config.database_url(DEFAULT_DATABASE)
 
 
 @dataclass(frozen=True)

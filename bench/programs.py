@@ -10,8 +10,9 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from unittest.mock import patch
 
@@ -55,6 +56,23 @@ def visit(reruns: int) -> tuple[float, list[float]]:
     return first, times
 
 
+def taking_turns(
+    setups: dict[str, Callable[[], AbstractContextManager]], rounds: int, reruns: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Each setup's first renders and reruns, the setups taking turns (order reversed every round) after a round
+    that warms the caches up."""
+    first: dict[str, list[float]] = {name: [] for name in setups}
+    rerun: dict[str, list[float]] = {name: [] for name in setups}
+    for index in range(rounds + 1):
+        for name in list(setups) if index % 2 == 0 else list(reversed(setups)):
+            with setups[name]():
+                seconds, times = visit(reruns)
+            if index:
+                first[name].append(seconds)
+                rerun[name] += times
+    return first, rerun
+
+
 def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
     """Medians for one and five programs (taking turns, so a slow spell hits both), and the one-off listing."""
     directories = {"one": programs_directory(tmp / "one", ("2019",)), "five": programs_directory(tmp / "five", FIVE)}
@@ -65,16 +83,9 @@ def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
     began = time.perf_counter()
     list_programs(cold)  # once per process (and per changed program): every program read and checked
     listing = time.perf_counter() - began
-    first: dict[str, list[float]] = {name: [] for name in directories}
-    rerun: dict[str, list[float]] = {name: [] for name in directories}
-    for index in range(rounds + 1):
-        order = list(directories) if index % 2 == 0 else list(reversed(directories))
-        for name in order:
-            with serving(directories[name], static):
-                seconds, times = visit(reruns)
-            if index:  # the first round warms the caches up
-                first[name].append(seconds)
-                rerun[name] += times
+    first, rerun = taking_turns(
+        {name: partial(serving, folder, static) for name, folder in directories.items()}, rounds, reruns
+    )
     median = statistics.median
     return {
         "first one": median(first["one"]),

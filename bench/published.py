@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from unittest.mock import patch
 
@@ -26,7 +27,7 @@ from kizuna.publishing.store import Store
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from directories import programs_directory
 
-from bench.programs import SHOWN, visit
+from bench.programs import SHOWN, taking_turns
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = ROOT / "data" / "2019"
@@ -71,16 +72,9 @@ def figures(reruns: int, rounds: int, tmp: Path) -> dict[str, float]:
         "directory": {PROGRAMS_ENV: str(directory)},
         "published": {PROGRAMS_ENV: str(empty), DATABASE_URL_ENV: url},
     }
-    first: dict[str, list[float]] = {name: [] for name in setups}
-    rerun: dict[str, list[float]] = {name: [] for name in setups}
-    for index in range(rounds + 1):
-        order = list(setups) if index % 2 == 0 else list(reversed(setups))
-        for name in order:
-            with serving(setups[name], tmp):
-                seconds, times = visit(reruns)
-            if index:  # the first round warms the caches up
-                first[name].append(seconds)
-                rerun[name] += times
+    first, rerun = taking_turns(
+        {name: partial(serving, settings, tmp) for name, settings in setups.items()}, rounds, reruns
+    )
     from_store, from_folder = reading(url)
     median = statistics.median
     return {

@@ -26,14 +26,19 @@ TWO = ("2019", "across-months")
 FIVE = ("2019", "across-months", "across-years", "minimal", "hostile-text")
 
 
-def set_program_id(folder: Path, program_id: str) -> None:
-    """Give a copied program another id, as the organiser would in program.csv."""
+def set_program_field(folder: Path, column: str, value: str) -> None:
+    """Change one of a copied program's fields in program.csv, as the organiser would."""
     path = folder / "program.csv"
     with path.open(newline="", encoding="utf-8") as file:
         header, *rows = list(csv.reader(file))
-    rows[0][header.index("id")] = program_id
+    rows[0][header.index(column)] = value
     with path.open("w", newline="", encoding="utf-8") as file:
         csv.writer(file).writerows([header, *rows])
+
+
+def set_program_id(folder: Path, program_id: str) -> None:
+    """Give a copied program another id."""
+    set_program_field(folder, "id", program_id)
 
 
 def programs_directory(folder: Path, names: tuple[str, ...] = TWO) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import os
 import shutil
 import subprocess
@@ -12,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from directories import TWO, programs_directory, set_program_id
+from directories import TWO, programs_directory, set_program_field, set_program_id
 
 from kizuna.calendars.feeds import feeds, write_feeds
 from kizuna.checks.loading import PROGRAM_ENV, load_program
@@ -44,12 +43,7 @@ def copy_of(source: Path, folder: Path, program_id: str | None = None, title: st
     if program_id:
         set_program_id(folder, program_id)
     if title:
-        path = folder / "program.csv"
-        with path.open(newline="", encoding="utf-8") as file:
-            header, *rows = list(csv.reader(file))
-        rows[0][header.index("title")] = title
-        with path.open("w", newline="", encoding="utf-8") as file:
-            csv.writer(file).writerows([header, *rows])
+        set_program_field(folder, "title", title)
     return folder
 
 

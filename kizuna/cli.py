@@ -54,7 +54,10 @@ class Failure(Exception):
 def add_filter_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--program", type=Path, metavar="ID|PATH", help=PROGRAM_HELP)
     parser.add_argument(
-        "--version", type=version_number, metavar="N", help="a published program's version N (default: its latest)"
+        "--version",
+        type=version_number,
+        metavar="N",
+        help="a published program's version N (default: its live version, the latest not withdrawn)",
     )
     for option in OPTION_FACETS:
         metavar = "YYYY-MM-DD" if option == "day" else option.upper()
@@ -150,10 +153,10 @@ def version_number(text: str) -> int:
     return int(text)
 
 
-def selection_from(args: argparse.Namespace, program: Program) -> Filter:
+def filter_from(args: argparse.Namespace, program: Program) -> Filter:
     if args.session:
         raise UsageError("--session is now --id (in a share link, session= opens a session's card)")
-    selection, rejected = parse_filter(program, **{facet: getattr(args, opt) for opt, facet in OPTION_FACETS.items()})
+    view_filter, rejected = parse_filter(program, **{facet: getattr(args, opt) for opt, facet in OPTION_FACETS.items()})
     if rejected:
         allowed = valid_values(program)
         option_of = {facet: option for option, facet in OPTION_FACETS.items()}
@@ -162,12 +165,12 @@ def selection_from(args: argparse.Namespace, program: Program) -> Filter:
             for facet, bad in rejected.items()
         ]
         raise UsageError("\n".join(lines))
-    return selection
+    return view_filter
 
 
 def run_export(args: argparse.Namespace, chosen: Chosen) -> None:
     program = chosen.program
-    data = export_ics(program, selection_from(args, program), base_url=args.base_url)
+    data = export_ics(program, filter_from(args, program), base_url=args.base_url)
     if args.output:
         args.output.write_bytes(data)
     else:
@@ -176,7 +179,7 @@ def run_export(args: argparse.Namespace, chosen: Chosen) -> None:
 
 def run_list(args: argparse.Namespace, chosen: Chosen) -> None:
     program = chosen.program
-    records = session_records(program, selection_from(args, program).apply(program))
+    records = session_records(program, filter_from(args, program).apply(program))
     if args.json:
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return
@@ -189,10 +192,10 @@ def run_print(args: argparse.Namespace, chosen: Chosen) -> None:
     from kizuna.printing.itinerary import print_view  # fpdf2: imported only to print
 
     program = chosen.program
-    selection = selection_from(args, program)
+    view_filter = filter_from(args, program)
     base = args.base_url
     key = program_key(program.id, chosen.default_id, chosen.version)
-    view = View(selection=selection, program=key, version=chosen.version)
+    view = View(filter=view_filter, program=key, version=chosen.version)
     try:
         data = print_view(program, view, base, args.paper)
     except FontMissing as error:
@@ -281,6 +284,8 @@ def when(version: Version) -> str:
 
 def run_programs(args: argparse.Namespace, store: Store) -> int:
     """Every program ever published, with its versions: the live one (latest not withdrawn) and the withdrawn."""
+    from kizuna.publishing.store import live_version, version_state
+
     history = store.history()
     if args.json:
         print(json.dumps([program_record(versions) for versions in history.values()], ensure_ascii=False, indent=2))
@@ -288,28 +293,26 @@ def run_programs(args: argparse.Namespace, store: Store) -> int:
     if not history:
         print(f"kizuna programs: nothing is published in {config.shown_url(store.url)}", file=sys.stderr)
     for program_id, versions in history.items():
-        live = live_of(versions)
+        live = live_version(versions)
         print(f"{program_id}  {(live or versions[0]).title}  ({len(versions)} version{'s' * (len(versions) > 1)})")
         for version in versions:
-            state = "withdrawn" if version.withdrawn else "live" if version is live else ""
+            state = version_state(version, live)
             note = f"  {json.dumps(version.note, ensure_ascii=False)}" if version.note else ""
             print(f"  {version.number:>3}  {version.published_at:%Y-%m-%d %H:%M} UTC  {state:<9}{note}".rstrip())
     return 0
 
 
-def live_of(versions: list[Version]) -> Version | None:
-    """The version links show: the latest not withdrawn (versions come newest first)."""
-    return next((version for version in versions if not version.withdrawn), None)
-
-
 def program_record(versions: list[Version]) -> dict:
-    live = live_of(versions)
-    shown = live or versions[0]
+    """One program of `kizuna programs --json`; its title and dates are the live version's, else the latest's."""
+    from kizuna.publishing.store import live_version
+
+    live = live_version(versions)
+    described = live or versions[0]
     return {
-        "id": shown.program_id,
-        "title": shown.title,
-        "start_date": shown.start_date.isoformat(),
-        "end_date": shown.end_date.isoformat(),
+        "id": described.program_id,
+        "title": described.title,
+        "start_date": described.start_date.isoformat(),
+        "end_date": described.end_date.isoformat(),
         "versions": len(versions),
         "latest": versions[0].number,
         "live": live.number if live else None,
@@ -332,8 +335,8 @@ def run_withdraw(args: argparse.Namespace, store: Store) -> int:
         return 0
     store.withdraw(program_id, number)
     live = store.version(program_id)
-    shown = f"its links now show version {live.number}" if live else "no version of it is published now"
-    print(f"{program_id}: version {number} withdrawn; {shown}")
+    now = f"its links now show version {live.number}" if live else "no version of it is published now"
+    print(f"{program_id}: version {number} withdrawn; {now}")
     return 0
 
 

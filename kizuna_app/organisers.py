@@ -9,29 +9,29 @@ from dataclasses import dataclass
 import streamlit as st
 
 from kizuna.calendars.feeds import feed_url, feeds
-from kizuna.checks.loading import ProgramInvalid
+from kizuna.checks.loading import ProgramInvalid, problem_row
 from kizuna.checks.sources import MAX_FILE_BYTES, MAX_ROWS
 from kizuna.program.model import Program
 from kizuna.program.text import counted, plain
 from kizuna.publishing import auth
-from kizuna.publishing.programs import feeds_place
+from kizuna.publishing.programs import feeds_folder
 from kizuna.publishing.published import shelf, store_url
-from kizuna.publishing.store import MAX_NOTE_CHARS, NoteTooLong, PublishConflict, Store, Version, database_url
-from kizuna.publishing.uploads import (
-    ACCEPTED_TYPES,
-    TABLES,
-    Checked,
-    Upload,
-    check_upload,
-    problem_row,
-    report,
-    report_name,
+from kizuna.publishing.store import (
+    MAX_NOTE_CHARS,
+    NoteTooLong,
+    PublishConflict,
+    Store,
+    Version,
+    database_url,
+    live_version,
+    version_state,
 )
+from kizuna.publishing.uploads import ACCEPTED_TYPES, TABLES, Checked, Upload, check_upload, report, report_name
 from kizuna.views.share import View, share_url
 from kizuna_app.navigation import visitors_page
 from kizuna_app.page import Board, app_url, secret, show_program
 
-PREVIEW = Board(prefix="preview-", live=False)  # the preview's filters, card and agenda page: not the visitors'
+PREVIEW = Board(prefix="preview-", address_bar=False)  # the preview's filters, card and agenda page: not the visitors'
 UNLOCKED = "organiser"  # session state: the fingerprint of the key this session gave
 FAILURES = "key-failures"  # session state: failed key attempts of this browser session
 KEY_FIELD = "organiser-key"  # the password field, emptied as soon as it was read
@@ -248,7 +248,7 @@ def show_result(program: Program, number: int, created: bool) -> None:
     st.markdown("**Share link**")
     st.code(share_url(root, View(program=program.id)), language=None, wrap_lines=True)
     st.markdown("**Calendar feed** (the whole program; the Subscribe button offers one per theme and city)")
-    st.code(feed_url(root, feeds(program)[0], feeds_place(program.id)), language=None, wrap_lines=True)
+    st.code(feed_url(root, feeds(program)[0], feeds_folder(program.id)), language=None, wrap_lines=True)
 
 
 def published_list(allowed: Access) -> None:
@@ -262,32 +262,35 @@ def published_list(allowed: Access) -> None:
     st.header("Published programs")
     try:
         store = open_store(url)
-        published = store.programs()
-        versions = {latest.program_id: store.versions(latest.program_id) for latest in published}
+        published = store.programs()  # the live version of each
+        versions = {live.program_id: store.versions(live.program_id) for live in published}
     except Exception:
         log.exception("the published programs could not be read")
         st.warning("The published programs cannot be read from the database (the server's log says why).")
         return
     if not published:
         st.caption("Nothing is published yet.")
-    for latest in published:
-        label = f"{latest.title} · {latest.program_id} · version {latest.number} shown"
+    for live in published:
+        label = f"{live.title} · {live.program_id} · version {live.number} live"
         with st.expander(plain(label), expanded=len(published) == 1):
-            st.dataframe([version_row(v, latest.number) for v in versions[latest.program_id]], hide_index=True)
-            st.code(share_url(app_url(), View(program=latest.program_id)), language=None)
+            st.dataframe(version_rows(versions[live.program_id]), hide_index=True)
+            st.code(share_url(app_url(), View(program=live.program_id)), language=None)
             if allowed.organiser:
-                withdraw_buttons(versions[latest.program_id])
+                withdraw_buttons(versions[live.program_id])
 
 
-def version_row(version: Version, shown: int) -> dict[str, object]:
-    state = "withdrawn" if version.withdrawn else "shown" if version.number == shown else "kept"
-    return {
-        "version": version.number,
-        "published (UTC)": f"{version.published_at:%Y-%m-%d %H:%M}",
-        "sessions": version.sessions,
-        "note": version.note,
-        "state": state,
-    }
+def version_rows(versions: Sequence[Version]) -> list[dict[str, object]]:
+    live = live_version(versions)
+    return [
+        {
+            "version": version.number,
+            "published (UTC)": f"{version.published_at:%Y-%m-%d %H:%M}",
+            "sessions": version.sessions,
+            "note": version.note,
+            "state": version_state(version, live),
+        }
+        for version in versions
+    ]
 
 
 def withdraw_buttons(versions: Sequence[Version]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,13 @@ from kizuna import config
 from kizuna.calendars.feeds import Feed, containing_feeds, feed_url, session_count
 from kizuna.calendars.ics import export_ics, file_name, venue_location
 from kizuna.calendars.links import add_links, map_links, map_note, subscribe_links
-from kizuna.checks.loading import data_hash, read_program
+from kizuna.checks.loading import data_hash, problem_row, read_program
 from kizuna.printing.fonts import FontMissing, japanese_font
 from kizuna.program.dates import day_heading, day_range, long_day, short_day, time_span
 from kizuna.program.filtering import Filter, describe
 from kizuna.program.model import LOGISTICS_KINDS, Program, Session
 from kizuna.program.text import counted, plain, swatch
-from kizuna.publishing.programs import Catalog, Entry, configured_programs, feeds_place, refresh_feeds_in_background
+from kizuna.publishing.programs import Catalog, Entry, configured_programs, feeds_folder, refresh_feeds_in_background
 from kizuna.publishing.published import Unavailable, show_published
 from kizuna.views.agenda import by_day, entry_details, page_count, page_of
 from kizuna.views.basemap import write_basemap
@@ -32,13 +33,14 @@ from kizuna.views.share import (
     kinds_widgets,
     link_program,
     link_version,
+    program_key,
     read_view,
     share_url,
     version_notices,
     view_query,
 )
 from kizuna.views.timeline import CLICK_PARAM, build_timeline
-from kizuna.views.timeline import clicked_session as clicked_block
+from kizuna.views.timeline import clicked_session as clicked_block_session
 from kizuna_app import STATIC
 
 PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
@@ -51,7 +53,7 @@ class Board:
     under a prefix, so the two pages never share a widget or a view."""
 
     prefix: str = ""
-    live: bool = True  # the visitors' page: its view comes from the address bar and is written back there
+    address_bar: bool = True  # the visitors' page: its view comes from the address bar and is written back there
 
     def key(self, name: str) -> str:
         return self.prefix + name
@@ -76,8 +78,8 @@ def cached_program(folder: str, version: str) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def calendar_bytes(_program: Program, version: str, selection: Filter, base_url: str | None) -> bytes:
-    return export_ics(_program, selection, base_url=base_url)
+def calendar_bytes(_program: Program, version: str, view_filter: Filter, base_url: str | None) -> bytes:
+    return export_ics(_program, view_filter, base_url=base_url)
 
 
 def print_problem() -> str | None:
@@ -128,11 +130,7 @@ def app_url() -> str:
 
 def show_problems(folder: Path, problems: list) -> None:
     st.error(f"The program in {plain(str(folder))} has {len(problems)} problem(s); fix them and reload the page.")
-    st.dataframe(
-        [{"file": p.file, "cell": p.cell, "row": p.row, "column": p.column, "problem": p.message} for p in problems],
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe([problem_row(problem) for problem in problems], hide_index=True, width="stretch")
     st.code("\n".join(str(p) for p in problems), language=None)
 
 
@@ -195,23 +193,23 @@ def restore_view(program: Program, default_program: str | None, board: Board = V
     if board.key("restored") in st.session_state and board.key("logistics") in st.session_state:
         return
     pinned, notices = board.get("pinned"), board.get("version_notices", ())
-    view = read_view(program, address_query() if board.live else {}, default_program, pinned, notices)
-    kinds, logistics = kinds_widgets(program, view.selection.kinds)
+    view = read_view(program, address_query() if board.address_bar else {}, default_program, pinned, notices)
+    kinds, logistics = kinds_widgets(program, view.filter.kinds)
     board.update(
         restored=view,
-        themes=sorted(view.selection.themes),
-        cities=sorted(view.selection.cities),
-        days=sorted(day.isoformat() for day in view.selection.days),
+        themes=sorted(view.filter.themes),
+        cities=sorted(view.filter.cities),
+        days=sorted(day.isoformat() for day in view.filter.days),
         kinds=kinds,
         logistics=logistics,
-        ids=sorted(view.selection.sessions),
+        ids=sorted(view.filter.sessions),
         home=view.show_home,
-        selected=view.selected,
+        open_session=view.open_session,
     )
 
 
 def reset_view(board: Board = VISITORS) -> None:
-    board.update(themes=[], cities=[], days=[], kinds=[], ids=[], logistics=True, home=False, selected=None)
+    board.update(themes=[], cities=[], days=[], kinds=[], ids=[], logistics=True, home=False, open_session=None)
 
 
 def drop_logistics(board: Board = VISITORS) -> None:
@@ -220,18 +218,21 @@ def drop_logistics(board: Board = VISITORS) -> None:
         board.update(kinds=[k for k in board["kinds"] if k not in LOGISTICS_KINDS])
 
 
-def open_session(session_id: str | None, board: Board = VISITORS) -> None:
-    board.update(selected=session_id, driver=False)
+def set_open_session(session_id: str | None, board: Board = VISITORS) -> None:
+    """Open the card of this program session (None: close it), on its card rather than the driver view."""
+    board.update(open_session=session_id, driver=False)
 
 
-def pick_from(name: str, read, board: Board = VISITORS) -> None:
-    """Open the card of the session a click on the map or the timeline (the widget `name`) picked."""
-    picked = read(board[name].selection)
-    if picked:
-        open_session(picked, board)
+def open_clicked(chart: str, read_session: Callable[[Any], str | None], board: Board = VISITORS) -> None:
+    """Open the card of the session a click on the map or the timeline (the chart with key `chart`) hit;
+    `read_session` reads it from the click event's `selection`."""
+    session_id = read_session(board[chart].selection)
+    if session_id:
+        set_open_session(session_id, board)
 
 
-def filters(program: Program, board: Board = VISITORS) -> Filter:
+def filter_widgets(program: Program, board: Board = VISITORS) -> Filter:
+    """The sidebar's filters, and the filter they set."""
     key = board.key
     with st.sidebar:
         st.header("Filters")
@@ -272,7 +273,7 @@ def filters(program: Program, board: Board = VISITORS) -> Filter:
 def sync_link(view: View, board: Board = VISITORS) -> str:
     """Write the view into the address bar (the visitors' page only) and return the link to share."""
     wanted = view_query(view)
-    if board.live and address_query() != wanted:
+    if board.address_bar and address_query() != wanted:
         st.query_params.from_dict(wanted)
     return share_url(app_url(), view)
 
@@ -305,7 +306,7 @@ def show_notices(view: View, board: Board = VISITORS) -> None:
 
 
 def session_card(
-    program: Program, session: Session, shown: list[Session], version: str, view: View, board: Board
+    program: Program, session: Session, in_view: list[Session], version: str, view: View, board: Board
 ) -> None:
     """The card's body, inside the dialog; or what to show a taxi driver, which the card opens in its place."""
     if board.get("driver"):
@@ -339,7 +340,7 @@ def session_card(
     )
     for service, link in add_links(program, session).items():
         links.link_button(service, link, icon=":material/open_in_new:")
-    here = same_place(program, shown, session)
+    here = same_place(program, in_view, session)
     if len(here) > 1:
         st.markdown(f"**At the same place on the map ({len(here)} sessions)**")
         for other in here:
@@ -349,16 +350,16 @@ def session_card(
             elif st.button(
                 plain(label), key=board.key(f"here-{other.id}"), type="tertiary", icon=":material/chevron_right:"
             ):
-                open_session(other.id, board)
+                set_open_session(other.id, board)
                 st.rerun()
     if st.button("Close", key=board.key("close-card"), icon=":material/close:"):
-        open_session(None, board)
+        set_open_session(None, board)
         st.rerun()
 
 
 def take_along(program: Program, session: Session, version: str, view: View, board: Board) -> None:
     """The session on paper, for a taxi driver and in a maps app (a transfer has no place to go to)."""
-    one = replace(view, selection=Filter.of(sessions=[session.id]), selected=session.id, show_home=False, notices=())
+    one = replace(view, filter=Filter.of(sessions=[session.id]), open_session=session.id, show_home=False, notices=())
     row = st.container(horizontal=True)
     if not session.is_route:
         driver_button(row, "Show the driver", ":material/local_taxi:", True, board)
@@ -399,20 +400,22 @@ def driver_button(where: Any, label: str, icon: str, show: bool, board: Board) -
     where.button(label, key=key, icon=icon, on_click=board.update, kwargs={"driver": show})
 
 
-def open_card(program: Program, session: Session, shown: list[Session], version: str, view: View, board: Board) -> None:
+def open_card(
+    program: Program, session: Session, in_view: list[Session], version: str, view: View, board: Board
+) -> None:
     """The card opens over the page where the visitor is; closing it leaves them where they were."""
-    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: open_session(None, board))
-    dialog(session_card)(program, session, shown, version, view, board)
+    dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: set_open_session(None, board))
+    dialog(session_card)(program, session, in_view, version, view, board)
 
 
-def agenda(program: Program, sessions: list[Session], selection: Filter, board: Board) -> None:
+def agenda(program: Program, sessions: list[Session], view_filter: Filter, board: Board) -> None:
     st.subheader("Agenda")
     st.caption("The sessions on the map and the timeline, as a list. Choose one to see its details.")
     if not sessions:
         st.info("No session matches these filters.")
         return
-    if board.get("paged") != selection:  # a new filter starts on the first page
-        board.update(paged=selection, page=1)
+    if board.get("paged") != view_filter:  # a new filter starts on the first page
+        board.update(paged=view_filter, page=1)
     pages = page_count(len(sessions))
     page = st.number_input(f"Page (of {pages})", 1, pages, key=board.key("page")) if pages > 1 else 1
     for day, entries in by_day(page_of(sessions, page)):
@@ -422,7 +425,7 @@ def agenda(program: Program, sessions: list[Session], selection: Filter, board: 
             st.button(
                 f"{mark} {plain(session.title)}",
                 key=board.key(f"agenda-{session.id}"),
-                on_click=open_session,
+                on_click=set_open_session,
                 args=(session.id, board),
                 type="tertiary",
             )
@@ -430,16 +433,16 @@ def agenda(program: Program, sessions: list[Session], selection: Filter, board: 
 
 
 def subscribe(program: Program, feed: Feed) -> None:
-    url = feed_url(app_url(), feed, feeds_place(program.id))
+    url = feed_url(app_url(), feed, feeds_folder(program.id))
     buttons = st.container(horizontal=True)
     for service, link in subscribe_links(url, f"{program.short_title} — {feed.label}").items():
         buttons.link_button(service, link, icon=":material/sync:")
     st.code(url, language=None, wrap_lines=True)
 
 
-def subscriptions(program: Program, selection: Filter, board: Board) -> None:
-    shown = len(selection.apply(program))
-    choices = containing_feeds(program, selection)
+def subscriptions(program: Program, view_filter: Filter, board: Board) -> None:
+    in_view = len(view_filter.apply(program))
+    choices = containing_feeds(program, view_filter)
     st.caption("Your calendar checks the feed for changes by itself.")
     feed = st.selectbox(
         "Feed",
@@ -448,26 +451,26 @@ def subscriptions(program: Program, selection: Filter, board: Board) -> None:
         format_func=lambda f: f"{f.label} ({counted(session_count(program, f), 'session')})",
         help="Feeds exist for the whole program, each theme, each city and each theme in one city.",
     )
-    if session_count(program, feed) > shown:
-        st.caption(f"This feed holds more than this view: {session_count(program, feed)} sessions, not {shown}.")
+    if session_count(program, feed) > in_view:
+        st.caption(f"This feed holds more than this view: {session_count(program, feed)} sessions, not {in_view}.")
     subscribe(program, feed)
 
 
-def downloads(program: Program, selection: Filter, version: str, view: View, board: Board) -> None:
+def downloads(program: Program, view_filter: Filter, version: str, view: View, board: Board) -> None:
     base = config.base_url()
     row = st.container(horizontal=True)
     row.download_button(
         "Download this view (.ics)",
-        data=lambda: calendar_bytes(program, version, selection, base),
-        file_name=file_name(program, selection),
+        data=lambda: calendar_bytes(program, version, view_filter, base),
+        file_name=file_name(program, view_filter),
         mime="text/calendar",
         icon=":material/download:",
         on_click="ignore",
     )
     with row.popover("Print (PDF)", icon=":material/print:"):
-        printouts(program, replace(view, selected=None, notices=()), version, board)
+        printouts(program, replace(view, open_session=None, notices=()), version, board)
     with row.popover("Subscribe", icon=":material/sync:"):
-        subscriptions(program, selection, board)
+        subscriptions(program, view_filter, board)
     row.download_button(
         "Download the whole program (.ics)",
         data=lambda: calendar_bytes(program, version, Filter(), base),
@@ -498,7 +501,7 @@ def print_button(where: Any, label: str, program: Program, version: str, view: V
     where.download_button(
         label,
         data=lambda: print_bytes(program, version, view, base, paper),
-        file_name=file_name(program, view.selection, f"-{paper}.pdf"),
+        file_name=file_name(program, view.filter, f"-{paper}.pdf"),
         mime="application/pdf",
         key=key,
         icon=":material/print:",
@@ -542,22 +545,22 @@ def organisers_link() -> None:
 
 def published_program(entry: Entry) -> tuple[Program, str]:
     """A published program on screen and its data version: the version the link pinned while it is published (not
-    withdrawn), else the latest. Raises Unavailable."""
+    withdrawn), else the live one. Raises Unavailable."""
     pinned = st.session_state.get("pinned")
     first = "pinned" not in st.session_state  # the browser session's first run: the link says which version
     shown = show_published(entry.id, entry.published, link_version(address_query(), entry.id) if first else pinned)
     if first:
         pin_version(shown.program, entry.published, shown.pinned, shown.withdrawn)
-    elif shown.pinned != pinned:  # withdrawn since: the latest from now on
+    elif shown.pinned != pinned:  # withdrawn since: the live version from now on
         st.session_state.pinned = None
     return shown.program, shown.key
 
 
-def pin_version(program: Program, latest: int | None, pinned: int | None, withdrawn: bool = False) -> None:
+def pin_version(program: Program, live: int | None, pinned: int | None, withdrawn: bool = False) -> None:
     """On a browser session's first run, keep the version the link pinned, and notices about one it could not."""
     if "pinned" in st.session_state:
         return
-    notices = version_notices(address_query(), program, latest, pinned, withdrawn)
+    notices = version_notices(address_query(), program, live, pinned, withdrawn)
     st.session_state.update(pinned=pinned, version_notices=tuple(notices))
 
 
@@ -567,37 +570,36 @@ def show_program(program: Program, version: str, board: Board = VISITORS, defaul
     `default_program` is the id a link without `program=` opens (None: the link always names the program)."""
     restore_view(program, default_program, board)
     header(program)
-    selection = filters(program, board)
-    sessions = selection.apply(program)
-    selected = board["selected"] if board["selected"] in program.sessions_by_id else None
+    view_filter = filter_widgets(program, board)
+    sessions = view_filter.apply(program)
+    open_session = board["open_session"] if board["open_session"] in program.sessions_by_id else None
     pinned = board.get("pinned")
-    shown = None if program.id == default_program and pinned is None else program.id
-    view = View(selection, selected, board["home"], shown, pinned)
+    view = View(view_filter, open_session, board["home"], program_key(program.id, default_program, pinned), pinned)
     show_notices(view, board)
     link = sync_link(view, board)
     with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
-    label = describe(program, selection) or "All sessions"
+    label = describe(program, view_filter) or "All sessions"
     st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
     tiles = config.tile_style(secret("map_key"))
     st.pydeck_chart(
-        build_deck(program, sessions, selected, board["home"], tiles, config.bundled_basemap()),
+        build_deck(program, sessions, open_session, board["home"], tiles, config.bundled_basemap()),
         key=board.key("map"),
-        on_select=lambda: pick_from("map", lambda s: clicked_session(s.objects), board),
+        on_select=lambda: open_clicked("map", lambda click: clicked_session(click.objects), board),
         selection_mode="single-object",
         height=420,
         alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
     st.caption(plain(map_legend(tiles, program, sessions)))
-    downloads(program, selection, version, view, board)
-    if selected:
-        open_card(program, program.sessions_by_id[selected], sessions, version, view, board)
+    downloads(program, view_filter, version, view, board)
+    if open_session:
+        open_card(program, program.sessions_by_id[open_session], sessions, version, view, board)
     st.vega_lite_chart(
-        build_timeline(program, sessions, selected),
+        build_timeline(program, sessions, open_session),
         key=board.key("timeline"),
-        on_select=lambda: pick_from("timeline", clicked_block, board),
+        on_select=lambda: open_clicked("timeline", clicked_block_session, board),
         selection_mode=CLICK_PARAM,
         width="stretch",
     )
-    agenda(program, sessions, selection, board)
+    agenda(program, sessions, view_filter, board)
     about(program)

@@ -22,8 +22,8 @@ STATIC = "/app/static/"  # where Streamlit serves static/
 MAX_AGE = 300  # seconds a client or proxy may keep a feed; the next version reaches every replica within a minute
 # Longer names and paths under feeds/ are refused (404) before anything is looked up: Streamlit's static files would
 # answer 500 for them (the file system refuses a name over 255 bytes, a path over 4,096).
-MAX_NAME_CHARS = 200  # a folder or file name: a place is a program id (store.MAX_ID_CHARS), a feed about 100
-MAX_PATH_CHARS = 512  # the path after the base path: the feeds folder, a place and a name at their limits take 419
+MAX_NAME_CHARS = 200  # a folder or file name: a program's feeds folder is its id (store.MAX_ID_CHARS), a feed ~100
+MAX_PATH_CHARS = 512  # the path after the base path: /app/static/feeds/, a folder and a name at their limits take 419
 
 
 def base_path() -> str:
@@ -34,7 +34,7 @@ def base_path() -> str:
     return f"/{base}" if base else ""
 
 
-def feeds_folder() -> str:
+def feeds_url_path() -> str:
     """`/app/static/feeds/`: where Streamlit serves static/feeds/, below the base path."""
     from kizuna.calendars.feeds import FEEDS_PATH
 
@@ -42,8 +42,8 @@ def feeds_folder() -> str:
 
 
 def feed_path() -> re.Pattern[str]:
-    """`/app/static/feeds/<name>.ics` or `…/feeds/<place>/<name>.ics`: a feed a published program may own."""
-    return re.compile(rf"{re.escape(feeds_folder())}(?:(?P<place>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.ics)")
+    """`/app/static/feeds/<name>.ics` or `…/feeds/<folder>/<name>.ics`: a feed a published program may own."""
+    return re.compile(rf"{re.escape(feeds_url_path())}(?:(?P<folder>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.ics)")
 
 
 def too_long(path: str) -> bool:
@@ -63,13 +63,13 @@ def no_such_feed() -> Response:
     return Response("No such feed.", status_code=404, media_type="text/plain")
 
 
-def feed_response(place: str, name: str, headers: Headers) -> Response | None:
-    """The response for feeds/<place>/<name> when a published program owns that folder; None: not ours."""
+def feed_response(folder: str, name: str, headers: Headers) -> Response | None:
+    """The response for feeds/<folder>/<name> when a published program owns that folder; None: not ours."""
     from kizuna import config
     from kizuna.publishing.programs import feeds_owner
     from kizuna.publishing.published import Unavailable, published_feed
 
-    owner = feeds_owner(place)
+    owner = feeds_owner(folder)
     if owner is None:
         return None
     try:
@@ -96,7 +96,6 @@ class PublishedFeeds:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.prefix = base_path()
-        self.folder = feeds_folder()
         self.path = feed_path()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -117,4 +116,4 @@ class PublishedFeeds:
         if matched is None:
             return None
         # The store and the export block: off the event loop, which serves every visitor's page.
-        return await to_thread.run_sync(feed_response, matched["place"] or "", matched["name"], Headers(scope=scope))
+        return await to_thread.run_sync(feed_response, matched["folder"] or "", matched["name"], Headers(scope=scope))

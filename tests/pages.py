@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,6 +40,17 @@ def card_texts(at: AppTest) -> list[str]:
     return [m.value for m in card(at).markdown]
 
 
+def click_chart(at: AppTest, key: str, selection: dict) -> AppTest:
+    """Run the page as after a click on the chart (map or timeline) with this key: the browser sends the chart's
+    selection state as its widget value, which AppTest has no setter for."""
+    (chart,) = [c for kind in ("deck_gl_json_chart", "vega_lite_chart") for c in at.get(kind) if c.key == key]
+    states = at._tree.get_widget_states()
+    states.widgets.add(id=chart.proto.id, string_value=json.dumps({"selection": selection}))
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable]:
     """The data callables of deferred download buttons, by the file id their button carries, as the runs register
     them: calling one is what a click on the button does."""
@@ -53,7 +65,7 @@ def record_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable]:
     return found
 
 
-def downloaded(at: AppTest, found: dict[str, Callable], key: str) -> bytes:
-    """The bytes the download button with this key gives."""
-    (button,) = [b for b in at.get("download_button") if b.key == key]
+def downloaded(at: AppTest, found: dict[str, Callable], name: str) -> bytes:
+    """The bytes the download button with this key (or, for a button without one, this label) gives."""
+    (button,) = [b for b in at.get("download_button") if name in (b.key, b.proto.label)]
     return found[button.proto.deferred_file_id]()

@@ -16,10 +16,10 @@ import pytest
 from directories import FIVE, IDS, SOURCES, TWO, programs_directory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pages import card_texts, card_title, dashboard
+from icalendar import Calendar
+from pages import card_texts, card_title, click_chart, dashboard, downloaded, record_downloads
 from streamlit.testing.v1 import AppTest
 
-from kizuna.calendars.ics import export_ics
 from kizuna.checks.loading import load_program
 from kizuna.program.filtering import Filter
 from kizuna.program.model import LOGISTICS_KINDS
@@ -81,8 +81,8 @@ def agenda_ids(at: AppTest) -> list[str]:
     return [b.key.removeprefix("agenda-") for b in at.main.button if b.key and b.key.startswith("agenda-")]
 
 
-def ids(selection: Filter) -> list[str]:
-    return [s.id for s in selection.apply(PROGRAM)]
+def ids(view_filter: Filter) -> list[str]:
+    return [s.id for s in view_filter.apply(PROGRAM)]
 
 
 # The default view
@@ -113,8 +113,6 @@ def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
     ]
     assert len(deck_layer(at, "venues")) == 11  # 13 venues, two pairs sharing a point
     assert timeline_ids(at) == ids(Filter())
-    (timeline,) = at.get("vega_lite_chart")
-    assert json.loads(timeline.proto.spec)["params"][0]["name"] == "pick"
     assert agenda_ids(at) == ids(Filter())
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
@@ -161,8 +159,8 @@ def test_each_filter_changes_the_count_and_writes_the_url(
     assert shown_count(at) == count
     assert url_params(at) == query
     view = read_view(PROGRAM, url_params(at))
-    assert ids(view.selection) == timeline_ids(at) == agenda_ids(at)
-    assert len(ids(view.selection)) == count
+    assert ids(view.filter) == timeline_ids(at) == agenda_ids(at)
+    assert len(ids(view.filter)) == count
     assert at.sidebar.code[0].value == "http://localhost:8501/?" + urlencode(query, doseq=True)
 
 
@@ -206,7 +204,7 @@ def test_the_home_countries_toggle_adds_the_capitals_and_writes_show_home() -> N
     assert len(deck_layer(at, "home-capitals")) == 9
 
 
-def test_the_reset_button_clears_every_filter_and_the_selection() -> None:
+def test_the_reset_button_clears_every_filter_and_closes_the_card() -> None:
     at = dashboard({"theme": "multiculturalism", "city": "tokyo", "session": "visit-jnto", "show": "home"})
     at.toggle(key="logistics").set_value(False)
     at.multiselect(key="days").set_value(["2019-12-16"]).run()
@@ -248,7 +246,7 @@ def test_a_share_link_restores_the_widgets_and_opens_the_session_card() -> None:
     keys = [b.key for b in at.get("download_button")]
     assert keys == [None, "print-a4", "print-a6", None, "card-pdf", "card-ics"]  # the card's own print and calendar
     tic = PROGRAM.venues["tokyo-tourist-information-center"]
-    assert deck_layer(at, "selected") == [{"position": [tic.lon, tic.lat]}]
+    assert deck_layer(at, "open-session") == [{"position": [tic.lon, tic.lat]}]
     assert read_view(PROGRAM, url_params(at)) == read_view(
         PROGRAM, {k: v if isinstance(v, list) else [v] for k, v in link.items()}
     )
@@ -349,7 +347,7 @@ def test_any_query_string_renders_without_an_exception_and_leaves_a_clean_url(qu
     assert at.title[0].value == PROGRAM.title
     written = read_view(PROGRAM, url_params(at))
     assert written.notices == ()
-    assert shown_count(at) == len(written.selection.apply(PROGRAM))
+    assert shown_count(at) == len(written.filter.apply(PROGRAM))
     for warning in at.warning:
         assert "<script" not in warning.value
 
@@ -364,9 +362,31 @@ def test_clicking_an_agenda_entry_opens_its_card_and_writes_session_to_the_url()
     assert card_title(at) == plain("Visit to the Japan National Tourism Organization (JNTO)")
     assert url_params(at) == {"session": ["visit-jnto"]}
     jnto = PROGRAM.venues["jnto-head-office"]
-    assert deck_layer(at, "selected") == [{"position": [jnto.lon, jnto.lat]}]
+    assert deck_layer(at, "open-session") == [{"position": [jnto.lon, jnto.lat]}]
     assert shown_count(at) == TOTAL
     assert "session=visit-jnto" in at.sidebar.code[0].value
+
+
+def test_clicking_a_timeline_block_opens_its_card_and_writes_session_to_the_url() -> None:
+    at = dashboard({"theme": "tourism-promotion"})
+    (timeline,) = at.get("vega_lite_chart")
+    (click,) = json.loads(timeline.proto.spec)["params"]  # what a click on a block sets: the page must read it back
+    click_chart(at, "timeline", {click["name"]: [{"id": "visit-jnto"}]})
+    assert card_title(at) == plain("Visit to the Japan National Tourism Organization (JNTO)")
+    assert url_params(at) == {"theme": ["tourism-promotion"], "session": ["visit-jnto"]}
+    jnto = PROGRAM.venues["jnto-head-office"]
+    assert deck_layer(at, "open-session") == [{"position": [jnto.lon, jnto.lat]}]
+
+
+def test_clicking_a_shared_map_marker_opens_its_first_session_and_lists_the_others() -> None:
+    at = dashboard()
+    markers = deck_layer(at, "venues")
+    index, marker = next((i, m) for i, m in enumerate(markers) if len(m["session_ids"]) > 1)
+    click_chart(at, "map", {"indices": {"venues": [index]}, "objects": {"venues": [marker]}})
+    first, *others = marker["session_ids"]
+    assert card_title(at) == plain(PROGRAM.sessions_by_id[first].title)
+    assert url_params(at) == {"session": [first]}
+    assert [b.key.removeprefix("here-") for b in at.button if (b.key or "").startswith("here-")] == others
 
 
 def test_clicking_another_entry_moves_the_card_and_close_shuts_it() -> None:
@@ -378,7 +398,7 @@ def test_clicking_another_entry_moves_the_card_and_close_shuts_it() -> None:
     at.button(key="close-card").click().run()
     assert card_title(at) is None
     assert url_params(at) == {}
-    assert "selected" not in [layer["id"] for layer in deck(at)["layers"]]
+    assert "open-session" not in [layer["id"] for layer in deck(at)["layers"]]
 
 
 def test_the_card_shows_the_venue_precision_and_escaped_description() -> None:
@@ -391,6 +411,11 @@ def test_the_card_shows_the_venue_precision_and_escaped_description() -> None:
 
 
 # Downloads
+
+
+def event_ids(data: bytes) -> list[str]:
+    """The session ids of a calendar's events, from their UIDs (`<session id>@<program id>.kizuna`)."""
+    return [str(event["UID"]).split("@")[0] for event in Calendar.from_ical(data).walk("VEVENT")]
 
 
 def cli_export(options: list[str]) -> bytes:
@@ -430,26 +455,36 @@ def cli_export(options: list[str]) -> bytes:
     ids=["four-facets", "tokyo-without-logistics", "one-day"],
 )
 def test_the_view_download_equals_kizuna_export_with_the_same_options(
-    widgets: dict, logistics: bool, options: str, count: int
+    widgets: dict, logistics: bool, options: str, count: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    found = record_downloads(monkeypatch)
     at = dashboard()
     for key, value in widgets.items():
         at.multiselect(key=key).set_value(value)
     at.toggle(key="logistics").set_value(logistics).run()
     assert not at.exception
     assert shown_count(at) == count
-    view = read_view(PROGRAM, url_params(at))
-    assert view.notices == ()
-    assert len(view.selection.apply(PROGRAM)) == count
-    app_bytes = export_ics(PROGRAM, view.selection)
-    assert app_bytes == cli_export(options.split())
-    assert app_bytes.count(b"BEGIN:VEVENT") == count
+    page_bytes = downloaded(at, found, "Download this view (.ics)")
+    assert page_bytes == cli_export(options.split())
+    assert event_ids(page_bytes) == agenda_ids(at)
+    assert len(agenda_ids(at)) == count
 
 
-def test_the_whole_program_download_equals_kizuna_export_without_options() -> None:
+def test_the_whole_program_download_equals_kizuna_export_without_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = record_downloads(monkeypatch)
     at = dashboard({"theme": "water-supply"})
-    assert [b.proto.label for b in at.get("download_button")][3] == "Download the whole program (.ics)"
-    assert export_ics(PROGRAM, Filter()) == cli_export([])
+    assert shown_count(at) == 1
+    page_bytes = downloaded(at, found, "Download the whole program (.ics)")
+    assert page_bytes == cli_export([])
+    assert event_ids(page_bytes) == [session.id for session in PROGRAM.sessions]
+
+
+def test_the_cards_calendar_download_is_that_one_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = record_downloads(monkeypatch)
+    at = dashboard({"city": "tokyo", "session": "visit-karato-market"})  # a card outside the filter: its own event
+    page_bytes = downloaded(at, found, "card-ics")
+    assert event_ids(page_bytes) == ["visit-karato-market"]
+    assert page_bytes == cli_export(["--id", "visit-karato-market"])
 
 
 # A broken program folder
@@ -489,7 +524,7 @@ def test_an_invalid_program_shows_an_error_panel_naming_file_row_and_column(
     assert plain(str(folder)) in error.value
     (table,) = at.dataframe
     problems = table.value.to_dict("records")
-    assert [(p["file"], p["row"], p["column"]) for p in problems] == [(file, row, column)]
+    assert [(p["file or sheet"], p["cell or row"], p["column"]) for p in problems] == [(file, f"row {row}", column)]
     assert message in problems[0]["problem"]
     (code,) = at.code
     assert code.value.startswith(f"{file}:{row}: {column}: ")
@@ -782,7 +817,7 @@ def test_an_empty_directory_says_there_is_no_program(directory) -> None:
     assert plain(str(folder)) in error.value
 
 
-def test_the_page_publishes_every_programs_feeds_in_its_place(directory, tmp_path: Path) -> None:
+def test_the_page_publishes_every_programs_feeds_in_its_folder(directory, tmp_path: Path) -> None:
     directory(FIVE)
     dashboard()
     feeds = tmp_path / "static" / "feeds"
@@ -827,8 +862,8 @@ def test_a_broken_workbook_shows_its_problems_at_their_cells(tmp_path: Path, mon
     assert not at.exception, [e.value for e in at.exception]
     (table,) = at.dataframe
     problems = table.value.to_dict("records")
-    assert [(p["file"], p["cell"], p["column"]) for p in problems] == [
-        ("program.xlsx", f"sessions!{date_cell.column_letter}4", "date")
+    assert [(p["file or sheet"], p["cell or row"], p["column"]) for p in problems] == [
+        ("program.xlsx › sessions", f"{date_cell.column_letter}4", "date")
     ]
     assert (
         at.code[0].value

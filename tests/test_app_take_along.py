@@ -130,7 +130,7 @@ def test_the_print_download_equals_kizuna_print_for_the_same_view(
 def test_the_cards_print_is_that_one_session_its_link_opening_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
     found = record_downloads(monkeypatch)
     at = dashboard({"city": "tokyo", "session": KARATO})
-    view = View(Filter.of(sessions=[KARATO]), selected=KARATO)
+    view = View(Filter.of(sessions=[KARATO]), open_session=KARATO)
     assert downloaded(at, found, "card-pdf") == itinerary.print_view(PROGRAM, view, BASE, "a4")
 
 

@@ -70,7 +70,7 @@ def report_dates() -> dict[str, str]:
     ],
 )
 def test_export_holds_exactly_the_listed_sessions(options: list[str], tmp_path: Path) -> None:
-    out = tmp_path / "selection.ics"
+    out = tmp_path / "filtered.ics"
     result = run("export", "-o", str(out), *options)
     assert result.returncode == 0, result.stderr.decode()
     expected = [record["id"] for record in listed(*options)]
@@ -156,8 +156,8 @@ def test_id_narrows_like_the_links_id_key(capsys: pytest.CaptureFixture) -> None
     assert cli.main(["list", "--json", "--id", "visit-jnto", "--id", "departure"]) == 0
     assert [record["id"] for record in json.loads(capsys.readouterr().out)] == ["visit-jnto", "departure"]
     view = read_view(load_program(), {"id": ["visit-jnto", "departure"]})
-    assert [s.id for s in view.selection.apply(load_program())] == ["visit-jnto", "departure"]
-    assert view.selected is None
+    assert [s.id for s in view.filter.apply(load_program())] == ["visit-jnto", "departure"]
+    assert view.open_session is None
 
 
 def test_program_option_reads_another_folder(tmp_path: Path) -> None:

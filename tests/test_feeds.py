@@ -33,7 +33,7 @@ from kizuna.calendars.feeds import (
 from kizuna.checks.loading import data_hash, load_program
 from kizuna.config import STATIC_DIR_ENV
 from kizuna.program.filtering import Filter
-from kizuna.publishing.programs import PROGRAMS_ENV, feeds_place, list_programs, refresh_feeds_in_background
+from kizuna.publishing.programs import PROGRAMS_ENV, feeds_folder, list_programs, refresh_feeds_in_background
 from kizuna.views import basemap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -218,7 +218,7 @@ def names(found: list[Feed]) -> list[str]:
 
 def holds(feed: Feed, view: Filter) -> bool:
     """Straight from the filters: every session of the view matches the feed's filter."""
-    return all(feed.selection.matches(session) for session in view.apply(PROGRAM))
+    return all(feed.filter.matches(session) for session in view.apply(PROGRAM))
 
 
 @pytest.mark.parametrize(
@@ -271,7 +271,7 @@ def test_an_empty_view_offers_the_whole_program_only() -> None:
     assert names(containing_feeds(PROGRAM, empty)) == [WHOLE]
 
 
-# Several programs: each publishes in its own place under feeds/
+# Several programs: each publishes in its own folder under feeds/
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -283,27 +283,27 @@ def test_feeds_of_programs_with_the_same_file_names_coexist_and_neither_removes_
     assert "kizuna-2030.ics" in names(feeds(months))
     assert "kizuna-2030.ics" in names(feeds(years))
     write_feeds(PROGRAM, tmp_path)
-    write_feeds(months, tmp_path, place=months.id)
-    write_feeds(years, tmp_path, place=years.id)
+    write_feeds(months, tmp_path, folder=months.id)
+    write_feeds(years, tmp_path, folder=years.id)
     published = snapshot(tmp_path)
-    for program, place in ((months, months.id), (PROGRAM, ""), (years, years.id), (months, months.id)):
-        write_feeds(program, tmp_path, place=place)
+    for program, folder in ((months, months.id), (PROGRAM, ""), (years, years.id), (months, months.id)):
+        write_feeds(program, tmp_path, folder=folder)
         assert snapshot(tmp_path) == published
-    folder = tmp_path / FEEDS_PATH
-    assert {path.name for path in folder.iterdir() if path.is_dir()} == {months.id, years.id}
-    assert uids(folder / months.id / "kizuna-2030.ics") == {f"{s.id}@{months.id}.kizuna" for s in months.sessions}
-    assert uids(folder / years.id / "kizuna-2030.ics") == {f"{s.id}@{years.id}.kizuna" for s in years.sessions}
-    assert uids(folder / WHOLE) == {f"{s.id}@{PROGRAM.id}.kizuna" for s in PROGRAM.sessions}
+    root = tmp_path / FEEDS_PATH
+    assert {path.name for path in root.iterdir() if path.is_dir()} == {months.id, years.id}
+    assert uids(root / months.id / "kizuna-2030.ics") == {f"{s.id}@{months.id}.kizuna" for s in months.sessions}
+    assert uids(root / years.id / "kizuna-2030.ics") == {f"{s.id}@{years.id}.kizuna" for s in years.sessions}
+    assert uids(root / WHOLE) == {f"{s.id}@{PROGRAM.id}.kizuna" for s in PROGRAM.sessions}
 
 
 def test_each_program_removes_only_its_own_old_feeds(tmp_path: Path) -> None:
     months = load_program(SOURCES["across-months"])
     write_feeds(PROGRAM, tmp_path)
-    write_feeds(months, tmp_path, place=months.id)
+    write_feeds(months, tmp_path, folder=months.id)
     old_2019, old_months = tmp_path / FEEDS_PATH / "kizuna-2019-old.ics", tmp_path / FEEDS_PATH / months.id / "old.ics"
     for old in (old_2019, old_months):
         old.write_bytes(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
-    write_feeds(months, tmp_path, place=months.id)
+    write_feeds(months, tmp_path, folder=months.id)
     assert not old_months.exists()
     assert old_2019.exists()
     write_feeds(PROGRAM, tmp_path)
@@ -311,7 +311,7 @@ def test_each_program_removes_only_its_own_old_feeds(tmp_path: Path) -> None:
     assert (tmp_path / FEEDS_PATH / months.id / "kizuna-2030.ics").is_file()
 
 
-def test_a_programs_stamp_and_feed_urls_are_in_its_place() -> None:
+def test_a_programs_stamp_and_feed_urls_are_in_its_folder() -> None:
     months = load_program(SOURCES["across-months"])
     assert feed_url("http://127.0.0.1:8501/", feeds(months)[0], months.id) == (
         "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ics"
@@ -363,7 +363,7 @@ def test_the_dashboards_background_write_publishes_each_programs_stale_feeds(
     catalog = list_programs(programs_directory(tmp_path / "programs", TWO))
     refresh_feeds_in_background(catalog, tmp_path / "static", None).join()
     for entry in catalog.programs:
-        assert feeds_current(data_hash(entry.path), None, tmp_path / "static", feeds_place(entry.id))
+        assert feeds_current(data_hash(entry.path), None, tmp_path / "static", feeds_folder(entry.id))
     published = snapshot(tmp_path / "static")
     (tmp_path / "static" / FEEDS_PATH / "months-2030" / STAMP).unlink()  # only this one is stale now
     refresh_feeds_in_background(catalog, tmp_path / "static", None).join()

@@ -16,8 +16,8 @@ PROGRAM = load_program()
 ALL_IDS = [session.id for session in PROGRAM.sessions]
 
 
-def ids(selection: Filter) -> list[str]:
-    return [session.id for session in selection.apply(PROGRAM)]
+def ids(view_filter: Filter) -> list[str]:
+    return [session.id for session in view_filter.apply(PROGRAM)]
 
 
 def test_empty_filter_keeps_every_session_in_program_order() -> None:
@@ -60,7 +60,7 @@ def test_apply_keeps_program_order_whatever_the_order_given() -> None:
 
 
 def test_parse_filter_keeps_known_values_and_returns_unknown_ones_per_facet() -> None:
-    selection, rejected = parse_filter(
+    view_filter, rejected = parse_filter(
         PROGRAM,
         themes=["multiculturalism", "cooking"],
         cities=["shimonoseki"],
@@ -68,7 +68,7 @@ def test_parse_filter_keeps_known_values_and_returns_unknown_ones_per_facet() ->
         kinds=["visit", "party"],
         sessions=[],
     )
-    assert selection == Filter.of(
+    assert view_filter == Filter.of(
         themes=["multiculturalism"], cities=["shimonoseki"], days=[date(2019, 12, 18)], kinds=["visit"]
     )
     assert rejected == {"themes": ["cooking"], "days": ["2019-12-22", "18 Dec"], "kinds": ["party"]}
@@ -76,15 +76,15 @@ def test_parse_filter_keeps_known_values_and_returns_unknown_ones_per_facet() ->
 
 def test_parse_filter_of_only_known_values_rejects_nothing() -> None:
     everything = valid_values(PROGRAM)
-    selection, rejected = parse_filter(PROGRAM, **everything)
+    view_filter, rejected = parse_filter(PROGRAM, **everything)
     assert rejected == {}
-    assert selection.days == frozenset(PROGRAM.days)
-    assert selection.sessions == frozenset(ALL_IDS)
-    assert ids(selection.replace(themes=[])) == ALL_IDS
+    assert view_filter.days == frozenset(PROGRAM.days)
+    assert view_filter.sessions == frozenset(ALL_IDS)
+    assert ids(view_filter.replace(themes=[])) == ALL_IDS
 
 
 @pytest.mark.parametrize(
-    ("selection", "label", "name"),
+    ("view_filter", "label", "name"),
     [
         (Filter(), "", ""),
         (Filter.of(themes=["tourism-promotion"]), "Tourism Promotion", "tourism-promotion"),
@@ -103,12 +103,12 @@ def test_parse_filter_of_only_known_values_rejects_nothing() -> None:
         (Filter.of(sessions=["visit-jnto"]), "Visit to the Japan National Tourism Organization (JNTO)", "visit-jnto"),
     ],
 )
-def test_describe_and_slug(selection: Filter, label: str, name: str) -> None:
-    assert describe(PROGRAM, selection) == label
-    assert slug(PROGRAM, selection) == name
+def test_describe_and_slug(view_filter: Filter, label: str, name: str) -> None:
+    assert describe(PROGRAM, view_filter) == label
+    assert slug(PROGRAM, view_filter) == name
 
 
-def test_slug_of_a_long_selection_is_shortened() -> None:
+def test_slug_of_a_long_filter_is_shortened() -> None:
     name = slug(PROGRAM, Filter.of(sessions=ALL_IDS))
     assert len(name) <= 80
     assert name.endswith("-and-more")

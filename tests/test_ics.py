@@ -86,7 +86,7 @@ def test_calendar_header_names_the_filter() -> None:
 
 
 @pytest.mark.parametrize(
-    ("selection", "count"),
+    ("view_filter", "count"),
     [
         (Filter(), 19),
         (Filter.of(themes=["multiculturalism"]), 1),
@@ -95,10 +95,10 @@ def test_calendar_header_names_the_filter() -> None:
         (Filter.of(themes=["water-supply"], cities=["tokyo"]), 0),
     ],
 )
-def test_one_vevent_per_selected_session(selection: Filter, count: int) -> None:
-    data = export_ics(PROGRAM, selection)
+def test_one_vevent_per_filtered_session(view_filter: Filter, count: int) -> None:
+    data = export_ics(PROGRAM, view_filter)
     assert data.count(b"BEGIN:VEVENT\r\n") == count
-    assert list(events(data)) == [session.id for session in selection.apply(PROGRAM)]
+    assert list(events(data)) == [session.id for session in view_filter.apply(PROGRAM)]
 
 
 def test_uid_is_stable_across_filters() -> None:
@@ -120,9 +120,9 @@ def test_uid_is_unchanged_when_title_changes() -> None:
 
 
 def test_same_data_and_filter_give_identical_bytes() -> None:
-    selection = Filter.of(themes=["tourism-promotion", "multiculturalism", "water-supply"], cities=["shimonoseki"])
-    data = export_ics(PROGRAM, selection)
-    assert export_ics(load_program(), selection) == data
+    view_filter = Filter.of(themes=["tourism-promotion", "multiculturalism", "water-supply"], cities=["shimonoseki"])
+    data = export_ics(PROGRAM, view_filter)
+    assert export_ics(load_program(), view_filter) == data
     script = (
         "import sys; from kizuna.calendars.ics import export_ics; from kizuna.checks.loading import load_program; "
         "from kizuna.program.filtering import Filter; "
@@ -267,13 +267,13 @@ CHECKED_FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("selection", CHECKED_FILTERS)
-def test_ical_js_and_calcurse_see_each_session_on_its_day(selection: Filter, tmp_path: Path) -> None:
+@pytest.mark.parametrize("view_filter", CHECKED_FILTERS)
+def test_ical_js_and_calcurse_see_each_session_on_its_day(view_filter: Filter, tmp_path: Path) -> None:
     require("node")
     require("calcurse")
-    sessions = selection.apply(PROGRAM)
+    sessions = view_filter.apply(PROGRAM)
     path = tmp_path / "program.ics"
-    path.write_bytes(export_ics(PROGRAM, selection))
+    path.write_bytes(export_ics(PROGRAM, view_filter))
     read = ical_js_events(path)["events"]
     assert {event["uid"].split("@")[0]: event["date"] for event in read} == {
         session.id: session.date.isoformat() for session in sessions

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from kizuna.checks import loading
-from kizuna.checks.loading import ProgramInvalid, load_program, validate_program
+from kizuna.checks.loading import ProgramInvalid, load_program, problem_row, validate_program
 from kizuna.program.model import KINDS, PRECISIONS, Program
+from kizuna.program.problems import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_2019 = ROOT / "data" / "2019"
@@ -353,3 +354,36 @@ def test_ids_too_long_to_be_real_are_neither_guessed_nor_quoted_whole() -> None:
     assert (column, refs.work) == ("city", 0)
     assert len(message) < 45 * (loading.MAX_LISTED + 3)
     assert "did you mean" not in message
+
+
+@pytest.mark.parametrize(
+    ("problem", "row"),
+    [
+        (
+            Problem("p.xlsx", 7, "start", "bad", "sessions!C7"),
+            {"file or sheet": "p.xlsx › sessions", "cell or row": "C7", "column": "start", "problem": "bad"},
+        ),
+        (
+            Problem("p.xlsx", 7, None, "row", "sessions!7:7"),
+            {"file or sheet": "p.xlsx › sessions", "cell or row": "row 7", "column": "", "problem": "row"},
+        ),
+        (
+            Problem("p.xlsx", None, None, "sheet is missing", "venues"),
+            {"file or sheet": "p.xlsx › venues", "cell or row": "", "column": "", "problem": "sheet is missing"},
+        ),
+        (
+            Problem("p.xlsx", None, None, "holds macros"),
+            {"file or sheet": "p.xlsx", "cell or row": "", "column": "", "problem": "holds macros"},
+        ),
+        (
+            Problem("p.zip", 7, "id", "bad", "2020/sessions.csv:7"),
+            {"file or sheet": "p.zip › 2020/sessions.csv", "cell or row": "row 7", "column": "id", "problem": "bad"},
+        ),
+        (
+            Problem("sessions.csv", 3, "id", "bad"),
+            {"file or sheet": "sessions.csv", "cell or row": "row 3", "column": "id", "problem": "bad"},
+        ),
+    ],
+)
+def test_a_problem_row_names_the_sheet_and_cell_or_the_file_and_row(problem: Problem, row: dict) -> None:
+    assert problem_row(problem) == row

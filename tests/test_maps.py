@@ -38,8 +38,8 @@ FILTERS = {
 }
 
 
-def deck_json(selection: Filter = Filter(), selected: str | None = None, show_home: bool = False) -> dict:
-    deck = build_deck(PROGRAM, selection.apply(PROGRAM), selected, show_home)
+def deck_json(view_filter: Filter = Filter(), open_session: str | None = None, show_home: bool = False) -> dict:
+    deck = build_deck(PROGRAM, view_filter.apply(PROGRAM), open_session, show_home)
     return json.loads(deck.to_json())
 
 
@@ -320,18 +320,18 @@ def test_show_home_zooms_out_to_the_capitals() -> None:
 
 
 @pytest.mark.parametrize("session_id", ["visit-jnto", "visit-tsunoshima-lighthouse", "arrival"])
-def test_the_selected_session_is_ringed_at_its_venue(session_id: str) -> None:
-    spec = deck_json(selected=session_id)
+def test_the_open_session_is_ringed_at_its_venue(session_id: str) -> None:
+    spec = deck_json(open_session=session_id)
     venue = venue_of(session_id)
-    ring = layer(spec, "selected")
+    ring = layer(spec, "open-session")
     assert ring["data"] == [{"position": [venue.lon, venue.lat]}]
     assert ring["filled"] is False
-    assert layer_ids(spec)[-1] == "selected"  # drawn on top
+    assert layer_ids(spec)[-1] == "open-session"  # drawn on top
 
 
-def test_without_a_selection_there_is_no_ring() -> None:
-    assert "selected" not in layer_ids(deck_json())
-    assert layer(deck_json(selected="no-such-session"), "selected")["data"] == []
+def test_without_an_open_session_there_is_no_ring() -> None:
+    assert "open-session" not in layer_ids(deck_json())
+    assert layer(deck_json(open_session="no-such-session"), "open-session")["data"] == []
 
 
 def test_without_configuration_there_is_no_tile_basemap(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -214,8 +214,8 @@ def test_the_preview_keeps_its_own_filters_card_and_address(workbook: Path) -> N
     at.button(key="preview-agenda-visit-karato-market").click().run()
     assert not at.exception
     assert not at.query_params  # the preview never writes the address bar
-    assert at.session_state["preview-selected"] == "visit-karato-market"
-    assert at.session_state["selected"] is None  # the dashboard's own card, from the visit before, stays closed
+    assert at.session_state["preview-open_session"] == "visit-karato-market"
+    assert at.session_state["open_session"] is None  # the dashboard's own card, from the visit before, stays closed
     share = [c for c in at.sidebar.code if "?program=" in c.value]
     expected = "http://localhost:8501/?program=clair-seminar-2019&city=shimonoseki&session=visit-karato-market"
     assert [c.value for c in share] == [expected]
@@ -370,7 +370,7 @@ def test_the_right_key_publishes_and_shows_the_share_link(
     assert (row["version"], row["note"], row["state"], row["sessions"]) == (
         1,
         "First programme <b>online</b>",
-        "shown",
+        "live",
         19,
     )
     assert KEY not in " ".join(texts(at))

@@ -106,9 +106,7 @@ def in_view(options: list[str]) -> tuple[list, list]:
     """The 2019 sessions the options select, and the others."""
     chosen = {
         s.id
-        for s in cli.selection_from(cli.build_parser().parse_args(["print", *options, "-o", "x"]), PROGRAM).apply(
-            PROGRAM
-        )
+        for s in cli.filter_from(cli.build_parser().parse_args(["print", *options, "-o", "x"]), PROGRAM).apply(PROGRAM)
     }
     return [s for s in PROGRAM.sessions if s.id in chosen], [s for s in PROGRAM.sessions if s.id not in chosen]
 
@@ -183,7 +181,7 @@ def test_nothing_on_the_pocket_booklet_is_under_8_points(tmp_path: Path) -> None
 @pytest.mark.parametrize("paper", ["a4", "a6"])
 def test_the_qr_code_opens_the_same_view_as_the_dashboards_share_link(tmp_path: Path, paper: str) -> None:
     path = printed(tmp_path, *TOURISM_IN_SHIMONOSEKI, paper=paper)
-    view = View(selection=Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
+    view = View(filter=Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
     link = share_url(BASE, view)
     assert link == f"{BASE}?theme=tourism-promotion&city=shimonoseki"  # the default program's: no program key
     assert qr_code(path, tmp_path) == link
@@ -201,7 +199,7 @@ def test_a_program_other_than_the_default_carries_its_program_key(
 def test_the_same_view_prints_the_same_bytes_as_the_dashboards_call(tmp_path: Path) -> None:
     first = printed(tmp_path, *TOURISM_IN_SHIMONOSEKI).read_bytes()
     again = printed(tmp_path, *TOURISM_IN_SHIMONOSEKI).read_bytes()
-    view = View(selection=Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
+    view = View(filter=Filter.of(themes=["tourism-promotion"], cities=["shimonoseki"]))
     assert first == again == print_view(PROGRAM, view, BASE, "a4")
     stamp = PROGRAM.updated.strftime("%Y%m%d%H%M%S")
     assert f"/CreationDate (D:{stamp}Z".encode() in first  # the program's last update, not the clock

@@ -17,7 +17,7 @@ from kizuna.publishing.programs import (
     ROOT_FEEDS,
     UnknownProgram,
     configured_programs,
-    feeds_place,
+    feeds_folder,
     list_programs,
     resolve_program,
 )
@@ -171,10 +171,10 @@ def test_a_directory_without_programs_is_a_usage_error(tmp_path: Path, monkeypat
 def test_the_2019_programs_feeds_stay_in_feeds_and_the_others_get_a_folder_each(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert feeds_place("clair-seminar-2019") == ""
-    assert feeds_place(IDS["across-months"]) == "months-2030"
+    assert feeds_folder("clair-seminar-2019") == ""
+    assert feeds_folder(IDS["across-months"]) == "months-2030"
     monkeypatch.setenv("KIZUNA_PROGRAM", str(SOURCES["across-months"]))  # one program, as before the directory
-    assert feeds_place(IDS["across-months"]) == ""
+    assert feeds_folder(IDS["across-months"]) == ""
 
 
 def test_a_zip_of_a_program_folder_is_a_program_of_the_directory(tmp_path: Path) -> None:

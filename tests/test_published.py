@@ -305,8 +305,8 @@ def test_if_none_match_is_compared_weakly_and_star_matches_any_feed(database: St
     assert call("/app/static/feeds/months-2030/kizuna-1999.ics", [(b"if-none-match", b"*")])[0] == 404
 
 
-def test_feeds_owner_follows_the_feed_places_of_the_directory(database: Store) -> None:
+def test_feeds_owner_follows_the_feeds_folders_of_the_directory(database: Store) -> None:
     database.publish(ROOT / "data" / "2019")
     assert feeds_owner("").program_id == "clair-seminar-2019"  # its subscribers' addresses, in feeds/ itself
     assert feeds_owner("clair-seminar-2019") is None
-    assert programs.feeds_place("clair-seminar-2019") == ""
+    assert programs.feeds_folder("clair-seminar-2019") == ""

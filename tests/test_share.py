@@ -16,15 +16,16 @@ from kizuna.program.filtering import Filter
 from kizuna.program.model import KINDS, LOGISTICS_KINDS
 from kizuna.views.share import (
     MAX_VALUES,
+    OPEN_SESSION_KEY,
     PROGRAM_KEY,
     QUERY_KEYS,
-    SELECTED_KEY,
     VERSION_KEY,
     View,
     kinds_facet,
     kinds_widgets,
     link_program,
     link_version,
+    program_key,
     read_view,
     share_url,
     version_notices,
@@ -37,12 +38,17 @@ KIND_OPTIONS = [kind for kind in KINDS if kind in PROGRAM.kinds]  # what the das
 EVERYDAY = frozenset(PROGRAM.kinds) - LOGISTICS_KINDS
 
 
+def read_link(params: dict[str, list[str]]) -> View:
+    """A link read as the dashboard of one program reads it: that program is its default."""
+    return read_view(PROGRAM, params, default_program=PROGRAM.id)
+
+
 def subsets(values):
     values = list(values)
     return chain.from_iterable(combinations(values, n) for n in range(len(values) + 1))
 
 
-def test_a_full_link_restores_filter_selected_session_and_home_layer() -> None:
+def test_a_full_link_restores_filter_open_session_and_home_layer() -> None:
     params = {
         "theme": ["multiculturalism", "tourism-promotion"],
         "city": ["tokyo"],
@@ -51,29 +57,29 @@ def test_a_full_link_restores_filter_selected_session_and_home_layer() -> None:
         "session": ["visit-shinjuku-multicultural-plaza"],
         "show": ["home"],
     }
-    view = read_view(PROGRAM, params)
-    assert view.selection == Filter.of(
+    view = read_link(params)
+    assert view.filter == Filter.of(
         themes=["multiculturalism", "tourism-promotion"], cities=["tokyo"], days=[date(2019, 12, 16)], kinds=["visit"]
     )
-    assert view.selected == "visit-shinjuku-multicultural-plaza"
+    assert view.open_session == "visit-shinjuku-multicultural-plaza"
     assert view.show_home is True
     assert view.notices == ()
-    assert [s.id for s in view.selection.apply(PROGRAM)] == [
+    assert [s.id for s in view.filter.apply(PROGRAM)] == [
         "visit-shinjuku-multicultural-plaza",
         "visit-tourist-information-center",
     ]
 
 
-def test_an_empty_link_is_the_whole_program_with_nothing_selected() -> None:
-    view = read_view(PROGRAM, {})
+def test_an_empty_link_is_the_whole_program_with_no_card_open() -> None:
+    view = read_link({})
     assert view == View()
     assert view.notices == ()
 
 
-def test_the_selected_session_does_not_narrow_the_view() -> None:
-    view = read_view(PROGRAM, {"session": ["visit-jnto"]})
-    assert view.selection.is_empty
-    assert view.selected == "visit-jnto"
+def test_the_open_session_does_not_narrow_the_view() -> None:
+    view = read_link({"session": ["visit-jnto"]})
+    assert view.filter.is_empty
+    assert view.open_session == "visit-jnto"
 
 
 @pytest.mark.parametrize(
@@ -82,17 +88,17 @@ def test_the_selected_session_does_not_narrow_the_view() -> None:
 )
 def test_links_shared_before_id_existed_still_open_their_card_over_the_same_view(link: str) -> None:
     params = parse_qs(link[1:])
-    view = read_view(PROGRAM, params)
+    view = read_link(params)
     assert view.notices == ()
-    assert view.selected == params["session"][0]
-    assert view.selection.sessions == frozenset()  # session= opens a card; it never narrows
+    assert view.open_session == params["session"][0]
+    assert view.filter.sessions == frozenset()  # session= opens a card; it never narrows
     assert view_query(view) == params
 
 
 def test_id_narrows_the_view_as_the_cli_option_does_and_opens_no_card() -> None:
-    view = read_view(PROGRAM, {"id": ["visit-jnto", "visit-karato-market"]})
-    assert [s.id for s in view.selection.apply(PROGRAM)] == ["visit-jnto", "visit-karato-market"]
-    assert view.selected is None
+    view = read_link({"id": ["visit-jnto", "visit-karato-market"]})
+    assert [s.id for s in view.filter.apply(PROGRAM)] == ["visit-jnto", "visit-karato-market"]
+    assert view.open_session is None
     assert view_query(view) == {"id": ["visit-jnto", "visit-karato-market"]}
 
 
@@ -101,7 +107,7 @@ def test_every_link_key_but_session_and_show_is_a_cli_option() -> None:
     export = commands.choices["export"]
     options = {name.removeprefix("--") for action in export._actions for name in action.option_strings}
     assert set(QUERY_KEYS) <= options
-    assert SELECTED_KEY not in QUERY_KEYS
+    assert OPEN_SESSION_KEY not in QUERY_KEYS
 
 
 def test_hostile_values_are_dropped_with_notices_and_the_rest_applies() -> None:
@@ -116,11 +122,11 @@ def test_hostile_values_are_dropped_with_notices_and_the_rest_applies() -> None:
         "session": ["<img src=x onerror=alert(1)>"],
         "show": ["satellite"],
     }
-    view = read_view(PROGRAM, params)
-    assert view.selection == Filter.of(
+    view = read_link(params)
+    assert view.filter == Filter.of(
         themes=["tourism-promotion"], cities=["shimonoseki"], days=[date(2019, 12, 19)], kinds=["visit"]
     )
-    assert view.selected is None
+    assert view.open_session is None
     assert view.show_home is False
     text = "\n".join(view.notices)
     for fragment in ("<script>alert(1)</script>", "2019-13-45", "utm_source", "<img src=x onerror=alert(1)>"):
@@ -149,9 +155,9 @@ def test_hostile_values_are_dropped_with_notices_and_the_rest_applies() -> None:
     ],
 )
 def test_each_unknown_value_or_key_gives_one_notice_and_no_filter(key: str, value: str) -> None:
-    view = read_view(PROGRAM, {key: [value]})
-    assert view.selection.is_empty
-    assert view.selected is None
+    view = read_link({key: [value]})
+    assert view.filter.is_empty
+    assert view.open_session is None
     assert view.show_home is False
     assert len(view.notices) == 1
     assert len(view.notices[0]) < 300
@@ -159,31 +165,31 @@ def test_each_unknown_value_or_key_gives_one_notice_and_no_filter(key: str, valu
 
 @pytest.mark.parametrize("key", ["theme", "city", "day", "kind", "id", "session", "show"])
 def test_empty_values_are_dropped_with_a_notice_and_the_rest_applies(key: str) -> None:
-    view = read_view(PROGRAM, {key: [""], "city": ["tokyo"]} if key != "city" else {key: ["", "tokyo"]})
-    assert view.selection == Filter.of(cities=["tokyo"])
-    assert view.selected is None
+    view = read_link({key: [""], "city": ["tokyo"]} if key != "city" else {key: ["", "tokyo"]})
+    assert view.filter == Filter.of(cities=["tokyo"])
+    assert view.open_session is None
     assert view.show_home is False
     assert view.notices == (f"Ignored empty values for {key!r}.",)
 
 
 def test_a_thousand_unknown_keys_give_one_short_notice() -> None:
-    view = read_view(PROGRAM, {f"k{n}": ["x"] for n in range(1_000)} | {"city": ["tokyo"]})
-    assert view.selection == Filter.of(cities=["tokyo"])
+    view = read_link({f"k{n}": ["x"] for n in range(1_000)} | {"city": ["tokyo"]})
+    assert view.filter == Filter.of(cities=["tokyo"])
     assert len(view.notices) == 1
     assert "and 995 more" in view.notices[0]
     assert len(view.notices[0]) < 300
 
 
 def test_a_thousand_repeated_keys_are_capped_with_a_notice() -> None:
-    view = read_view(PROGRAM, {"theme": ["water-supply"] * 1_000, "city": ["tokyo"]})
-    assert view.selection == Filter.of(themes=["water-supply"], cities=["tokyo"])
+    view = read_link({"theme": ["water-supply"] * 1_000, "city": ["tokyo"]})
+    assert view.filter == Filter.of(themes=["water-supply"], cities=["tokyo"])
     assert view.notices == (f"Used the first {MAX_VALUES} of 1000 values for 'theme'.",)
 
 
 def test_a_thousand_distinct_hostile_values_give_few_short_notices() -> None:
     values = [f"<script>alert({n})</script>" for n in range(1_000)]
-    view = read_view(PROGRAM, {"theme": values, "day": ["2019-12-15"]})
-    assert view.selection == Filter.of(days=[date(2019, 12, 15)])
+    view = read_link({"theme": values, "day": ["2019-12-15"]})
+    assert view.filter == Filter.of(days=[date(2019, 12, 15)])
     assert len(view.notices) == 2
     assert "50 of 1000" in view.notices[0]
     assert len(view.notices[1]) < 500
@@ -191,8 +197,8 @@ def test_a_thousand_distinct_hostile_values_give_few_short_notices() -> None:
 
 def test_values_past_the_cap_are_not_applied() -> None:
     values = ["<script>"] * MAX_VALUES + ["water-supply"]
-    view = read_view(PROGRAM, {"theme": values})
-    assert view.selection.is_empty
+    view = read_link({"theme": values})
+    assert view.filter.is_empty
 
 
 def test_view_query_is_sorted_so_equal_views_give_equal_links() -> None:
@@ -213,7 +219,7 @@ def test_share_url_replaces_the_query_of_the_base_address() -> None:
 
 
 def round_trip(base: str, view: View) -> View:
-    return read_view(PROGRAM, parse_qs(urlsplit(share_url(base, view)).query))
+    return read_link(parse_qs(urlsplit(share_url(base, view)).query))
 
 
 def facet(values) -> st.SearchStrategy:
@@ -222,14 +228,14 @@ def facet(values) -> st.SearchStrategy:
 
 views = st.builds(
     View,
-    selection=st.builds(
+    filter=st.builds(
         Filter,
         themes=facet(PROGRAM.themes),
         cities=facet(PROGRAM.cities),
         days=facet(PROGRAM.days),
         kinds=facet(PROGRAM.kinds),
     ),
-    selected=st.none() | st.sampled_from([s.id for s in PROGRAM.sessions]),
+    open_session=st.none() | st.sampled_from([s.id for s in PROGRAM.sessions]),
     show_home=st.booleans(),
 )
 
@@ -239,12 +245,12 @@ def test_share_url_round_trips_every_dashboard_view(view: View, base: str) -> No
     back = round_trip(base, view)
     assert back == view
     assert back.notices == ()
-    assert back.selection.apply(PROGRAM) == view.selection.apply(PROGRAM)
+    assert back.filter.apply(PROGRAM) == view.filter.apply(PROGRAM)
 
 
 @given(view=views)
 def test_view_query_read_back_directly_is_the_same_view(view: View) -> None:
-    assert read_view(PROGRAM, view_query(view)) == view
+    assert read_link(view_query(view)) == view
 
 
 def test_kinds_widgets_then_kinds_facet_gives_back_every_kind_facet() -> None:
@@ -314,13 +320,22 @@ def test_the_default_programs_links_do_not_gain_a_program_key() -> None:
     assert PROGRAM_KEY not in view_query(named)
 
 
+def test_without_a_default_program_a_link_names_its_program() -> None:
+    """An upload's preview has no default to fall back on: its links, read back or built, say which program."""
+    view = read_view(PROGRAM, {"city": ["tokyo"]})
+    assert share_url(BASE, view) == f"{BASE}?program={PROGRAM.id}&city=tokyo"
+    assert program_key(PROGRAM.id, None, None) == view.program == PROGRAM.id
+    assert program_key(PROGRAM.id, PROGRAM.id, None) is None
+    assert program_key(PROGRAM.id, PROGRAM.id, 2) == PROGRAM.id
+
+
 def test_an_unknown_program_in_a_link_opens_the_default_with_one_short_escaped_notice() -> None:
     hostile = "<script>alert(1)</script>" * 100
     params = {PROGRAM_KEY: [hostile], "city": ["tokyo"]}
     assert link_program(params, PROGRAM_IDS, PROGRAM.id) == PROGRAM.id
     view = read_view(PROGRAM, params, default_program=PROGRAM.id)
     assert view.program is None
-    assert view.selection == Filter.of(cities=["tokyo"])  # the rest of the link still applies
+    assert view.filter == Filter.of(cities=["tokyo"])  # the rest of the link still applies
     (notice,) = view.notices
     assert "is not on this dashboard; showing Local Government Exchange and Cooperation Seminar 2019." in notice
     assert len(notice) < 200
@@ -376,21 +391,21 @@ def test_link_version_is_a_whole_number_from_1_of_the_program_the_link_opens(par
 
 def test_a_withdrawn_or_unknown_version_shows_the_latest_with_a_notice_that_says_which() -> None:
     params = {VERSION_KEY: ["2"]}
-    (withdrawn,) = version_notices(params, PROGRAM, latest=3, pinned=None, withdrawn=True)
+    (withdrawn,) = version_notices(params, PROGRAM, live=3, pinned=None, withdrawn=True)
     assert withdrawn == f"Version 2 of {PROGRAM.title} was withdrawn; showing the latest, version 3."
-    (unknown,) = version_notices(params, PROGRAM, latest=3, pinned=None, withdrawn=False)
+    (unknown,) = version_notices(params, PROGRAM, live=3, pinned=None, withdrawn=False)
     assert unknown == f"Version 2 of {PROGRAM.title} does not exist; showing the latest, version 3."
-    assert version_notices(params, PROGRAM, latest=3, pinned=2, withdrawn=False) == []
+    assert version_notices(params, PROGRAM, live=3, pinned=2, withdrawn=False) == []
     view = read_view(PROGRAM, params, PROGRAM.id, None, [withdrawn])
     assert (view.version, view.notices) == (None, (withdrawn,))
     assert share_url(BASE, view) == BASE  # the link then follows the latest
 
 
 def test_a_version_of_a_directory_program_or_not_a_number_is_ignored_with_a_short_escaped_notice() -> None:
-    (directory,) = version_notices({VERSION_KEY: ["2"]}, PROGRAM, latest=None, pinned=None, withdrawn=False)
+    (directory,) = version_notices({VERSION_KEY: ["2"]}, PROGRAM, live=None, pinned=None, withdrawn=False)
     assert directory == f"{PROGRAM.title} has no published versions; ignored version 2 in the link."
-    (hostile,) = version_notices({VERSION_KEY: ["<script>" * 50]}, PROGRAM, latest=3, pinned=None, withdrawn=False)
+    (hostile,) = version_notices({VERSION_KEY: ["<script>" * 50]}, PROGRAM, live=3, pinned=None, withdrawn=False)
     assert hostile.startswith("Ignored the version in the link, '<script>")
     assert len(hostile) < 120
     assert version_notices({PROGRAM_KEY: ["another"], VERSION_KEY: ["2"]}, PROGRAM, 3, None, False) == []
-    assert read_view(PROGRAM, {VERSION_KEY: ["x"]}).notices == ()  # not an unknown key
+    assert read_link({VERSION_KEY: ["x"]}).notices == ()  # not an unknown key

@@ -618,7 +618,7 @@ def test_kizuna_programs_lists_every_version_and_marks_the_live_and_withdrawn_on
     assert [line.split()[0] for line in lines[1:]] == ["3", "2", "1"]
     assert lines[1].endswith('UTC  withdrawn  "typo in \\"Winter\\""')
     assert lines[2].endswith("UTC  live")
-    assert lines[3].endswith('UTC             "first"')
+    assert lines[3].endswith('UTC  kept       "first"')
     assert f"  {day} " in lines[3]
     assert main(["programs", "--database-url", sqlite_url, "--json"]) == 0
     [listed] = json.loads(capsys.readouterr().out)

@@ -17,7 +17,7 @@ from kizuna.checks.loading import load_program
 from kizuna.program.filtering import Filter
 from kizuna.program.model import LOGISTICS_KINDS
 from kizuna.views.maps import LOGISTICS_COLOUR
-from kizuna.views.timeline import CLICK_PARAM, DETAIL_LIMIT, build_timeline, timeline_rows
+from kizuna.views.timeline import DETAIL_LIMIT, build_timeline, clicked_session, timeline_rows
 
 PROGRAM = load_program()
 VEGA_LITE = load_schema()
@@ -32,9 +32,9 @@ FILTERS = {
 }
 
 
-def spec(selection: Filter = Filter(), selected: str | None = None) -> dict:
+def spec(view_filter: Filter = Filter(), open_session: str | None = None) -> dict:
     """The spec the page sends, checked against the Vega-Lite schema (the page skips Altair's checks)."""
-    chart = build_timeline(PROGRAM, selection.apply(PROGRAM), selected)
+    chart = build_timeline(PROGRAM, view_filter.apply(PROGRAM), open_session)
     validate_jsonschema(json.loads(json.dumps(chart)), VEGA_LITE)
     return chart
 
@@ -55,11 +55,12 @@ def csv_rows(name: str) -> list[dict]:
 def test_clicking_a_block_sets_the_click_param_to_its_session_id() -> None:
     chart = spec()
     (param,) = chart["params"]
-    assert param["name"] == CLICK_PARAM
     assert param["select"]["type"] == "point"
     assert param["select"]["fields"] == ["id"]
     assert param["views"] == [blocks(chart)["name"]]
-    assert blocks(chart)["encoding"]["opacity"]["condition"]["param"] == CLICK_PARAM
+    assert blocks(chart)["encoding"]["opacity"]["condition"]["param"] == param["name"]
+    assert clicked_session({param["name"]: [{"id": "visit-jnto"}]}) == "visit-jnto"  # the event, as the page reads it
+    assert clicked_session({param["name"]: []}) is None  # a click beside the blocks
 
 
 @pytest.mark.parametrize("name", FILTERS)
@@ -142,6 +143,8 @@ def test_a_counted_timeline_lists_only_the_colours_it_shows_too() -> None:
     theme = PROGRAM.themes[visit.themes[0]]
     assert legend(chart["encoding"]) == [(theme.label, theme.colour)]
     assert rows(chart) == [{"day": ANY, "theme": theme.label, "sessions": DETAIL_LIMIT + 1}]
+    (param,) = chart["params"]
+    assert clicked_session({param["name"]: [{"day": rows(chart)[0]["day"]}]}) is None  # a day bar opens no card
 
 
 def test_a_block_is_coloured_by_its_first_theme_and_logistics_is_grey() -> None:
@@ -172,7 +175,7 @@ def test_slots_follow_the_order_column_of_the_data_within_a_day() -> None:
         assert by_id[row["id"]] == int(row["order"]), row["id"]
 
 
-def test_an_empty_selection_gives_an_empty_chart_with_the_full_axis() -> None:
+def test_an_empty_view_gives_an_empty_chart_with_the_full_axis() -> None:
     chart = spec(FILTERS["nothing"])
     assert rows(chart) == []
     assert len(blocks(chart)["encoding"]["x"]["scale"]["domain"]) == 7
@@ -184,8 +187,8 @@ def test_the_chart_grows_with_the_busiest_day() -> None:
     assert spec(Filter.of(days=[date(2019, 12, 21)]))["height"] == 180
 
 
-def test_the_selected_session_gets_a_thicker_outline() -> None:
-    condition = blocks(spec(selected="visit-jnto"))["encoding"]["strokeWidth"]["condition"]
+def test_the_open_session_gets_a_thicker_outline() -> None:
+    condition = blocks(spec(open_session="visit-jnto"))["encoding"]["strokeWidth"]["condition"]
     assert "visit-jnto" in condition["test"]
-    assert condition["value"] > blocks(spec(selected="visit-jnto"))["encoding"]["strokeWidth"]["value"]
+    assert condition["value"] > blocks(spec(open_session="visit-jnto"))["encoding"]["strokeWidth"]["value"]
     assert "strokeWidth" not in blocks(spec())["encoding"]

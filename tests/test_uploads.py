@@ -9,13 +9,11 @@ import pytest
 from test_sources import HOSTILE, MINIMAL, minimal_workbook, saved
 
 from kizuna.cli import main
-from kizuna.program.problems import Problem
 from kizuna.publishing.uploads import (
     ACCEPTED_TYPES,
     TABLES,
     Upload,
     check_upload,
-    problem_row,
     report,
     report_name,
     save_upload,
@@ -144,39 +142,6 @@ def test_the_report_is_what_kizuna_validate_prints(tmp_path: Path, capsys: pytes
     assert report(checked.problems) == capsys.readouterr().out
     assert checked.notices == ("mini.xlsx: sheet 'notes' is not part of a program; ignored",)
     assert report_name(checked) == "mini-problems.txt"
-
-
-@pytest.mark.parametrize(
-    ("problem", "row"),
-    [
-        (
-            Problem("p.xlsx", 7, "start", "bad", "sessions!C7"),
-            {"file or sheet": "p.xlsx › sessions", "cell or row": "C7", "column": "start", "problem": "bad"},
-        ),
-        (
-            Problem("p.xlsx", 7, None, "row", "sessions!7:7"),
-            {"file or sheet": "p.xlsx › sessions", "cell or row": "row 7", "column": "", "problem": "row"},
-        ),
-        (
-            Problem("p.xlsx", None, None, "sheet is missing", "venues"),
-            {"file or sheet": "p.xlsx › venues", "cell or row": "", "column": "", "problem": "sheet is missing"},
-        ),
-        (
-            Problem("p.xlsx", None, None, "holds macros"),
-            {"file or sheet": "p.xlsx", "cell or row": "", "column": "", "problem": "holds macros"},
-        ),
-        (
-            Problem("p.zip", 7, "id", "bad", "2020/sessions.csv:7"),
-            {"file or sheet": "p.zip › 2020/sessions.csv", "cell or row": "row 7", "column": "id", "problem": "bad"},
-        ),
-        (
-            Problem("sessions.csv", 3, "id", "bad"),
-            {"file or sheet": "sessions.csv", "cell or row": "row 3", "column": "id", "problem": "bad"},
-        ),
-    ],
-)
-def test_a_problem_row_names_the_sheet_and_cell_or_the_file_and_row(problem: Problem, row: dict) -> None:
-    assert problem_row(problem) == row
 
 
 @pytest.mark.parametrize(

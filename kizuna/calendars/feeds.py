@@ -19,8 +19,8 @@ from kizuna.views.share import app_address
 
 REFRESH = timedelta(hours=6)
 FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/
-# A program's feeds are in feeds/ itself or in feeds/<place>/ (programs.feeds_place): one folder per program,
-# so removing one program's old feeds never touches another's.
+# A program's feeds are in feeds/ itself or in its own folder, feeds/<folder>/ (programs.feeds_folder): one folder per
+# program, so removing one program's old feeds never touches another's.
 STAMP = ".published"  # data version and base URL of the feeds last written
 LEFTOVER_AGE = timedelta(minutes=10)  # a temporary file this old was left by a writer that died
 
@@ -31,22 +31,22 @@ log = logging.getLogger(__name__)
 class Feed:
     name: str
     label: str
-    selection: Filter
+    filter: Filter
 
 
 def feeds(program: Program) -> list[Feed]:
     """Every published feed: whole program, each theme, each city, each theme in each city."""
-    selections = [Filter()]
-    selections += [Filter.of(themes=[theme]) for theme in program.themes]
-    selections += [Filter.of(cities=[city]) for city in program.cities]
-    selections += [Filter.of(themes=[t], cities=[c]) for t in program.themes for c in program.cities]
-    return [Feed(file_name(program, s), describe(program, s) or "Whole program", s) for s in selections]
+    filters = [Filter()]
+    filters += [Filter.of(themes=[theme]) for theme in program.themes]
+    filters += [Filter.of(cities=[city]) for city in program.cities]
+    filters += [Filter.of(themes=[t], cities=[c]) for t in program.themes for c in program.cities]
+    return [Feed(file_name(program, f), describe(program, f) or "Whole program", f) for f in filters]
 
 
 @lru_cache(maxsize=8)
 def feed_sessions(program: Program) -> dict[str, frozenset[str]]:
     """Session ids per feed name, once per loaded program: the Subscribe popover asks on every rerun."""
-    return {feed.name: frozenset(s.id for s in feed.selection.apply(program)) for feed in feeds(program)}
+    return {feed.name: frozenset(s.id for s in feed.filter.apply(program)) for feed in feeds(program)}
 
 
 def session_count(program: Program, feed: Feed) -> int:
@@ -54,10 +54,10 @@ def session_count(program: Program, feed: Feed) -> int:
     return len(feed_sessions(program)[feed.name])
 
 
-def containing_feeds(program: Program, selection: Filter) -> list[Feed]:
+def containing_feeds(program: Program, view_filter: Filter) -> list[Feed]:
     """Feeds holding every session of the view, fewest sessions first and the whole program last."""
     everything, *others = feeds(program)
-    view = {session.id for session in selection.apply(program)}
+    view = {session.id for session in view_filter.apply(program)}
     if not view:
         return [everything]
     held = feed_sessions(program)
@@ -68,22 +68,22 @@ def containing_feeds(program: Program, selection: Filter) -> list[Feed]:
 def feed_bytes(program: Program, name: str, base_url: str | None = None) -> bytes | None:
     """The feed file `name` of the program, byte for byte what `write_feeds` writes; None when it has no such feed."""
     feed = next((feed for feed in feeds(program) if feed.name == name), None)
-    return export_ics(program, feed.selection, base_url=base_url, refresh=REFRESH) if feed else None
+    return export_ics(program, feed.filter, base_url=base_url, refresh=REFRESH) if feed else None
 
 
 def stamp(version: str, base_url: str | None) -> str:
     return f"{version} {base_url or ''}".strip()
 
 
-def feeds_folder(folder: Path, place: str = "") -> Path:
-    """The folder a program's feeds are written to: feeds/, or feeds/<place>/."""
-    return folder / FEEDS_PATH / place if place else folder / FEEDS_PATH
+def feeds_dir(static: Path, folder: str = "") -> Path:
+    """Where a program's feeds are written: static/feeds/, or its own folder static/feeds/<folder>/."""
+    return static / FEEDS_PATH / folder if folder else static / FEEDS_PATH
 
 
-def feeds_current(version: str, base_url: str | None, folder: Path, place: str = "") -> bool:
+def feeds_current(version: str, base_url: str | None, static: Path, folder: str = "") -> bool:
     """True when the feeds in the static folder were written from this data version and base URL."""
     try:
-        return (feeds_folder(folder, place) / STAMP).read_text(encoding="utf-8") == stamp(version, base_url)
+        return (feeds_dir(static, folder) / STAMP).read_text(encoding="utf-8") == stamp(version, base_url)
     except OSError:  # not written yet, or a folder the dashboard may not read: write (or try to)
         return False
 
@@ -103,15 +103,16 @@ def remove_stale(target: Path, keep: set[str]) -> None:
 
 
 def write_feeds(
-    program: Program, folder: Path, base_url: str | None = None, version: str = "", place: str = ""
+    program: Program, static: Path, base_url: str | None = None, version: str = "", folder: str = ""
 ) -> list[Path]:
-    """Write the feeds into folder/feeds/[place/], each atomically, and drop the files of feeds that no longer exist."""
-    target = feeds_folder(folder, place)
+    """Write the feeds into static/feeds/[folder/], each atomically, and drop the files of feeds that no longer
+    exist."""
+    target = feeds_dir(static, folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for feed in feeds(program):
         path = target / feed.name
-        update_file(path, export_ics(program, feed.selection, base_url=base_url, refresh=REFRESH))
+        update_file(path, export_ics(program, feed.filter, base_url=base_url, refresh=REFRESH))
         written.append(path)
     remove_stale(target, {path.name for path in written})
     update_file(target / STAMP, stamp(version, base_url).encode())
@@ -119,29 +120,31 @@ def write_feeds(
 
 
 def write_feeds_logged(
-    program: Program, folder: Path, base_url: str | None = None, version: str = "", place: str = ""
+    program: Program, static: Path, base_url: str | None = None, version: str = "", folder: str = ""
 ) -> bool:
     """`write_feeds` for a background thread: a folder that cannot be written is logged, not raised."""
     try:
-        write_feeds(program, folder, base_url, version, place)
+        write_feeds(program, static, base_url, version, folder)
     except OSError as error:
-        log.error("feeds not written to %s: %s (it, or what it links to, must be writable)", folder, error)
+        log.error("feeds not written to %s: %s (it, or what it links to, must be writable)", static, error)
         return False
     return True
 
 
-def refresh_feeds(program: Program, folder: Path, base_url: str | None, version: str, place: str = "") -> Thread | None:
+def refresh_feeds(
+    program: Program, static: Path, base_url: str | None, version: str, folder: str = ""
+) -> Thread | None:
     """Rewrite stale feeds in a background thread, so no visitor waits for them; None when they are current."""
-    if feeds_current(version, base_url, folder, place):
+    if feeds_current(version, base_url, static, folder):
         return None
     thread = Thread(
-        target=write_feeds_logged, args=(program, folder, base_url, version, place), name="kizuna-feeds", daemon=True
+        target=write_feeds_logged, args=(program, static, base_url, version, folder), name="kizuna-feeds", daemon=True
     )
     thread.start()
     return thread
 
 
-def feed_url(app_url: str, feed: Feed, place: str = "") -> str:
+def feed_url(app_url: str, feed: Feed, folder: str = "") -> str:
     """The feed's address on the host the visitor uses (Streamlit serves static/ under app/static/)."""
-    folder = f"{FEEDS_PATH}/{place}" if place else FEEDS_PATH
-    return f"{app_address(app_url)}app/static/{folder}/{feed.name}"
+    path = f"{FEEDS_PATH}/{folder}" if folder else FEEDS_PATH
+    return f"{app_address(app_url)}app/static/{path}/{feed.name}"

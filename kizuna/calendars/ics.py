@@ -29,7 +29,7 @@ def session_uid(program: Program, session: Session) -> str:
 
 def session_url(base_url: str, program: Program, session: Session) -> str:
     """The session's card on the dashboard; naming the program keeps it right when the default program changes."""
-    return share_url(base_url, View(program=program.id, selected=session.id))
+    return share_url(base_url, View(program=program.id, open_session=session.id))
 
 
 def venue_location(venue: Venue) -> str:
@@ -119,17 +119,17 @@ def build_calendar(
 
 
 def export_ics(
-    program: Program, selection: Filter = Filter(), *, base_url: str | None = None, refresh: timedelta | None = None
+    program: Program, view_filter: Filter = Filter(), *, base_url: str | None = None, refresh: timedelta | None = None
 ) -> bytes:
     """The filtered program as .ics bytes: what the CLI writes and the dashboard downloads."""
     calendar = build_calendar(
-        program, selection.apply(program), name=describe(program, selection), base_url=base_url, refresh=refresh
+        program, view_filter.apply(program), name=describe(program, view_filter), base_url=base_url, refresh=refresh
     )
     return calendar.to_ical()
 
 
-def file_name(program: Program, selection: Filter = Filter(), suffix: str = ".ics") -> str:
+def file_name(program: Program, view_filter: Filter = Filter(), suffix: str = ".ics") -> str:
     """Says what the file holds, e.g. 'kizuna-2019-tourism-promotion.ics' ('-a4.pdf' for a printed itinerary)."""
-    part = slug(program, selection)
+    part = slug(program, view_filter)
     stem = f"kizuna-{program.start_date.year}"
     return f"{stem}-{part}{suffix}" if part else f"{stem}{suffix}"

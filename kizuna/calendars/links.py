@@ -36,7 +36,7 @@ def iso(moment: date | datetime) -> str:
 
 
 def event_fields(program: Program, session: Session) -> tuple[date | datetime, date | datetime, str, str, str]:
-    """Start, end (exclusive next day when all-day; the start when no end is known), title, details, place."""
+    """Start, end (exclusive next day when all-day; the start when no end is known), title, details, location."""
     venue = program.venues[session.venue_id]
     start, end = session_times(program, session)
     details = event_description(program, session, venue)
@@ -44,26 +44,26 @@ def event_fields(program: Program, session: Session) -> tuple[date | datetime, d
 
 
 def google_link(program: Program, session: Session) -> str:
-    start, end, title, details, place = event_fields(program, session)
+    start, end, title, details, location = event_fields(program, session)
     query = {"action": "TEMPLATE", "text": title, "dates": f"{compact(start)}/{compact(end)}"}
-    query |= {"details": details, "location": place, "ctz": program.timezone}
+    query |= {"details": details, "location": location, "ctz": program.timezone}
     return f"{GOOGLE}?{urlencode(query, quote_via=quote)}"
 
 
 def outlook_link(program: Program, session: Session, service: str = OUTLOOK) -> str:
-    start, end, title, details, place = event_fields(program, session)
+    start, end, title, details, location = event_fields(program, session)
     query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": title}
     query |= {"startdt": iso(start), "enddt": iso(end), "allday": str(session.start is None).lower()}
-    query |= {"body": details, "location": place}
+    query |= {"body": details, "location": location}
     return f"{service}?{urlencode(query, quote_via=quote)}"
 
 
 def yahoo_link(program: Program, session: Session) -> str:
-    start, end, title, details, place = event_fields(program, session)
+    start, end, title, details, location = event_fields(program, session)
     query = {"v": "60", "title": title, "st": compact(start), "et": compact(end)}
     if session.start is None:
         query["dur"] = "allday"
-    query |= {"desc": details, "in_loc": place}
+    query |= {"desc": details, "in_loc": location}
     return f"{YAHOO}?{urlencode(query, quote_via=quote)}"
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kizuna.checks.sources import Tables, read_tables
+from kizuna.checks.sources import WORKBOOK_SUFFIXES, Tables, read_tables
 from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.model import (
     CONFIDENCES,
@@ -589,6 +589,25 @@ def check_tables(source: Tables) -> tuple[Program | None, Found]:
 def problem_order(problem: Problem) -> tuple:
     files = list(SCHEMA)
     return (files.index(problem.file) if problem.file in files else -1, problem.row or 0, problem.column or "")
+
+
+def problem_row(problem: Problem) -> dict[str, str]:
+    """A problem as a problems table shows it, on the dashboard and the Organisers page: where (the file, or the
+    workbook's sheet), the cell or row, column, problem."""
+    where, at = problem.file, f"row {problem.row}" if problem.row else ""
+    if problem.cell and problem.file.lower().endswith(tuple(WORKBOOK_SUFFIXES)):
+        sheet, _, cell = problem.cell.partition("!")
+        where, at = f"{problem.file} › {sheet}", cell_or_row(cell)
+    elif problem.cell:  # a member of a zip: `2020/sessions.csv:7`
+        member, _, row = problem.cell.rpartition(":") if problem.row else (problem.cell, "", "")
+        where, at = f"{problem.file} › {member}", f"row {row}" if row else ""
+    return {"file or sheet": where, "cell or row": at, "column": problem.column or "", "problem": problem.message}
+
+
+def cell_or_row(cell: str) -> str:
+    """`C7` stays; `7:7` (a whole row) reads `row 7`."""
+    top, colon, bottom = cell.partition(":")
+    return f"row {top}" if colon and top == bottom and top.isdigit() else cell
 
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:

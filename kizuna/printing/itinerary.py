@@ -79,8 +79,8 @@ def print_view(program: Program, view: View, base_url: str | None, paper: str = 
     """The itinerary of a view, its QR code and link opening that view on the dashboard at `base_url` (none
     without one): the CLI and the dashboard both call this, so the same view prints the same bytes."""
     link = share_url(base_url, view) if base_url else None
-    description = describe(program, view.selection)
-    return itinerary_pdf(program, view.selection.apply(program), description=description, link=link, paper=paper)
+    description = describe(program, view.filter)
+    return itinerary_pdf(program, view.filter.apply(program), description=description, link=link, paper=paper)
 
 
 def itinerary_pdf(

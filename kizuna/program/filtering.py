@@ -76,23 +76,23 @@ def parse_filter(program: Program, **raw: list[str]) -> tuple[Filter, dict[str, 
     return Filter.of(**kept), rejected
 
 
-def describe(program: Program, selection: Filter) -> str:
+def describe(program: Program, view_filter: Filter) -> str:
     """A short human label for the filter, e.g. 'Tourism Promotion · Shimonoseki'."""
-    titles = {s.id: s.title for s in program.sessions if s.id in selection.sessions} if selection.sessions else {}
+    titles = {s.id: s.title for s in program.sessions if s.id in view_filter.sessions} if view_filter.sessions else {}
     parts = [
-        " + ".join(program.themes[slug].label for slug in sorted(selection.themes)),
-        " + ".join(program.cities[slug].name for slug in sorted(selection.cities)),
-        " + ".join(day_month(day, short=True) for day in sorted(selection.days)),
-        " + ".join(kind.replace("-", " ") for kind in sorted(selection.kinds)),
-        " + ".join(titles.get(i, i) for i in sorted(selection.sessions)),
+        " + ".join(program.themes[slug].label for slug in sorted(view_filter.themes)),
+        " + ".join(program.cities[slug].name for slug in sorted(view_filter.cities)),
+        " + ".join(day_month(day, short=True) for day in sorted(view_filter.days)),
+        " + ".join(kind.replace("-", " ") for kind in sorted(view_filter.kinds)),
+        " + ".join(titles.get(i, i) for i in sorted(view_filter.sessions)),
     ]
     return " · ".join(part for part in parts if part)
 
 
-def slug(program: Program, selection: Filter) -> str:
+def slug(program: Program, view_filter: Filter) -> str:
     """A file-name part for the filter, e.g. 'tourism-promotion-shimonoseki'."""
-    parts = [*sorted(selection.themes), *sorted(selection.cities)]
-    parts += [day.isoformat() for day in sorted(selection.days)]
-    parts += [*sorted(selection.kinds), *sorted(selection.sessions)]
+    parts = [*sorted(view_filter.themes), *sorted(view_filter.cities)]
+    parts += [day.isoformat() for day in sorted(view_filter.days)]
+    parts += [*sorted(view_filter.kinds), *sorted(view_filter.sessions)]
     name = "-".join(parts)
     return name if len(name) <= 80 else f"{name[:60]}-and-more"

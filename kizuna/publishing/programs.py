@@ -53,7 +53,7 @@ class Entry:
     start_date: date | None = None
     end_date: date | None = None
     problems: tuple[Problem, ...] = ()
-    published: int | None = None  # a published program's live version
+    published: int | None = None  # a published program's live version (its latest not withdrawn)
 
     @property
     def valid(self) -> bool:
@@ -250,8 +250,8 @@ class Chosen:
     """The program a command works on, as the dashboard serves it, and what its links then carry."""
 
     program: Program
-    default_id: str | None  # the dashboard's default program: its links carry no program key
-    version: int | None = None  # a published version pinned with --version; None: the latest
+    default_id: str | None  # the dashboard's default program, whose links carry no program key (None: there is none)
+    version: int | None = None  # a published version pinned with --version; None: the live one
 
 
 def choose_program(value: str | Path | None, version: int | None = None) -> Chosen:
@@ -275,8 +275,8 @@ def choose_program(value: str | Path | None, version: int | None = None) -> Chos
 
     shown = show_published(entry.id or "", entry.published or 0, version)
     if version is not None and shown.pinned != version:
-        state = "was withdrawn" if shown.withdrawn else "does not exist"
-        raise UnknownProgram(f"version {version} of {entry.id!r} {state}; its live version is {entry.published}")
+        why = "was withdrawn" if shown.withdrawn else "does not exist"
+        raise UnknownProgram(f"version {version} of {entry.id!r} {why}; its live version is {entry.published}")
     return Chosen(shown.program, default_id, shown.pinned)
 
 
@@ -296,31 +296,31 @@ def unknown_message(value: str, catalog: Catalog) -> str:
     return message
 
 
-def feeds_place(program_id: str) -> str:
-    """Where under feeds/ a program's feeds go: '' (feeds/ itself) as before the directory, else its id."""
+def feeds_folder(program_id: str) -> str:
+    """The folder under feeds/ a program's feeds go in: '' (feeds/ itself) as before the directory, else its id."""
     if os.environ.get(PROGRAM_ENV, "").strip() or program_id in ROOT_FEEDS:
         return ""
     return program_id
 
 
-def feeds_owner(place: str) -> Version | None:
-    """The published program whose feeds are in feeds/<place>/ (feeds/ itself for ''), as its live version; None
+def feeds_owner(folder: str) -> Version | None:
+    """The published program whose feeds are in feeds/<folder>/ (feeds/ itself for ''), as its live version; None
     when no published program's feeds are there (then the folder's files are what is served)."""
     if os.environ.get(PROGRAM_ENV, "").strip():  # one program alone: the store is not served
         return None
     _, live = published_programs()
-    return next((version for version in live if feeds_place(version.program_id) == place), None)
+    return next((version for version in live if feeds_folder(version.program_id) == folder), None)
 
 
 def write_feeds_of(catalog: Catalog, static: Path, base_url: str | None) -> list[Path]:
-    """Write every valid program's feeds, each in its place: what `kizuna feeds` does before start-up. A published
+    """Write every valid program's feeds, each in its folder: what `kizuna feeds` does before start-up. A published
     program's feeds are not files: the dashboard makes them from the store (kizuna_app.served_feeds)."""
     written: list[Path] = []
     for entry in catalog.programs:
         if entry.path is None:
             continue
         program = load_program(entry.path)
-        written += write_feeds(program, static, base_url, data_hash(entry.path), feeds_place(program.id))
+        written += write_feeds(program, static, base_url, data_hash(entry.path), feeds_folder(program.id))
     return written
 
 
@@ -329,16 +329,16 @@ def refresh_stale_feeds(catalog: Catalog, static: Path, base_url: str | None) ->
     for entry in catalog.programs:
         if entry.path is None:  # published: kizuna_app.feeds serves its feeds from the store
             continue
-        place = feeds_place(entry.id or "")
+        folder = feeds_folder(entry.id or "")
         try:
             version = data_hash(entry.path)
-            if feeds_current(version, base_url, static, place):
+            if feeds_current(version, base_url, static, folder):
                 continue
             program = load_program(entry.path)
         except (OSError, ProgramInvalid) as error:  # changed or gone since it was listed: the others go on
             log.error("feeds of %s not written: %s", entry.path, error)
             continue
-        if not write_feeds_logged(program, static, base_url, version, place):
+        if not write_feeds_logged(program, static, base_url, version, folder):
             return  # the folder cannot be written: no use trying the next program
 
 

@@ -146,7 +146,7 @@ class Shown:
 
     program: Program
     version: Version
-    pinned: int | None  # the version the link pinned, when that is the one shown; None: the latest
+    pinned: int | None  # the version the link pinned, when that is the one shown; None: the live version
     withdrawn: bool = False  # the version asked for is not shown because it was withdrawn (not: unknown)
 
     @property
@@ -155,29 +155,29 @@ class Shown:
         return f"{self.version.program_id}@{self.version.number}:{self.version.content_hash}"
 
 
-def show_published(program_id: str, latest: int, asked: int | None = None) -> Shown:
-    """The version to show: the one asked for while it is published (not withdrawn), else the latest.
+def show_published(program_id: str, live: int, asked: int | None = None) -> Shown:
+    """The version a link shows: the one it asked for while that is published (not withdrawn), else the live one.
 
     Raises Unavailable when it cannot be read (withdrawn since the list was read, or the database is down)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    place = shelf()
-    if place is None:
+    store_shelf = shelf()
+    if store_shelf is None:
         raise Unavailable(program_id)
     try:
-        return choose_version(place, program_id, latest, asked)
+        return choose_version(store_shelf, program_id, live, asked)
     except (KeyError, SQLAlchemyError) as error:
         log.error("published program %s not read: %s", program_id, type(error).__name__)
         raise Unavailable(program_id) from error
 
 
-def choose_version(place: Shelf, program_id: str, latest: int, asked: int | None) -> Shown:
-    if asked is not None and asked != latest:
-        found = place.version(program_id, asked)
+def choose_version(store_shelf: Shelf, program_id: str, live: int, asked: int | None) -> Shown:
+    if asked is not None and asked != live:
+        found = store_shelf.version(program_id, asked)
         if found is not None and not found.withdrawn:
-            return Shown(*place.load(program_id, asked), pinned=asked)
-        return Shown(*place.load(program_id, latest), pinned=None, withdrawn=found is not None)
-    return Shown(*place.load(program_id, latest), pinned=asked)
+            return Shown(*store_shelf.load(program_id, asked), pinned=asked)
+        return Shown(*store_shelf.load(program_id, live), pinned=None, withdrawn=found is not None)
+    return Shown(*store_shelf.load(program_id, live), pinned=asked)
 
 
 @dataclass(frozen=True)
@@ -230,12 +230,12 @@ def published_feed(version: Version, name: str, base_url: str | None) -> FeedFil
     Raises Unavailable when the version cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    place = shelf()
-    if place is None:
+    store_shelf = shelf()
+    if store_shelf is None:
         raise Unavailable(version.program_id)
 
     def make() -> bytes | None:
-        program, _ = place.load(version.program_id, version.number)
+        program, _ = store_shelf.load(version.program_id, version.number)
         return feed_bytes(program, name, base_url)
 
     key = (version.program_id, version.number, version.content_hash, base_url, name)

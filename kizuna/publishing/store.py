@@ -14,7 +14,7 @@ import secrets
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -87,6 +87,19 @@ class Version:
     end_date: date
     sessions: int
     withdrawn_at: datetime | None = None  # UTC; None for a version never withdrawn
+
+
+def live_version(versions: Sequence[Version]) -> Version | None:
+    """The live version of one program's versions, newest first: the latest not withdrawn (what links without a
+    version open); None when every one was withdrawn."""
+    return next((version for version in versions if not version.withdrawn), None)
+
+
+def version_state(version: Version, live: Version | None) -> str:
+    """'live', 'withdrawn', or 'kept' (still published, opened only by a link that pins it)."""
+    if version.withdrawn:
+        return "withdrawn"
+    return "live" if live is not None and version.number == live.number else "kept"
 
 
 @dataclass(frozen=True)

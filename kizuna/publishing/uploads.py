@@ -161,21 +161,3 @@ def report_name(checked: Checked) -> str:
     stem = PurePosixPath(checked.name).stem if checked.name.lower().endswith(PACKED) else "program"
     safe = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "-" for c in stem).strip("-") or "program"
     return f"{safe[:40]}-problems.txt"
-
-
-def problem_row(problem: Problem) -> dict[str, str]:
-    """A problem as the table shows it: where (the file, or the workbook's sheet), the cell or row, column, problem."""
-    where, at = problem.file, f"row {problem.row}" if problem.row else ""
-    if problem.cell and problem.file.lower().endswith(tuple(WORKBOOK_SUFFIXES)):
-        sheet, _, cell = problem.cell.partition("!")
-        where, at = f"{problem.file} › {sheet}", cell_or_row(cell)
-    elif problem.cell:  # a member of a zip: `2020/sessions.csv:7`
-        member, _, row = problem.cell.rpartition(":") if problem.row else (problem.cell, "", "")
-        where, at = f"{problem.file} › {member}", f"row {row}" if row else ""
-    return {"file or sheet": where, "cell or row": at, "column": problem.column or "", "problem": problem.message}
-
-
-def cell_or_row(cell: str) -> str:
-    """`C7` stays; `7:7` (a whole row) reads `row 7`."""
-    top, colon, bottom = cell.partition(":")
-    return f"row {top}" if colon and top == bottom and top.isdigit() else cell

@@ -187,12 +187,13 @@ class CompactDeck(pdk.Deck):
 def build_deck(
     program: Program,
     sessions: Sequence[Session],
-    selected: str | None = None,
+    open_session: str | None = None,
     show_home: bool = False,
     tiles: TileStyle | None = None,
     bundled: bool = True,
 ) -> pdk.Deck:
-    """The bundled basemap (or a configured tile style) under the program's markers, lines and city labels.
+    """The bundled basemap (or a configured tile style) under the program's markers, lines and city labels, the open
+    session's venue ringed.
 
     Few kinds of layer, plain lines and unboxed labels: each extra GPU program delays the first draw by about
     a second where WebGL runs in software (bench/run.py).
@@ -251,12 +252,12 @@ def build_deck(
             get_pixel_offset=[0, 14],
         ),
     ]
-    if selected:
+    if open_session:
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                id="selected",
-                data=selected_marker(program, selected),
+                id="open-session",
+                data=open_session_marker(program, open_session),
                 get_position="position",
                 get_radius=13,
                 radius_units=pdk.types.String("pixels"),
@@ -336,7 +337,7 @@ def basemap_layers(tiles: TileStyle | None = None) -> list[pdk.Layer]:
     ]
 
 
-def selected_marker(program: Program, session_id: str) -> list[dict]:
+def open_session_marker(program: Program, session_id: str) -> list[dict]:
     session = program.sessions_by_id.get(session_id)
     if session is None:
         return []
@@ -381,7 +382,7 @@ def home_layers(capitals: list[dict], links: list[dict]) -> list[pdk.Layer]:
 
 
 def clicked_session(objects: Mapping[str, Sequence[Mapping]]) -> str | None:
-    """The first session of the marker or line a map click picked (Streamlit's `selection.objects`)."""
-    picked = next((items[0] for items in objects.values() if items), None)
-    ids = picked.get("session_ids") if picked else None
+    """The first session of the marker or line a map click hit (the `objects` of Streamlit's click event)."""
+    clicked = next((items[0] for items in objects.values() if items), None)
+    ids = clicked.get("session_ids") if clicked else None
     return ids[0] if ids else None

@@ -11,10 +11,10 @@ from kizuna.program.model import LOGISTICS_KINDS, Program
 from kizuna.program.text import shortened
 
 QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
-SELECTED_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
+OPEN_SESSION_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
 LAYERS_KEY = "show"  # optional map layers, e.g. show=home
 PROGRAM_KEY = "program"  # a program of the directory by id; absent: the default program, so older links still work
-VERSION_KEY = "version"  # a published program's version, by number: pins it; absent: its latest version
+VERSION_KEY = "version"  # a published program's version, by number: pins it; absent: its live version
 LAYERS = ("home",)
 MAX_VALUES = 50  # per key: a link with more is hostile or broken
 MAX_LENGTH = 100  # per value
@@ -24,11 +24,11 @@ MAX_LENGTH = 100  # per value
 class View:
     """What a share link restores: the filter, the open session, and what was dropped from the link."""
 
-    selection: Filter = Filter()
-    selected: str | None = None
+    filter: Filter = Filter()
+    open_session: str | None = None  # the id of the session whose card is open
     show_home: bool = False
-    program: str | None = None  # None: the default program, whose links carry no program key
-    version: int | None = None  # a pinned version of a published program; None: its latest
+    program: str | None = None  # the link's program key (`program_key`); None: the default program
+    version: int | None = None  # a pinned version of a published program; None: its live version
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -56,7 +56,7 @@ def program_notices(program: Program, asked: Sequence[str]) -> list[str]:
 
 def link_version(params: Mapping[str, Sequence[str]], program_id: str) -> int | None:
     """The version a link pins: its first `version`, a whole number from 1, when the link opens that program (it
-    names it, or names none and it is the default); None: the latest version."""
+    names it, or names none and it is the default); None: the live version."""
     asked = [value for value in params.get(VERSION_KEY, []) if value]
     named = [value for value in params.get(PROGRAM_KEY, []) if value]
     if not asked or (named and named[0] != program_id):
@@ -66,10 +66,11 @@ def link_version(params: Mapping[str, Sequence[str]], program_id: str) -> int | 
 
 
 def version_notices(
-    params: Mapping[str, Sequence[str]], program: Program, latest: int | None, pinned: int | None, withdrawn: bool
+    params: Mapping[str, Sequence[str]], program: Program, live: int | None, pinned: int | None, withdrawn: bool
 ) -> list[str]:
-    """What became of a link's `version` that is not shown: not a number, withdrawn or unknown (the latest is shown
-    instead), or a program that has no versions. `latest` is None for a program of the directory."""
+    """What became of a link's `version` that is not shown: not a number, withdrawn or unknown (the live version, the
+    latest not withdrawn, is shown instead), or a program that has no versions. `live` is None for a program of the
+    directory."""
     asked = [value for value in params.get(VERSION_KEY, []) if value]
     named = [value for value in params.get(PROGRAM_KEY, []) if value]
     if not asked or pinned is not None or (named and named[0] != program.id):
@@ -77,10 +78,10 @@ def version_notices(
     number = link_version(params, program.id)
     if number is None:
         return [f"Ignored the version in the link, {shortened(asked[0])}: a version is a number from 1."]
-    if latest is None:
+    if live is None:
         return [f"{program.title} has no published versions; ignored version {number} in the link."]
     why = "was withdrawn" if withdrawn else "does not exist"
-    return [f"Version {number} of {program.title} {why}; showing the latest, version {latest}."]
+    return [f"Version {number} of {program.title} {why}; showing the latest, version {live}."]
 
 
 def read_view(
@@ -92,12 +93,12 @@ def read_view(
 ) -> View:
     """Parse query params; what is unknown is dropped with one notice per kind of problem, the rest applies.
 
-    `program` is the one `link_program` chose; `default_program` the id of the one a link without the key opens;
-    `version` the version of it shown pinned, if any, and `notices` what became of the link's version otherwise
-    (both decided before the program was read: `link_version`, `version_notices`)."""
+    `program` is the one `link_program` chose; `default_program` the id of the one a link without the key opens
+    (None: none does); `version` the version of it shown pinned, if any, and `notices` what became of the link's
+    version otherwise (both decided before the program was read: `link_version`, `version_notices`)."""
     found: list[str] = []
     raw: dict[str, list[str]] = {}
-    own_keys = (SELECTED_KEY, LAYERS_KEY, PROGRAM_KEY, VERSION_KEY)
+    own_keys = (OPEN_SESSION_KEY, LAYERS_KEY, PROGRAM_KEY, VERSION_KEY)
     unknown_keys = [key for key in params if key not in QUERY_KEYS and key not in own_keys]
     if unknown_keys:
         found.append(f"Ignored unknown link options: {listing(unknown_keys)}.")
@@ -112,27 +113,29 @@ def read_view(
             values = values[:MAX_VALUES]
         raw[key] = [value[:MAX_LENGTH] for value in values]
     facets = {QUERY_KEYS[key]: list(dict.fromkeys(values)) for key, values in raw.items() if key in QUERY_KEYS}
-    selection, rejected = parse_filter(program, **facets)
+    view_filter, rejected = parse_filter(program, **facets)
     key_of = {facet: key for key, facet in QUERY_KEYS.items()}
     for facet, bad in rejected.items():
         found.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listing(bad)}.")
-    chosen = raw.get(SELECTED_KEY, [])
-    known = [value for value in chosen if value in program.sessions_by_id]
-    missing = [value for value in chosen if value not in program.sessions_by_id]
+    asked = raw.get(OPEN_SESSION_KEY, [])
+    known = [value for value in asked if value in program.sessions_by_id]
+    missing = [value for value in asked if value not in program.sessions_by_id]
     if missing:
         found.append(f"Sessions in the link that are not in this program: {listing(missing)}.")
     layers = raw.get(LAYERS_KEY, [])
     if set(layers) - set(LAYERS):
         found.append(f"Ignored unknown map layers: {listing([v for v in layers if v not in LAYERS])}.")
     found[:0] = [*program_notices(program, raw.get(PROGRAM_KEY, [])), *notices]
-    shown = program_key(program.id, default_program, version)
-    return View(selection, known[0] if known else None, "home" in layers, shown, version, tuple(found))
+    open_session = known[0] if known else None
+    linked_program = program_key(program.id, default_program, version)
+    return View(view_filter, open_session, "home" in layers, linked_program, version, tuple(found))
 
 
 def program_key(program_id: str, default_program: str | None, version: int | None) -> str | None:
     """The `program` a link writes: none for the default program, unless a version is pinned (a version number
-    means nothing without its program, and the default may be another program tomorrow)."""
-    return None if program_id == (default_program or program_id) and version is None else program_id
+    means nothing without its program, and the default may be another program tomorrow). With no default program
+    (None), as for an upload's preview, the link names its program."""
+    return None if program_id == default_program and version is None else program_id
 
 
 def view_query(view: View) -> dict[str, list[str]]:
@@ -141,11 +144,11 @@ def view_query(view: View) -> dict[str, list[str]]:
     if view.version is not None:
         query[VERSION_KEY] = [str(view.version)]
     for key, facet in QUERY_KEYS.items():
-        values = sorted(str(value) for value in getattr(view.selection, facet))
+        values = sorted(str(value) for value in getattr(view.filter, facet))
         if values:
             query[key] = values
-    if view.selected:
-        query[SELECTED_KEY] = [view.selected]
+    if view.open_session:
+        query[OPEN_SESSION_KEY] = [view.open_session]
     if view.show_home:
         query[LAYERS_KEY] = ["home"]
     return query

@@ -13,7 +13,7 @@ from kizuna.program.dates import short_day, time_span
 from kizuna.program.model import Program, Session
 from kizuna.views.maps import LOGISTICS_COLOUR
 
-CLICK_PARAM = "pick"  # the Vega-Lite parameter a click on a block sets (read back by the page)
+CLICK_PARAM = "block_click"  # the Vega-Lite parameter a click on a block sets (read back by the page)
 DETAIL_LIMIT = 300  # sessions drawn one by one; above it the timeline counts them
 LOGISTICS = "Logistics"
 THEME_COLOUR = alt.Color("theme:N", legend=alt.Legend(orient="bottom"))  # its scale: `legend_colours`, per view
@@ -86,8 +86,9 @@ def legend_colours(program: Program, sessions: Sequence[Session], encoding: dict
     return {**encoding, "color": {**encoding["color"], "scale": scale}}
 
 
-def build_timeline(program: Program, sessions: Sequence[Session], selected: str | None = None) -> dict:
-    """The Vega-Lite spec; clicking a block selects that session (selection parameter `pick`, field `id`).
+def build_timeline(program: Program, sessions: Sequence[Session], open_session: str | None = None) -> dict:
+    """The Vega-Lite spec; a click on a block sets the parameter CLICK_PARAM to its session's `id` (the page then opens
+    it), and the open session's block has a thicker outline.
 
     Past DETAIL_LIMIT sessions the blocks would be unreadable: the chart counts sessions per day and theme.
     Altair builds each chart once per program (`chart_without_data`); a rerun only adds the rows.
@@ -100,8 +101,8 @@ def build_timeline(program: Program, sessions: Sequence[Session], selected: str 
     spec = chart_without_data(program, detail=True)
     blocks, labels = spec["layer"]
     encoding = legend_colours(program, sessions, blocks["encoding"])
-    if selected:
-        ring = {"condition": {"test": str(alt.datum.id == selected), "value": 4}, "value": 2}  # Altair writes the test
+    if open_session:  # the open session's block ringed; Altair writes the test
+        ring = {"condition": {"test": str(alt.datum.id == open_session), "value": 4}, "value": 2}
         encoding = {**encoding, "strokeWidth": ring}
     height = max(180, 44 * max((row["slot"] for row in rows), default=1))
     return {**spec, "layer": [{**blocks, "encoding": encoding}, labels], "data": {"values": rows}, "height": height}
@@ -122,11 +123,11 @@ def chart_without_data(program: Program, detail: bool) -> dict:
 
 
 def session_blocks(program: Program) -> alt.LayerChart:
-    pick = alt.selection_point(name=CLICK_PARAM, fields=["id"], on="click", clear="dblclick")
+    click = alt.selection_point(name=CLICK_PARAM, fields=["id"], on="click", clear="dblclick")
     base = alt.Chart(alt.Data(values=[])).encode(x=day_axis(program), y=alt.Y("slot:O", axis=None))
     blocks = base.mark_rect(cornerRadius=4, stroke="white", strokeWidth=2).encode(
         color=THEME_COLOUR,
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+        opacity=alt.condition(click, alt.value(1.0), alt.value(0.35)),
         tooltip=[
             alt.Tooltip("title:N", title="Session"),
             alt.Tooltip("when:N", title="Time"),
@@ -136,12 +137,12 @@ def session_blocks(program: Program) -> alt.LayerChart:
         ],
     )
     labels = base.mark_text(fontSize=11, color="white", limit=110, ellipsis="…").encode(text="title:N")
-    return alt.layer(blocks.add_params(pick), labels)
+    return alt.layer(blocks.add_params(click), labels)
 
 
 def day_bars(program: Program) -> alt.Chart:
     """Sessions per day and (first) theme: a few hundred bytes whatever the number of sessions."""
-    pick = alt.selection_point(name=CLICK_PARAM, fields=["day"], on="click", clear="dblclick")
+    click = alt.selection_point(name=CLICK_PARAM, fields=["day"], on="click", clear="dblclick")
     return (
         alt.Chart(alt.Data(values=[]))
         .mark_bar()
@@ -151,7 +152,7 @@ def day_bars(program: Program) -> alt.Chart:
             color=THEME_COLOUR,
             tooltip=[alt.Tooltip("day:N"), alt.Tooltip("theme:N"), alt.Tooltip("sessions:Q")],
         )
-        .add_params(pick)
+        .add_params(click)
         .properties(height=260)
     )
 
@@ -162,7 +163,8 @@ def day_counts(program: Program, sessions: Sequence[Session]) -> list[dict]:
     return [{"day": day, "theme": theme, "sessions": n} for (day, theme), n in counts.items()]
 
 
-def clicked_session(selection: Mapping) -> str | None:
-    """The session of the block a timeline click picked (the `pick` parameter's rows); None for a day bar."""
-    rows = selection.get(CLICK_PARAM) or []
+def clicked_session(click: Mapping) -> str | None:
+    """The session of the block a timeline click hit (the CLICK_PARAM rows of Streamlit's click event, its
+    `selection`); None for a day bar."""
+    rows = click.get(CLICK_PARAM) or []
     return rows[0].get("id") if rows else None

@@ -75,12 +75,12 @@ CITY_HALL_KINDS = ("briefing", "courtesy-call", "exchange")  # all at the City H
 
 
 def test_every_session_at_the_city_hall_marker_is_reachable_by_clicking(page: Page, app_url: str) -> None:
-    selection = Filter.of(kinds=CITY_HALL_KINDS)
+    view_filter = Filter.of(kinds=CITY_HALL_KINDS)
     open_view(page, f"{app_url}/?" + "&".join(f"kind={kind}" for kind in CITY_HALL_KINDS))
     hall = PROGRAM.venues["shimonoseki-city-hall"]
-    at_hall = [s.id for s in selection.apply(PROGRAM) if s.venue_id == hall.id]
+    at_hall = [s.id for s in view_filter.apply(PROGRAM) if s.venue_id == hall.id]
     assert at_hall == ["briefing-shimonoseki-city", "courtesy-call-mayor", "opinion-exchange-session"]
-    x, y = marker_pixel(page, PROGRAM, selection.apply(PROGRAM), hall.lon, hall.lat)
+    x, y = marker_pixel(page, PROGRAM, view_filter.apply(PROGRAM), hall.lon, hall.lat)
     tooltip = hover_until(page, x, y, page.get_by_text("Shimonoseki City Hall / 下関市役所"))
     expect(tooltip).to_be_visible()
     page.mouse.click(x, y)

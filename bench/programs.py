@@ -16,9 +16,8 @@ from functools import partial
 from pathlib import Path
 from unittest.mock import patch
 
-from kizuna.checks.loading import PROGRAM_ENV
 from kizuna.config import STATIC_DIR_ENV
-from kizuna.publishing.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, write_feeds_of
+from kizuna.publishing.programs import DEFAULT_ENV, PROGRAM_ENV, PROGRAMS_ENV, list_programs, write_feeds_of
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from directories import FIVE, programs_directory

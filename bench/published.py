@@ -18,10 +18,10 @@ from functools import partial
 from pathlib import Path
 from unittest.mock import patch
 
-from kizuna.checks.loading import PROGRAM_ENV, read_program
+from kizuna.checks.loading import read_program
 from kizuna.config import DATABASE_URL_ENV, STATIC_DIR_ENV
 from kizuna.publishing import published
-from kizuna.publishing.programs import DEFAULT_ENV, PROGRAMS_ENV, list_programs, write_feeds_of
+from kizuna.publishing.programs import DEFAULT_ENV, PROGRAM_ENV, PROGRAMS_ENV, list_programs, write_feeds_of
 from kizuna.publishing.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

@@ -5,8 +5,9 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from kizuna.checks.loading import default_program_dir, load_program
+from kizuna.checks.loading import load_program
 from kizuna.program.records import RECORD_FIELDS, session_records
+from kizuna.publishing.programs import configured_programs
 
 
 @st.cache_resource
@@ -15,7 +16,7 @@ def frame(folder: str):
     return program, pd.DataFrame.from_records(session_records(program, program.sessions), columns=RECORD_FIELDS)
 
 
-program, rows = frame(str(default_program_dir()))
+program, rows = frame(str(configured_programs(published=False).default.path))  # the dashboard's default
 themes = st.multiselect("Themes", list(program.themes), key="themes")
 shown = rows[rows["themes"].map(lambda t: not themes or bool(set(t) & set(themes)))]
 st.dataframe(shown.drop(columns=["themes"]))

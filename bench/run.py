@@ -22,8 +22,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.serving import CHROMIUM, CHROMIUM_ARGS, READY, start, stop, wait_healthy  # noqa: E402
 from bench.synthetic import write_program  # noqa: E402
-from kizuna.checks.loading import PROGRAM_ENV, load_program  # noqa: E402
+from kizuna.checks.loading import load_program  # noqa: E402
 from kizuna.config import BASEMAP_ENV  # noqa: E402
+from kizuna.publishing.programs import PROGRAM_ENV  # noqa: E402
 
 APP = ROOT / "app.py"
 REFERENCE = ROOT / "bench" / "reference_app.py"

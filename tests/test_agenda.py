@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.views.agenda import PAGE_SIZE, by_day, entry_details, page_count, page_of
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 
 
 @pytest.mark.parametrize(("total", "pages"), [(0, 1), (1, 1), (PAGE_SIZE, 1), (PAGE_SIZE + 1, 2), (10_000, 250)])

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.views import basemap
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 GEOMETRY = json.loads(basemap.GEOMETRY.read_text(encoding="utf-8"))
 COUNTRIES = {feature["properties"]["name"]: feature for feature in GEOMETRY["features"]}
 

@@ -20,6 +20,7 @@ from icalendar import Calendar
 
 from kizuna import cli, config
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.publishing.programs import DEFAULT_ENV, PROGRAMS_ENV
 from kizuna.views.share import read_view
 
@@ -155,8 +156,8 @@ def test_the_old_session_option_exits_2_and_names_its_new_name(command: str, cap
 def test_id_narrows_like_the_links_id_key(capsys: pytest.CaptureFixture) -> None:
     assert cli.main(["list", "--json", "--id", "visit-jnto", "--id", "departure"]) == 0
     assert [record["id"] for record in json.loads(capsys.readouterr().out)] == ["visit-jnto", "departure"]
-    view = read_view(load_program(), {"id": ["visit-jnto", "departure"]})
-    assert [s.id for s in view.filter.apply(load_program())] == ["visit-jnto", "departure"]
+    view = read_view(load_program(BUILT_IN_PROGRAM), {"id": ["visit-jnto", "departure"]})
+    assert [s.id for s in view.filter.apply(load_program(BUILT_IN_PROGRAM))] == ["visit-jnto", "departure"]
     assert view.open_session is None
 
 

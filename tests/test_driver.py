@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.views.driver import driver_card
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 KARATO = PROGRAM.venues["karato-market"]
 BRIDGE = PROGRAM.venues["tsunoshima-bridge"]  # exact, high confidence
 LATIN_ONLY = "The program gives the address in Latin letters only, not in Japanese."

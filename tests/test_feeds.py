@@ -31,13 +31,13 @@ from kizuna.calendars.feeds import (
     write_feeds,
 )
 from kizuna.checks.loading import data_hash, load_program
-from kizuna.config import STATIC_DIR_ENV
+from kizuna.config import BUILT_IN_PROGRAM, STATIC_DIR_ENV
 from kizuna.program.filtering import Filter
 from kizuna.publishing.programs import PROGRAMS_ENV, feeds_folder, list_programs, refresh_feeds_in_background
 from kizuna.views import basemap
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 WHOLE = "kizuna-2019.ics"
 
 
@@ -68,7 +68,7 @@ def test_regenerating_from_unchanged_data_is_byte_identical_and_leaves_files_alo
     old = 1_000_000_000
     for path in first:
         os.utime(path, (old, old))
-    second = write_feeds(load_program(), tmp_path)
+    second = write_feeds(load_program(BUILT_IN_PROGRAM), tmp_path)
     assert {path: path.read_bytes() for path in second} == first
     assert all(path.stat().st_mtime == old for path in second)  # ETag and Last-Modified stay valid
 

@@ -21,11 +21,12 @@ from icalendar import Calendar, Event
 
 from kizuna.calendars.ics import export_ics
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 from kizuna.program.model import Program
 
 ROOT = Path(__file__).resolve().parent.parent
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 TIMED = "visit-jnto"
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -122,11 +123,12 @@ def test_uid_is_unchanged_when_title_changes() -> None:
 def test_same_data_and_filter_give_identical_bytes() -> None:
     view_filter = Filter.of(themes=["tourism-promotion", "multiculturalism", "water-supply"], cities=["shimonoseki"])
     data = export_ics(PROGRAM, view_filter)
-    assert export_ics(load_program(), view_filter) == data
+    assert export_ics(load_program(BUILT_IN_PROGRAM), view_filter) == data
     script = (
         "import sys; from kizuna.calendars.ics import export_ics; from kizuna.checks.loading import load_program; "
+        "from kizuna.config import BUILT_IN_PROGRAM; "
         "from kizuna.program.filtering import Filter; "
-        "sys.stdout.buffer.write(export_ics(load_program(), Filter.of("
+        "sys.stdout.buffer.write(export_ics(load_program(BUILT_IN_PROGRAM), Filter.of("
         "themes=['water-supply', 'multiculturalism', 'tourism-promotion'], cities=['shimonoseki'])))"
     )
     for zone, seed in (("America/Los_Angeles", "1"), ("Pacific/Kiritimati", "2")):

@@ -19,9 +19,10 @@ from kizuna.calendars.links import (
     yahoo_link,
 )
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.model import Program
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 KARATO = PROGRAM.sessions_by_id["visit-karato-market"]
 TIMED = replace(KARATO, start=time(9, 30), end=time(11, 0))  # 09:30 JST is 00:30 UTC
 

@@ -14,12 +14,13 @@ import pytest
 
 from kizuna import config
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 from kizuna.views import basemap
 from kizuna.views.maps import MARKS, MAX_LISTED, ROUTE_ONLY, build_deck, clicked_session, map_legend, same_place
 from kizuna.views.share import kinds_facet
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
 # data/README.md: how far the true place may be from the point, for each precision.
 HALO_METRES = {"approximate": 500, "district": 3_000, "city": 10_000}

@@ -14,9 +14,10 @@ import pytest
 from directories import TWO, programs_directory, set_program_field, set_program_id
 
 from kizuna.calendars.feeds import feeds, write_feeds
-from kizuna.checks.loading import PROGRAM_ENV, load_program
+from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.publishing import programs, published, store
-from kizuna.publishing.programs import DEFAULT_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
+from kizuna.publishing.programs import DEFAULT_ENV, PROGRAM_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
 from kizuna.publishing.published import FeedCache, Shelf, published_feed, show_published, store_url
 from kizuna.publishing.store import Store
 from kizuna_app import served_feeds
@@ -151,11 +152,11 @@ def test_a_pinned_version_is_shown_while_published_and_the_latest_otherwise(data
 
 def test_a_published_feed_is_byte_for_byte_the_directory_programs_feed(database: Store, tmp_path: Path) -> None:
     version = database.publish(ROOT / "data" / "2019").version
-    written = write_feeds(load_program(), tmp_path / "static")
+    written = write_feeds(load_program(BUILT_IN_PROGRAM), tmp_path / "static")
     for path in written:
         found = published_feed(version, path.name, None)
         assert found.body == path.read_bytes(), path.name
-    assert len(written) == len(feeds(load_program()))
+    assert len(written) == len(feeds(load_program(BUILT_IN_PROGRAM)))
     assert published_feed(version, "kizuna-2019-nowhere.ics", None) is None
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kizuna.checks.loading import load_program
 from kizuna.cli import build_parser
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 from kizuna.program.model import KINDS, LOGISTICS_KINDS
 from kizuna.views.share import (
@@ -32,7 +33,7 @@ from kizuna.views.share import (
     view_query,
 )
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 BASE = "http://localhost:8501/"
 KIND_OPTIONS = [kind for kind in KINDS if kind in PROGRAM.kinds]  # what the dashboard's kinds picker offers
 EVERYDAY = frozenset(PROGRAM.kinds) - LOGISTICS_KINDS

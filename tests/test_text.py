@@ -10,9 +10,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.text import CUT, SWATCHES, plain, swatch
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 try:
     from markdown_it import MarkdownIt
 except ImportError:  # markdown-it-py is not a dependency of streamlit 1.67; pip install markdown-it-py

@@ -14,12 +14,13 @@ from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
 
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 from kizuna.program.model import LOGISTICS_KINDS
 from kizuna.views.maps import LOGISTICS_COLOUR
 from kizuna.views.timeline import DETAIL_LIMIT, build_timeline, clicked_session, timeline_rows
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 VEGA_LITE = load_schema()
 DATA = Path(__file__).resolve().parent.parent / "data" / "2019"
 FILTERS = {

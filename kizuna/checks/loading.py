@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-import os
 import re
 import unicodedata
 from collections import Counter
@@ -18,7 +17,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kizuna.checks.sources import WORKBOOK_SUFFIXES, Tables, read_tables
-from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.model import (
     CONFIDENCES,
     KINDS,
@@ -36,7 +34,6 @@ from kizuna.program.model import (
 from kizuna.program.problems import MAX_PROBLEMS, Problem, left_out
 from kizuna.program.text import clean_text, cut, shortened
 
-PROGRAM_ENV = "KIZUNA_PROGRAM"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -50,13 +47,6 @@ class ProgramInvalid(Exception):
         self.problems = problems
 
 
-def default_program_dir() -> Path:
-    """The folder named by $KIZUNA_PROGRAM, else the built-in 2019 program of this checkout."""
-    if os.environ.get(PROGRAM_ENV):
-        return Path(os.environ[PROGRAM_ENV])
-    return BUILT_IN_PROGRAM
-
-
 def data_hash(folder: Path) -> str:
     """A hash of the folder's CSV files (or of the zip or workbook): the same data gives the same version anywhere."""
     digest = hashlib.sha256()
@@ -67,9 +57,9 @@ def data_hash(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def load_program(folder: Path | str | None = None) -> Program:
+def load_program(folder: Path | str) -> Program:
     """Load a program folder or raise `ProgramInvalid` listing every problem."""
-    folder = Path(folder) if folder is not None else default_program_dir()
+    folder = Path(folder)
     program, problems = read_program(folder)
     if problems or program is None:
         raise ProgramInvalid(folder, problems)

@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 
 from kizuna import config
 from kizuna.calendars.feeds import feeds_current, write_feeds, write_feeds_logged
-from kizuna.checks.loading import PROGRAM_ENV, Problem, ProgramInvalid, data_hash, load_program, read_program
+from kizuna.checks.loading import Problem, ProgramInvalid, data_hash, load_program, read_program
 from kizuna.publishing.published import published_programs
 
 if TYPE_CHECKING:
     from kizuna.program.model import Program
     from kizuna.publishing.store import Version
 
+PROGRAM_ENV = "KIZUNA_PROGRAM"  # one program alone, by its folder, zip or workbook
 PROGRAMS_ENV = "KIZUNA_PROGRAMS"
 DEFAULT_ENV = "KIZUNA_DEFAULT_PROGRAM"
 PACKED_SUFFIXES = (".zip", ".xlsx")

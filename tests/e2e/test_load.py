@@ -18,10 +18,11 @@ from streamlit import file_util
 from bench.serving import READY, dashboard, free_port
 from bench.wire import first_and_repeat
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 
 from .conftest import open_view
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 THEMES = list(PROGRAM.themes)
 LOGISTICS_SWITCH = "Show arrival, transfers, overnight and departure"
 SERVER_ERRORS = re.compile(r"Traceback|Error|Exception")

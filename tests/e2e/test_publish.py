@@ -22,11 +22,12 @@ from bench.serving import ROOT, free_port, wait_healthy
 from kizuna.calendars.feeds import REFRESH
 from kizuna.calendars.ics import export_ics
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 
 from .conftest import open_view, wait_ready
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 LINK = "/?theme=tourism-promotion&city=shimonoseki&session=visit-karato-market"
 
 

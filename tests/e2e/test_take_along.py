@@ -9,12 +9,13 @@ from test_printing import qr_code, text_of
 
 from kizuna.calendars.links import map_links
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 
 from .conftest import download, open_view, wait_ready
 from .test_accessibility import axe_violations, blocking, describe, require_axe
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 LANDSCAPE = {"width": 844, "height": 390}  # a 6.1" phone held sideways
 KARATO = PROGRAM.sessions_by_id["visit-karato-market"]
 MIN_PIXELS = 28  # what a driver reads at arm's length

@@ -8,12 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kizuna.checks.loading import load_program
+from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 
 from .conftest import MAP, hover_until, marker_pixel, open_view, wait_ready
 from .test_dashboard import agenda_entry, count_line
 
-PROGRAM = load_program()
+PROGRAM = load_program(BUILT_IN_PROGRAM)
 PHONE = {"width": 390, "height": 844}
 KARATO = "visit-karato-market"
 

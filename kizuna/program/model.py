@@ -100,6 +100,9 @@ class Session:
     start: time | None = None
     end: time | None = None
     to_city: str | None = None
+    # Set by the store for a published program (kizuna.publishing.history), None in a programs directory: when the
+    # version that last changed this session was published (the calendar's LAST-MODIFIED).
+    modified: datetime | None = None
 
     @property
     def is_logistics(self) -> bool:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from kizuna import config
 from kizuna.calendars.feeds import feed_bytes
 from kizuna.config import DATABASE_URL_ENV, database_url, shown_url
+from kizuna.publishing.history import Step, history, stamped
 
 if TYPE_CHECKING:
     from kizuna.program.model import Program
@@ -55,7 +56,7 @@ class Shelf:
     live: tuple[Version, ...] = ()
     checked: float = float("-inf")
     store: Store | None = None
-    loaded: dict[tuple[str, int], tuple[Program, Version]] = field(default_factory=dict)
+    loaded: dict[tuple[str, int], tuple[Program, Version, tuple[Step, ...]]] = field(default_factory=dict)
     numbered: dict[tuple[str, int], Version | None] = field(default_factory=dict)
     failing: bool = False  # the last look at the database failed (logged once, until it answers again)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -111,11 +112,25 @@ class Shelf:
         return self.numbered[key]
 
     def load(self, program_id: str, number: int) -> tuple[Program, Version]:
-        """The program as published in that version; a rerun asks the database nothing. KeyError if there is none."""
+        """The program as that version is served: stamped by the program's history (publishing.history); a rerun
+        asks the database nothing. KeyError if there is none."""
+        program, version, _ = self.served(program_id, number)
+        return program, version
+
+    def steps(self, program_id: str, number: int) -> tuple[Step, ...]:
+        """The program's history up to the last time that version was served (what its What changed view lists)."""
+        return self.served(program_id, number)[2]
+
+    def served(self, program_id: str, number: int) -> tuple[Program, Version, tuple[Step, ...]]:
         key = (program_id, number)
         found = self.loaded.get(key)
         if found is None:
-            found = self.loaded[key] = self.open().load(program_id, number)
+            store = self.open()
+            program, version = store.load(program_id, number)
+            steps = history(store.versions(program_id), lambda other: store.load(program_id, other)[0])
+            last = max((index for index, step in enumerate(steps) if step.moment.number == number), default=None)
+            shown = tuple(steps[: last + 1]) if last is not None else ()
+            found = self.loaded[key] = ((stamped(shown) or program) if shown else program, version, shown)
         return found
 
 
@@ -148,6 +163,7 @@ class Shown:
     version: Version
     pinned: int | None  # the version the link pinned, when that is the one shown; None: the live version
     withdrawn: bool = False  # the version asked for is not shown because it was withdrawn (not: unknown)
+    steps: tuple[Step, ...] = ()  # the program's history up to this version (publishing.history)
 
     @property
     def key(self) -> str:
@@ -172,12 +188,16 @@ def show_published(program_id: str, live: int, asked: int | None = None) -> Show
 
 
 def choose_version(store_shelf: Shelf, program_id: str, live: int, asked: int | None) -> Shown:
+    def shown(number: int, pinned: int | None, withdrawn: bool = False) -> Shown:
+        program, version, steps = store_shelf.served(program_id, number)
+        return Shown(program, version, pinned, withdrawn, steps)
+
     if asked is not None and asked != live:
         found = store_shelf.version(program_id, asked)
         if found is not None and not found.withdrawn:
-            return Shown(*store_shelf.load(program_id, asked), pinned=asked)
-        return Shown(*store_shelf.load(program_id, live), pinned=None, withdrawn=found is not None)
-    return Shown(*store_shelf.load(program_id, live), pinned=asked)
+            return shown(asked, asked)
+        return shown(live, None, withdrawn=found is not None)
+    return shown(live, asked)
 
 
 @dataclass(frozen=True)
@@ -238,7 +258,7 @@ def published_feed(version: Version, name: str, base_url: str | None) -> FeedFil
         program, _ = store_shelf.load(version.program_id, version.number)
         return feed_bytes(program, name, base_url)
 
-    key = (version.program_id, version.number, version.content_hash, base_url, name)
+    key = (version.program_id, version.number, version.content_hash, store_shelf.revision, base_url, name)
     try:
         body = _feeds.get(key, make)
     except (KeyError, SQLAlchemyError) as error:

@@ -558,6 +558,62 @@ def published_rows(reruns: int, rounds: int = 11) -> list[str]:
     return [*rows, row(reading, f"{store_ms:.0f} ms", f"{folder_ms:.0f} ms", f"{store_ms / folder_ms:.2f}×", "", None)]
 
 
+def changes_rows(sizes: list[int]) -> list[str]:
+    """Comparing two versions of a program (what a publish and the What changed view compute), 1,000 against 10,000
+    sessions (bench/changes.py)."""
+    from bench.changes import figures, many_small
+
+    small, large = 1_000, max(max(sizes), 10_000)
+    with tempfile.TemporaryDirectory() as tmp:
+        found = figures([small, large], Path(tmp))
+        many = many_small(small, large // small, Path(tmp))
+    ratio = found[large]["compare"] / found[small]["compare"]
+    stamped_ratio = found[large]["stamped"] / found[small]["stamped"]
+    reading = found[large]["reading"] / found[small]["reading"]
+    return [
+        row(
+            f"compare two {large:,}-session versions ({found[large]['summary']}; median of 7)",
+            f"{found[large]['compare']:.3f} s",
+            "",
+            "",
+            "≤ 0.3 s",
+            found[large]["compare"] <= 0.3,
+        ),
+        row(
+            f"the same at {large:,} against {small:,} sessions (linear: ≤ 12×)",
+            f"{found[large]['compare']:.3f} s",
+            f"{found[small]['compare']:.3f} s",
+            f"{ratio:.1f}×",
+            "≤ 12×",
+            ratio <= 12,
+        ),
+        row(
+            f"the same against {large // small} different {small:,}-session pairs compared one after the other",
+            f"{found[large]['compare']:.3f} s",
+            f"{many:.3f} s",
+            f"{found[large]['compare'] / many:.2f}×",
+            "",
+            None,
+        ),
+        row(
+            f"reference: only reading each session of both versions, {large:,} against {small:,}",
+            f"{found[large]['reading'] * 1000:.1f} ms",
+            f"{found[small]['reading'] * 1000:.2f} ms",
+            f"{reading:.1f}×",
+            "",
+            None,
+        ),
+        row(
+            f"history of the two versions, stamped as served (SEQUENCE, LAST-MODIFIED, ghosts), {large:,} sessions",
+            f"{found[large]['stamped']:.3f} s",
+            f"{found[small]['stamped']:.3f} s at {small:,}",
+            f"{stamped_ratio:.1f}×",
+            "",
+            None,
+        ),
+    ]
+
+
 def print_rows() -> list[str]:
     """Printing itineraries: the 2019 program, 100 against 1,000 sessions, 10,000 sessions' peak (bench/printing.py)."""
     from bench.printing import figures
@@ -699,10 +755,18 @@ def main() -> int:
     parser.add_argument("--print-only", action="store_true", help="only printing itineraries (PDF)")
     parser.add_argument("--uploads-only", action="store_true", help="only checking uploads in the worker")
     parser.add_argument("--bytes-only", action="store_true", help="only bytes on the wire of page visits")
+    parser.add_argument(
+        "--changes-only",
+        action="store_true",
+        help="only comparing two versions of a program (1,000 and 10,000 sessions)",
+    )
     args = parser.parse_args()
     lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
     if args.publish_only:
         print("\n".join([*lines, *publish_rows(max(args.sizes))]))
+        return 0
+    if args.changes_only:
+        print("\n".join([*lines, *changes_rows(args.sizes)]))
         return 0
     if args.published_only:
         print("\n".join([*lines, *published_rows(args.reruns)]))
@@ -727,6 +791,7 @@ def main() -> int:
         lines += programs_rows(args.reruns)
         lines += publish_rows(max(args.sizes))
         lines += published_rows(args.reruns)
+        lines += changes_rows(args.sizes)
         lines += print_rows()
         lines += upload_rows()
     write_static(ROOT / "data" / "2019")

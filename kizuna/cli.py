@@ -1,5 +1,5 @@
-"""The `kizuna` command: export, list, print, validate and convert a program; write a workbook to fill in; publish;
-serve the dashboard."""
+"""The `kizuna` command: export, list, print, validate and convert a program; write a workbook to fill in; publish
+and compare published versions; serve the dashboard."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from kizuna.calendars.ics import export_ics
 from kizuna.checks.loading import ProgramInvalid, check_file
 from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.printing.fonts import FontMissing
+from kizuna.program.changes import described
 from kizuna.program.filtering import OPTION_FACETS, Filter, parse_filter, valid_values
 from kizuna.program.model import Program
 from kizuna.program.records import session_records
@@ -33,6 +34,7 @@ from kizuna.views.basemap import write_basemap
 from kizuna.views.share import View, program_key
 
 if TYPE_CHECKING:
+    from kizuna.publishing.comparing import Comparison
     from kizuna.publishing.store import Store, Version
 
 
@@ -131,18 +133,55 @@ def add_store_commands(commands: argparse._SubParsersAction) -> None:
         help="a program's id in the programs directory, or its folder, .zip or .xlsx",
     )
     publish.add_argument("--note", default="", help="a word on this version, listed with it")
+    publish.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the program and print what publishing it would change against its live version; store nothing",
+    )
     listing = commands.add_parser("programs", help="list the published programs and their versions")
     listing.add_argument("--json", action="store_true", help="print a JSON array")
     withdraw = commands.add_parser("withdraw", help="withdraw a version: links then show the program's one before")
     withdraw.add_argument("program_id", metavar="PROGRAM_ID")
     withdraw.add_argument("version", type=version_number, metavar="VERSION")
-    for command in (publish, listing, withdraw):
+    changes = add_changes_command(commands)
+    for command in (publish, listing, withdraw, changes):
         command.add_argument(
             "--database-url",
             metavar="URL",
             help=f"sqlite:///FILE or postgresql+psycopg://… (default: ${config.DATABASE_URL_ENV}, else "
             f"{config.DEFAULT_DATABASE})",
         )
+
+
+CHANGES_HELP = """\
+What changed between two versions of a published program, session by session: added, removed, cancelled,
+restored, moved (date, time, city, venue) and edited (title, description, themes, kind), each old -> new.
+
+Without options: the live version (the latest not withdrawn) against the version it replaced (the latest older one
+not withdrawn). --to M: version M instead of the live one; --from N: against version N, which must be older.
+Withdrawn versions are not compared. --all: the program's whole history instead, oldest first: every publish and
+every withdrawal, each with what it changed for visitors (a withdrawal shows an older version again), as the
+program's changes feed (feeds/PROGRAM_ID/changes.atom) lists them. --json: the same as JSON.
+"""
+
+
+def add_changes_command(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    changes = commands.add_parser(
+        "changes",
+        help="what changed between two versions of a published program (or in each of its versions, --all)",
+        description=CHANGES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    changes.add_argument("program_id", metavar="PROGRAM_ID", help="a published program's id (kizuna programs)")
+    changes.add_argument(
+        "--from", dest="older", type=version_number, metavar="N", help="the older version (default: the one replaced)"
+    )
+    changes.add_argument(
+        "--to", dest="newer", type=version_number, metavar="M", help="the newer version (default: the live one)"
+    )
+    changes.add_argument("--all", action="store_true", help="every publish and withdrawal, oldest first")
+    changes.add_argument("--json", action="store_true", help="print JSON")
+    return changes
 
 
 def version_number(text: str) -> int:
@@ -197,7 +236,7 @@ def run_print(args: argparse.Namespace, chosen: Chosen) -> None:
     key = program_key(program.id, chosen.default_id, chosen.version)
     view = View(filter=view_filter, program=key, version=chosen.version)
     try:
-        data = print_view(program, view, base, args.paper)
+        data = print_view(program, view, base, args.paper, chosen.edition)
     except FontMissing as error:
         raise Failure(str(error)) from None
     args.output.write_bytes(data)
@@ -265,16 +304,108 @@ def run_convert(args: argparse.Namespace) -> None:
     print(args.destination)
 
 
-def run_publish(args: argparse.Namespace, store: Store) -> int:
+def run_publish(args: argparse.Namespace, store: Store | None) -> int:
+    """Store the program as a new version and say what it changed for visitors; with --dry-run, only say it."""
+    from kizuna.publishing.comparing import after_publish
+
+    if args.dry_run:
+        return dry_run(args, store)
+    assert store is not None  # opened, or made, for a real publish
     published = store.publish(resolve_program(args.program), note=args.note)
     version = published.version
     if published.created:
         where = config.shown_url(store.url)
         print(f"{version.program_id}: published as version {version.number} ({version.sessions:,} sessions) in {where}")
+        comparison = after_publish(store, version)
+        if not comparison.first:  # a first version: the line above says all there is
+            print_comparison(comparison)
     else:
         print(
             f"{version.program_id}: unchanged, the same as version {version.number} ({when(version)}); nothing stored"
         )
+    return 0
+
+
+def dry_run(args: argparse.Namespace, store: Store | None) -> int:
+    """Check the program as a publish does (the store's own limits too) and compare it with the live version of its
+    id; nothing is written (no database is made where there is none)."""
+    from kizuna.publishing.comparing import before_publish
+    from kizuna.publishing.store import clean_note, prepare
+
+    path = resolve_program(args.program)
+    clean_note(args.note)  # NoteTooLong: a usage error, as a publish would find it
+    prepared = prepare(check_file(path), path.name)  # ProgramInvalid: its problems, exit status 1
+    program = prepared.program
+    comparison = before_publish(store, program)
+    base = comparison.base
+    if base is not None and base.content_hash == prepared.content_hash:
+        print(f"{program.id}: unchanged, the same as version {base.number} ({when(base)}); publishing stores nothing")
+        return 0
+    versions = store.versions(program.id) if store is not None else []
+    number = versions[0].number + 1 if versions else 1
+    print(
+        f"{program.id}: dry run, nothing stored; would be published as version {number} "
+        f"({len(program.sessions):,} sessions)"
+    )
+    print_comparison(comparison)
+    return 0
+
+
+def print_comparison(comparison: Comparison) -> None:
+    """'This publish moves 2 sessions, cancels 1, …', against which version, then one line per change."""
+    print(comparison.headline("This publish"))
+    if comparison.base is not None:
+        print(f"  (compared with version {comparison.base.number}, {when(comparison.base)})")
+    for line in comparison.lines():
+        print(f"  {line}")
+    notice = comparison.removal_notice()
+    if notice:
+        print(notice)
+
+
+def run_changes(args: argparse.Namespace, store: Store | None) -> int:
+    """`kizuna changes`: two versions compared, or with --all every moment of the program's history."""
+    from kizuna.publishing.comparing import CannotCompare, between, published_versions
+
+    try:
+        if args.all:
+            if args.older is not None or args.newer is not None:
+                raise UsageError("--all lists every version's changes: it takes no --from or --to")
+            return print_history(args, store, published_versions(store, args.program_id))
+        comparison = between(store, args.program_id, args.older, args.newer)
+    except CannotCompare as error:
+        raise UsageError(str(error)) from None
+    if args.json:
+        print(json.dumps(comparison.record(), ensure_ascii=False, indent=2))
+        return 0
+    target, base = comparison.target, comparison.base
+    against = f"version {base.number} ({when(base)})" if base else "no earlier version"
+    print(f"{comparison.program_id}: version {target.number} ({when(target)}) against {against}")
+    print(comparison.headline(f"Version {target.number}"))
+    for line in comparison.lines():
+        print(f"  {line}")
+    return 0
+
+
+def print_history(args: argparse.Namespace, store: Store | None, versions: list[Version]) -> int:
+    from kizuna.publishing.comparing import moment_record, moment_summary, moment_title
+    from kizuna.publishing.history import history
+
+    assert store is not None  # published_versions found versions in it
+    program_id = args.program_id
+    steps = history(versions, lambda number: store.load(program_id, number)[0])
+    notes = {version.number: version.note for version in versions}
+    if args.json:
+        records = [moment_record(step, index == 0, notes) for index, step in enumerate(steps)]
+        print(json.dumps({"program": program_id, "moments": records}, ensure_ascii=False, indent=2))
+        return 0
+    for index, step in enumerate(steps):
+        note = notes.get(step.moment.cause, "")
+        noted = f"  {json.dumps(note, ensure_ascii=False)}" if note and not step.moment.withdrawal else ""
+        print(f"{step.moment.at:%Y-%m-%d %H:%M} UTC  {moment_title(step)}{noted}: {moment_summary(step, index == 0)}")
+        if index:
+            for change in step.changes:
+                print(f"  {described(change)}")
     return 0
 
 
@@ -340,7 +471,26 @@ def run_withdraw(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-STORE_COMMANDS = {"publish": run_publish, "programs": run_programs, "withdraw": run_withdraw}
+STORE_COMMANDS = {"publish": run_publish, "programs": run_programs, "withdraw": run_withdraw, "changes": run_changes}
+
+
+def reads_only(args: argparse.Namespace) -> bool:
+    """Commands that only read the store: where no database exists they find nothing, and make none."""
+    return args.command == "changes" or (args.command == "publish" and args.dry_run)
+
+
+def database_exists(url: str) -> bool:
+    """False only for an SQLite file that does not exist (opening it would create it)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return True  # the store says what is wrong with it
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return True
+    return parsed.database.startswith("file:") or Path(parsed.database).exists()
 
 
 def run_store_command(args: argparse.Namespace) -> int:
@@ -351,6 +501,8 @@ def run_store_command(args: argparse.Namespace) -> int:
 
     url = args.database_url or database_url()
     try:
+        if reads_only(args) and not database_exists(url):
+            return STORE_COMMANDS[args.command](args, None)
         with Store(url) as store:
             return STORE_COMMANDS[args.command](args, store)
     except (DatabaseUrlError, NoteTooLong) as error:

@@ -133,3 +133,23 @@ def without_password(message: str, url: str) -> str:
     except ArgumentError:
         return message.replace(url, "(the database URL)")
     return message.replace(str(password), "***") if password else message
+
+
+CHANGE_DAYS_ENV = "KIZUNA_CHANGE_DAYS"  # how many days a published change stays marked for visitors
+CHANGE_DAYS = 7
+
+
+def change_days() -> int:
+    """$KIZUNA_CHANGE_DAYS: the days after a publish during which its changes are marked (0: never); 7 when unset or
+    not a whole number from 0 (the log says so)."""
+    return days_from(os.environ.get(CHANGE_DAYS_ENV, "").strip())
+
+
+@lru_cache(maxsize=4)
+def days_from(value: str) -> int:
+    if not value:
+        return CHANGE_DAYS
+    if value.isascii() and value.isdigit() and len(value) <= 5:
+        return int(value)
+    logging.getLogger(__name__).warning("$%s is not a whole number of days; %d is used", CHANGE_DAYS_ENV, CHANGE_DAYS)
+    return CHANGE_DAYS

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from kizuna.calendars.atom import changes_feed_url
 from kizuna.calendars.feeds import feed_url, feeds
 from kizuna.checks.loading import ProgramInvalid, problem_row
 from kizuna.checks.sources import MAX_FILE_BYTES, MAX_ROWS
+from kizuna.program.changes import details
 from kizuna.program.model import Program
 from kizuna.program.text import counted, plain
 from kizuna.publishing import auth
+from kizuna.publishing.comparing import Comparison, after_publish, before_publish
 from kizuna.publishing.programs import feeds_folder
 from kizuna.publishing.published import shelf, store_url
 from kizuna.publishing.store import (
@@ -46,6 +49,7 @@ UPLOAD_HELP = (
 UPLOAD_KEY = "upload"  # the upload widget's key, numbered after the first pick: a new key draws it empty
 PICKS = "upload-picks"  # session state: how many picks of files this session has checked
 CHECKED = "checked"  # session state: what checking the last pick found
+COMPARED = "compared"  # session state: the upload compared with the published version, and what that was made of
 SHOWN_WHOLE = 20  # problems the table shows at their full height; past that it scrolls under its header
 PROBLEMS_HEIGHT = 640  # pixels of a table of more problems than SHOWN_WHOLE
 ENABLE_PUBLISHING = (
@@ -142,6 +146,67 @@ def preview(checked: Checked) -> None:
     st.sidebar.caption("The preview's filters, as visitors will have them:")
     with st.container(border=True):
         show_program(checked.program, f"upload-{checked.upload_hash}", PREVIEW)
+
+
+def compared(checked: Checked) -> Comparison | None:
+    """The upload against the live version of its program id (after publishing it: the version it published against
+    the one that replaced), once per upload and store revision; None when the database cannot be read."""
+    url = store_url()  # None: no database yet, so nothing is published
+    published = st.session_state.get("published")
+    try:
+        store = open_store(url) if url is not None else None
+        key = (checked.upload_hash, store.revision() if store is not None else "", published)
+        kept = st.session_state.get(COMPARED)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        if store is not None and published is not None and published[1]:  # this upload was stored: that version
+            comparison = after_publish(store, store.version(checked.program.id, published[0]))
+        else:
+            comparison = before_publish(store, checked.program)
+    except Exception:
+        log.exception("%s could not be compared with its published version", checked.program.id)
+        return None
+    st.session_state[COMPARED] = (key, comparison)
+    return comparison
+
+
+def show_changes(checked: Checked) -> None:
+    """What publishing the upload changes for visitors, before the Publish button: 'This publish moves 2 sessions,
+    …', then each change old → new in a table that wraps; every cell escaped (titles and values are the
+    organiser's)."""
+    st.header("What this publish changes")
+    comparison = compared(checked)
+    if comparison is None:
+        st.warning("The published version cannot be read from the database (the server's log says why).")
+        return
+    base = comparison.base
+    if base is None:
+        st.markdown(plain(comparison.headline()))
+        return
+    done = comparison.target is not None
+    st.markdown(plain(comparison.headline()))
+    st.caption(
+        plain(
+            f"Version {comparison.target.number} compared with version {base.number}, the one it replaced."
+            if done
+            else f"Compared with version {base.number}, live (published {base.published_at:%Y-%m-%d %H:%M} UTC)."
+        )
+    )
+    notice = comparison.removal_notice()
+    if notice:
+        st.warning(plain(notice), icon=":material/event_busy:")
+    if comparison.changes:
+        rows = [
+            {"change": change.kind.capitalize(), "session": change.title, "old → new": details(change)}
+            for change in comparison.changes
+        ]
+        height = "content" if len(rows) <= SHOWN_WHOLE else PROBLEMS_HEIGHT
+        st.table(escaped(rows), border="horizontal", height=height)
+
+
+def escaped(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Table cells as Streamlit's Markdown shows the same characters (st.table reads Markdown in its cells)."""
+    return [{name: plain(text) for name, text in row.items()} for row in rows]
 
 
 def unlock(allowed: Access) -> None:
@@ -249,6 +314,8 @@ def show_result(program: Program, number: int, created: bool) -> None:
     st.code(share_url(root, View(program=program.id)), language=None, wrap_lines=True)
     st.markdown("**Calendar feed** (the whole program; the Subscribe button offers one per theme and city)")
     st.code(feed_url(root, feeds(program)[0], feeds_folder(program.id)), language=None, wrap_lines=True)
+    st.markdown("**Changes feed** (Atom: each version with what it changed)")
+    st.code(changes_feed_url(root, program.id), language=None, wrap_lines=True)
 
 
 def published_list(allowed: Access) -> None:
@@ -330,6 +397,7 @@ def main() -> None:
         show_check(checked)
     if checked is not None and checked.valid:
         preview(checked)
+        show_changes(checked)
     publish_form(checked, allowed)
     if "withdrawn" in st.session_state:
         program_id, number = st.session_state.pop("withdrawn")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from kizuna.views.agenda import by_day, entry_details, page_count, page_of
 from kizuna.views.basemap import write_basemap
 from kizuna.views.driver import driver_card
 from kizuna.views.maps import build_deck, clicked_session, location_note, map_legend, same_place
+from kizuna.views.marks import Edition, change_log, changed_when, edition_of, recent_marks
 from kizuna.views.share import (
     View,
     app_root,
@@ -92,11 +94,14 @@ def print_problem() -> str | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def print_bytes(_program: Program, version: str, view: View, base_url: str, paper: str) -> bytes:
-    """The itinerary as `kizuna print` writes it; its libraries are loaded on the first print, not at start."""
+def print_bytes(
+    _program: Program, version: str, view: View, base_url: str, paper: str, _edition: Edition | None = None
+) -> bytes:
+    """The itinerary as `kizuna print` writes it; its libraries are loaded on the first print, not at start.
+    `version` names the program's data and, for a published one, its history (`Shown.key`): `_edition` too."""
     from kizuna.printing.itinerary import print_view
 
-    return print_view(_program, view, base_url, paper)
+    return print_view(_program, view, base_url, paper, _edition)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -204,6 +209,7 @@ def restore_view(program: Program, default_program: str | None, board: Board = V
         logistics=logistics,
         ids=sorted(view.filter.sessions),
         home=view.show_home,
+        changes=view.show_changes,
         open_session=view.open_session,
     )
 
@@ -278,7 +284,7 @@ def sync_link(view: View, board: Board = VISITORS) -> str:
     return share_url(app_url(), view)
 
 
-def header(program: Program) -> None:
+def header(program: Program, edition: Edition | None = None, board: Board = VISITORS) -> None:
     st.title(plain(program.title), anchor=False)  # no link to the heading: its address would be made of the title
     cities = " → ".join(city.name for city in program.cities.values())
     seminar = [t for t in program.themes.values() if t.group == "seminar"]
@@ -286,6 +292,42 @@ def header(program: Program) -> None:
         f"**{plain(day_range(program.start_date, program.end_date))}** · {plain(cities)} · "
         + " · ".join(f"{swatch(t.colour)} {plain(t.label)}" for t in seminar)
     )
+    if edition is not None and not board.get("changes"):  # a published program: its versions can be compared
+        st.button(
+            "What changed",
+            key=board.key("open-changes"),
+            icon=":material/history:",
+            on_click=board.update,
+            kwargs={"changes": True},
+        )
+
+
+def what_changed(program: Program, edition: Edition | None, board: Board) -> None:
+    """The What changed view: each version of a published program, newest first, with its note and its changes."""
+    with st.container(border=True, key=board.key("what-changed")):
+        st.subheader("What changed", anchor=False)
+        if edition is None:
+            st.info("This program is not published from the store: it has no versions, and no changes are recorded.")
+        else:
+            days = config.change_days()
+            st.caption(
+                f"Sessions changed by the latest version are marked on the map, the timeline and the agenda for "
+                f"{counted(days, 'day')} after it."
+                if days
+                else "Changed sessions are not marked on this dashboard."
+            )
+            for entry in change_log(edition, program.timezone):
+                st.markdown(f"**{plain(entry.heading)}**")
+                if entry.note:
+                    st.markdown(plain(entry.note))
+                st.markdown("\n".join(f"- {plain(line)}" for line in entry.lines))
+        st.button(
+            "Close What changed",
+            key=board.key("close-changes"),
+            icon=":material/close:",
+            on_click=board.update,
+            kwargs={"changes": False},
+        )
 
 
 def about(program: Program) -> None:
@@ -306,9 +348,16 @@ def show_notices(view: View, board: Board = VISITORS) -> None:
 
 
 def session_card(
-    program: Program, session: Session, in_view: list[Session], version: str, view: View, board: Board
+    program: Program,
+    session: Session,
+    in_view: list[Session],
+    version: str,
+    view: View,
+    board: Board,
+    change: tuple[str, str] = ("", ""),
 ) -> None:
-    """The card's body, inside the dialog; or what to show a taxi driver, which the card opens in its place."""
+    """The card's body, inside the dialog; or what to show a taxi driver, which the card opens in its place.
+    `change` is the session's change mark and when it came, if it has one."""
     if board.get("driver"):
         driver_view(program, session, board)
         return
@@ -316,6 +365,10 @@ def session_card(
     st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
     if session.status == "cancelled":
         st.error("This session is cancelled.", icon=":material/event_busy:")
+    mark, when = change
+    if mark:
+        st.warning(plain(mark), icon=":material/update:")
+        st.caption(plain(when))
     st.markdown(plain(venue_location(venue)))
     if venue.address_ja:
         st.markdown(plain(venue.address_ja))
@@ -359,7 +412,14 @@ def session_card(
 
 def take_along(program: Program, session: Session, version: str, view: View, board: Board) -> None:
     """The session on paper, for a taxi driver and in a maps app (a transfer has no place to go to)."""
-    one = replace(view, filter=Filter.of(sessions=[session.id]), open_session=session.id, show_home=False, notices=())
+    one = replace(
+        view,
+        filter=Filter.of(sessions=[session.id]),
+        open_session=session.id,
+        show_home=False,
+        show_changes=False,
+        notices=(),
+    )
     row = st.container(horizontal=True)
     if not session.is_route:
         driver_button(row, "Show the driver", ":material/local_taxi:", True, board)
@@ -401,14 +461,22 @@ def driver_button(where: Any, label: str, icon: str, show: bool, board: Board) -
 
 
 def open_card(
-    program: Program, session: Session, in_view: list[Session], version: str, view: View, board: Board
+    program: Program,
+    session: Session,
+    in_view: list[Session],
+    version: str,
+    view: View,
+    board: Board,
+    change: tuple[str, str] = ("", ""),
 ) -> None:
     """The card opens over the page where the visitor is; closing it leaves them where they were."""
     dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: set_open_session(None, board))
-    dialog(session_card)(program, session, in_view, version, view, board)
+    dialog(session_card)(program, session, in_view, version, view, board, change)
 
 
-def agenda(program: Program, sessions: list[Session], view_filter: Filter, board: Board) -> None:
+def agenda(
+    program: Program, sessions: list[Session], view_filter: Filter, board: Board, marks: Mapping[str, str]
+) -> None:
     st.subheader("Agenda")
     st.caption("The sessions on the map and the timeline, as a list. Choose one to see its details.")
     if not sessions:
@@ -421,15 +489,18 @@ def agenda(program: Program, sessions: list[Session], view_filter: Filter, board
     for day, entries in by_day(page_of(sessions, page)):
         st.markdown(f"##### {plain(day_heading(day))}")
         for session in entries:
-            mark = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
+            colour = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
+            title = plain(session.title)
             st.button(
-                f"{mark} {plain(session.title)}",
+                f"{colour} ~~{title}~~" if session.status == "cancelled" else f"{colour} {title}",
                 key=board.key(f"agenda-{session.id}"),
                 on_click=set_open_session,
                 args=(session.id, board),
                 type="tertiary",
             )
             st.caption(plain(entry_details(program, session)))
+            if session.id in marks:
+                st.markdown(f":orange[:material/update: **{plain(marks[session.id])}**]")
 
 
 def subscribe(program: Program, feed: Feed) -> None:
@@ -456,7 +527,9 @@ def subscriptions(program: Program, view_filter: Filter, board: Board) -> None:
     subscribe(program, feed)
 
 
-def downloads(program: Program, view_filter: Filter, version: str, view: View, board: Board) -> None:
+def downloads(
+    program: Program, view_filter: Filter, version: str, view: View, board: Board, edition: Edition | None = None
+) -> None:
     base = config.base_url()
     row = st.container(horizontal=True)
     row.download_button(
@@ -468,7 +541,7 @@ def downloads(program: Program, view_filter: Filter, version: str, view: View, b
         on_click="ignore",
     )
     with row.popover("Print (PDF)", icon=":material/print:"):
-        printouts(program, replace(view, open_session=None, notices=()), version, board)
+        printouts(program, replace(view, open_session=None, show_changes=False, notices=()), version, board, edition)
     with row.popover("Subscribe", icon=":material/sync:"):
         subscriptions(program, view_filter, board)
     row.download_button(
@@ -484,7 +557,7 @@ def downloads(program: Program, view_filter: Filter, version: str, view: View, b
 PAPERS = {"a4": "A4, the desk copy", "a6": "A6, a pocket booklet"}
 
 
-def printouts(program: Program, view: View, version: str, board: Board) -> None:
+def printouts(program: Program, view: View, version: str, board: Board, edition: Edition | None = None) -> None:
     """This view as an itinerary to print, its QR code opening the view again; made only when asked for."""
     st.caption("Day by day, with the venues in Japanese and a QR code that opens this view.")
     problem = print_problem()
@@ -492,15 +565,24 @@ def printouts(program: Program, view: View, version: str, board: Board) -> None:
         st.warning(plain(problem), icon=":material/print_disabled:")
         return
     for paper, label in PAPERS.items():
-        print_button(st, label, program, version, view, paper, board.key(f"print-{paper}"))
+        print_button(st, label, program, version, view, paper, board.key(f"print-{paper}"), edition)
 
 
-def print_button(where: Any, label: str, program: Program, version: str, view: View, paper: str, key: str) -> None:
+def print_button(
+    where: Any,
+    label: str,
+    program: Program,
+    version: str,
+    view: View,
+    paper: str,
+    key: str,
+    edition: Edition | None = None,
+) -> None:
     """A download of the view's itinerary, made only when it is clicked (as `kizuna print` makes it)."""
     base = app_url()  # read here: the file is made later, outside the page's run
     where.download_button(
         label,
-        data=lambda: print_bytes(program, version, view, base, paper),
+        data=lambda: print_bytes(program, version, view, base, paper, edition),
         file_name=file_name(program, view.filter, f"-{paper}.pdf"),
         mime="application/pdf",
         key=key,
@@ -517,9 +599,10 @@ def main() -> None:
         organisers_link()  # a host with no program yet: the way to publish the first
         return
     entry = choose_program(catalog)
+    edition = None
     if entry.path is None:
         try:
-            program, version = published_program(entry)
+            program, version, edition = published_program(entry)
         except Unavailable:
             st.error(f"{plain(entry.title)} cannot be read from the database just now; reload the page in a moment.")
             return
@@ -534,7 +617,7 @@ def main() -> None:
     write_map()
     left_out(catalog)
     program_picker(catalog)
-    show_program(program, version, VISITORS, catalog.default.id)
+    show_program(program, version, VISITORS, catalog.default.id, edition)
     organisers_link()
 
 
@@ -543,9 +626,9 @@ def organisers_link() -> None:
     st.sidebar.page_link(ORGANISERS_FILE, label="Organisers: publish a program", icon=":material/upload_file:")
 
 
-def published_program(entry: Entry) -> tuple[Program, str]:
-    """A published program on screen and its data version: the version the link pinned while it is published (not
-    withdrawn), else the live one. Raises Unavailable."""
+def published_program(entry: Entry) -> tuple[Program, str, Edition]:
+    """A published program on screen, its data version and which version it is (with its history): the version the
+    link pinned while it is published (not withdrawn), else the live one. Raises Unavailable."""
     pinned = st.session_state.get("pinned")
     first = "pinned" not in st.session_state  # the browser session's first run: the link says which version
     shown = show_published(entry.id, entry.published, link_version(address_query(), entry.id) if first else pinned)
@@ -553,7 +636,7 @@ def published_program(entry: Entry) -> tuple[Program, str]:
         pin_version(shown.program, entry.published, shown.pinned, shown.withdrawn)
     elif shown.pinned != pinned:  # withdrawn since: the live version from now on
         st.session_state.pinned = None
-    return shown.program, shown.key
+    return shown.program, shown.key, edition_of(shown)
 
 
 def pin_version(program: Program, live: int | None, pinned: int | None, withdrawn: bool = False) -> None:
@@ -564,18 +647,29 @@ def pin_version(program: Program, live: int | None, pinned: int | None, withdraw
     st.session_state.update(pinned=pinned, version_notices=tuple(notices))
 
 
-def show_program(program: Program, version: str, board: Board = VISITORS, default_program: str | None = None) -> None:
+def show_program(
+    program: Program,
+    version: str,
+    board: Board = VISITORS,
+    default_program: str | None = None,
+    edition: Edition | None = None,
+) -> None:
     """Everything a visitor sees of one program, after it was chosen: the Organisers page previews an upload with it.
 
-    `default_program` is the id a link without `program=` opens (None: the link always names the program)."""
+    `default_program` is the id a link without `program=` opens (None: the link always names the program);
+    `edition` which version of a published program it is, with its history (None: a program of the directory)."""
     restore_view(program, default_program, board)
-    header(program)
+    header(program, edition, board)
+    marks = recent_marks(edition.steps, datetime.now(UTC), config.change_days()) if edition else {}
     view_filter = filter_widgets(program, board)
     sessions = view_filter.apply(program)
     open_session = board["open_session"] if board["open_session"] in program.sessions_by_id else None
-    pinned = board.get("pinned")
-    view = View(view_filter, open_session, board["home"], program_key(program.id, default_program, pinned), pinned)
+    pinned, changes = board.get("pinned"), bool(board.get("changes"))
+    key = program_key(program.id, default_program, pinned)
+    view = View(view_filter, open_session, board["home"], key, pinned, changes)
     show_notices(view, board)
+    if changes:
+        what_changed(program, edition, board)
     link = sync_link(view, board)
     with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
@@ -583,7 +677,7 @@ def show_program(program: Program, version: str, board: Board = VISITORS, defaul
     st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
     tiles = config.tile_style(secret("map_key"))
     st.pydeck_chart(
-        build_deck(program, sessions, open_session, board["home"], tiles, config.bundled_basemap()),
+        build_deck(program, sessions, open_session, board["home"], tiles, config.bundled_basemap(), marks),
         key=board.key("map"),
         on_select=lambda: open_clicked("map", lambda click: clicked_session(click.objects), board),
         selection_mode="single-object",
@@ -591,15 +685,16 @@ def show_program(program: Program, version: str, board: Board = VISITORS, defaul
         alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
     )
     st.caption(plain(map_legend(tiles, program, sessions)))
-    downloads(program, view_filter, version, view, board)
+    downloads(program, view_filter, version, view, board, edition)
     if open_session:
-        open_card(program, program.sessions_by_id[open_session], sessions, version, view, board)
+        change = (marks[open_session], changed_when(edition, program.timezone)) if open_session in marks else ("", "")
+        open_card(program, program.sessions_by_id[open_session], sessions, version, view, board, change)
     st.vega_lite_chart(
-        build_timeline(program, sessions, open_session),
+        build_timeline(program, sessions, open_session, marks),
         key=board.key("timeline"),
         on_select=lambda: open_clicked("timeline", clicked_block_session, board),
         selection_mode=CLICK_PARAM,
         width="stretch",
     )
-    agenda(program, sessions, view_filter, board)
+    agenda(program, sessions, view_filter, board, marks)
     about(program)

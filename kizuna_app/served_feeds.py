@@ -3,7 +3,8 @@
 They have the addresses a program's feeds have when it is in the programs directory (`/app/static/feeds/<id>/…`),
 so a program keeps its subscribers when it moves from the directory to the store. This middleware answers for a
 feeds folder that a published program owns and hands every other request to Streamlit unchanged, so the files
-under static/ (the directory programs' feeds, the basemap) are served as before.
+under static/ (the directory programs' feeds, the basemap) are served as before. Each published program's changes
+are served here too, as Atom at `/app/static/feeds/<program id>/changes.atom` (kizuna.calendars.atom).
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ def feeds_url_path() -> str:
 
 
 def feed_path() -> re.Pattern[str]:
-    """`/app/static/feeds/<name>.ics` or `…/feeds/<folder>/<name>.ics`: a feed a published program may own."""
-    return re.compile(rf"{re.escape(feeds_url_path())}(?:(?P<folder>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.ics)")
+    """`/app/static/feeds/<name>.ics` or `…/feeds/<folder>/<name>.ics`: a feed a published program may own; and
+    `…/feeds/<program id>/changes.atom`, its changes."""
+    return re.compile(
+        rf"{re.escape(feeds_url_path())}(?:(?P<folder>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.(?:ics|atom))"
+    )
 
 
 def too_long(path: str) -> bool:
@@ -64,16 +68,22 @@ def no_such_feed() -> Response:
 
 
 def feed_response(folder: str, name: str, headers: Headers) -> Response | None:
-    """The response for feeds/<folder>/<name> when a published program owns that folder; None: not ours."""
+    """The response for feeds/<folder>/<name> when a published program owns that folder (for changes.atom: has that
+    id); None: not ours."""
     from kizuna import config
-    from kizuna.publishing.programs import feeds_owner
-    from kizuna.publishing.published import Unavailable, published_feed
+    from kizuna.calendars.atom import CHANGES_FEED, MEDIA_TYPE
+    from kizuna.publishing.programs import changes_owner, feeds_owner
+    from kizuna.publishing.published import Unavailable, published_changes, published_feed
 
-    owner = feeds_owner(folder)
+    atom = name.endswith(".atom")
+    owner = changes_owner(folder) if atom else feeds_owner(folder)
     if owner is None:
         return None
     try:
-        found = published_feed(owner, name, config.base_url())
+        if atom:
+            found = published_changes(owner, config.base_url()) if name == CHANGES_FEED else None
+        else:
+            found = published_feed(owner, name, config.base_url())
     except Unavailable:
         return Response("The feed cannot be read just now.", status_code=503, media_type="text/plain")
     if found is None:
@@ -87,7 +97,7 @@ def feed_response(folder: str, name: str, headers: Headers) -> Response | None:
     }
     if not_modified(found.etag, ", ".join(headers.getlist("if-none-match"))):
         return Response(status_code=304, headers=common)
-    return Response(found.body, media_type="text/calendar", headers=common)
+    return Response(found.body, media_type=MEDIA_TYPE if atom else "text/calendar", headers=common)
 
 
 class PublishedFeeds:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from checkers import calcurse_days, ical_js_events, require
-from directories import TWO, programs_directory
+from directories import TWO, edited_copy, programs_directory
 from icalendar import Calendar
 
 from kizuna import cli, config
@@ -379,3 +379,191 @@ def test_a_version_that_is_not_live_or_not_published_is_refused(published_store:
     assert "version 1 of 'mini-2020' was withdrawn" in capsys.readouterr().err
     assert cli.main(["list", "--program", "clair-seminar-2019", "--version", "1"]) == 2
     assert "--version applies to the store's programs" in capsys.readouterr().err
+
+
+# What a publish changes: publish --dry-run, publish, changes
+
+MOVED = "Moved: Visit to Osaka Castle — date: Wednesday 4 March 2020 → Tuesday 3 March 2020; time: (none) → 10:00"
+EDITED_CHANGES = [
+    "Cancelled: Lecture: Tourism in Tokyo — status: confirmed → cancelled",
+    MOVED,
+    "Added: New lecture in Osaka",
+    "Removed: Participants arrive in Tokyo",
+]
+
+
+def stored(url: str) -> tuple[str, list[int]]:
+    """The store's revision and the minimal program's versions: what a command that writes nothing leaves alone."""
+    from kizuna.publishing.store import Store
+
+    with Store(url) as store:
+        return store.revision(), [version.number for version in store.versions("mini-2020")]
+
+
+def test_publish_dry_run_prints_what_it_would_change_and_stores_nothing(
+    published_store: str, tmp_path: Path, capsys
+) -> None:
+    edited = edited_copy(tmp_path / "first", tmp_path / "edited")
+    before = stored(published_store)
+    capsys.readouterr()
+    assert cli.main(["publish", str(edited), "--dry-run", "--note", "moved"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "mini-2020: dry run, nothing stored; would be published as version 3 (4 sessions)"
+    assert lines[1] == "This publish moves 1 session, cancels 1, removes 1, adds 1."
+    assert lines[2].startswith("  (compared with version 2, published 20")
+    assert lines[3:7] == [f"  {line}" for line in EDITED_CHANGES]
+    assert lines[7] == (
+        "It removes 1 session: the calendar feeds keep it as cancelled, so subscribers' calendars will show it as "
+        "cancelled."
+    )
+    assert len(lines) == 8
+    assert stored(published_store) == before  # nothing written: no version, the same revision
+    assert cli.main(["publish", str(edited)]) == 0
+    published_lines = capsys.readouterr().out.splitlines()
+    assert published_lines[0].startswith("mini-2020: published as version 3 (4 sessions) in ")
+    assert published_lines[1:] == lines[1:]  # the same summary, after storing
+    assert cli.main(["publish", str(edited), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("mini-2020: unchanged, the same as version 3 (published 20")
+    assert out.endswith("; publishing stores nothing\n")
+
+
+def test_publish_dry_run_with_no_database_says_first_version_and_makes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    database = tmp_path / "none" / "kizuna.sqlite3"
+    monkeypatch.setenv("KIZUNA_DATABASE_URL", f"sqlite:///{database}")
+    assert cli.main(["publish", str(ROOT / "tests" / "fixtures" / "good" / "minimal"), "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "mini-2020: dry run, nothing stored; would be published as version 1 (4 sessions)",
+        "This publish is the first version of mini-2020: nothing published before to compare it with.",
+    ]
+    assert not database.parent.exists()
+    broken = tmp_path / "broken"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "good" / "minimal", broken)
+    corrupt(broken / "sessions.csv", "arrival", "date", "2020-13-01")
+    assert cli.main(["publish", str(broken), "--dry-run"]) == 1  # checked as a publish checks it
+    assert "2020-13-01" in capsys.readouterr().err
+    assert not database.parent.exists()
+
+
+def test_changes_compares_the_live_version_with_the_one_it_replaced_and_any_two_asked_for(
+    published_store: str, tmp_path: Path, capsys
+) -> None:
+    assert cli.main(["publish", str(edited_copy(tmp_path / "first", tmp_path / "edited")), "--note", "moved"]) == 0
+    capsys.readouterr()
+    assert cli.main(["changes", "mini-2020"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("mini-2020: version 3 (published 20")
+    assert " against version 2 (published 20" in lines[0]
+    assert lines[1] == "Version 3 moves 1 session, cancels 1, removes 1, adds 1."
+    assert lines[2:] == [f"  {line}" for line in EDITED_CHANGES]
+    assert cli.main(["changes", "mini-2020", "--from", "1", "--to", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["Version 2 changes no session."]  # only the program's title
+    assert cli.main(["changes", "mini-2020", "--to", "1"]) == 0
+    assert "Version 1 is the first version of mini-2020" in capsys.readouterr().out
+    assert cli.main(["changes", "mini-2020", "--from", "1", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert (record["from"], record["to"], record["summary"]) == (1, 3, "moves 1 session, cancels 1, removes 1, adds 1")
+    assert record["counts"] == {"moved": 1, "cancelled": 1, "removed": 1, "added": 1}
+    (moved,) = [change for change in record["changes"] if change["kind"] == "moved"]
+    assert moved["session"] == "visit-osaka-castle"
+    assert moved["fields"] == [
+        {"field": "date", "old": "Wednesday 4 March 2020", "new": "Tuesday 3 March 2020"},
+        {"field": "time", "old": "", "new": "10:00"},
+    ]
+    (removed,) = [change for change in record["changes"] if change["kind"] == "removed"]
+    assert (removed["session"], removed["after"], removed["before"]["title"]) == (
+        "arrival",
+        None,
+        "Participants arrive in Tokyo",
+    )
+
+
+def test_changes_all_lists_every_publish_and_withdrawal_with_what_it_changed(
+    published_store: str, tmp_path: Path, capsys
+) -> None:
+    assert cli.main(["publish", str(edited_copy(tmp_path / "first", tmp_path / "edited")), "--note", "moved"]) == 0
+    assert cli.main(["withdraw", "mini-2020", "3"]) == 0
+    capsys.readouterr()
+    assert cli.main(["changes", "mini-2020", "--all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    heads = [line.split("UTC  ", 1)[1] for line in lines if not line.startswith("  ")]
+    assert heads == [
+        'Version 1 published  "first": the first version, 4 sessions',
+        'Version 2 published  "second": changes no session',
+        'Version 3 published  "moved": moves 1 session, cancels 1, removes 1, adds 1',
+        "Version 3 withdrawn: version 2 is shown again: moves 1 session, removes 1, adds 1, restores 1",
+    ]
+    assert f"  {MOVED}" in lines
+    assert "  Restored: Lecture: Tourism in Tokyo — status: cancelled → confirmed" in lines
+    assert cli.main(["changes", "mini-2020", "--all", "--json"]) == 0
+    moments = json.loads(capsys.readouterr().out)["moments"]
+    assert [(m["event"], m["version"], m["shown"], m["note"]) for m in moments] == [
+        ("published", 1, 1, "first"),
+        ("published", 2, 2, "second"),
+        ("published", 3, 3, "moved"),
+        ("withdrawn", 3, 2, "moved"),
+    ]
+    assert moments[0]["first"]
+    assert moments[0]["changes"] == []
+    assert moments[2]["counts"] == {"moved": 1, "cancelled": 1, "removed": 1, "added": 1}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["no-such-program"], "no published program 'no-such-program'; published: mini-2020"),
+        (["mini-2020", "--to", "9"], "--to 9: no version 9 of 'mini-2020'; its versions: 1, 2, 3"),
+        (["mini-2020", "--from", "7"], "--from 7 must be older than the live version, 2"),
+        (
+            ["mini-2020", "--to", "3"],
+            "--to 3: version 3 of 'mini-2020' was withdrawn; its versions not withdrawn: 1, 2",
+        ),
+        (["mini-2020", "--from", "3", "--to", "2"], "--from 3 must be older than --to 2"),
+        (["mini-2020", "--from", "2", "--to", "2"], "--from 2 must be older than --to 2"),
+        (["mini-2020", "--from", "2", "--to", "4"], "--to 4: no version 4 of 'mini-2020'"),
+        (["mini-2020", "--from", "3"], "--from 3 must be older than the live version, 2"),
+        (["mini-2020", "--all", "--from", "1"], "--all lists every version's changes: it takes no --from or --to"),
+    ],
+)
+def test_changes_refuses_bad_versions_with_exit_2_and_writes_nothing(
+    options: list[str], message: str, published_store: str, tmp_path: Path, capsys
+) -> None:
+    assert cli.main(["publish", str(edited_copy(tmp_path / "first", tmp_path / "edited"))]) == 0
+    assert cli.main(["withdraw", "mini-2020", "3"]) == 0
+    before = stored(published_store)
+    capsys.readouterr()
+    assert cli.main(["changes", *options]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("kizuna changes: ")
+    assert message in captured.err
+    assert stored(published_store) == before
+
+
+def test_changes_of_a_withdrawn_from_version_is_refused(published_store: str, capsys) -> None:
+    assert cli.main(["withdraw", "mini-2020", "1"]) == 0
+    capsys.readouterr()
+    assert cli.main(["changes", "mini-2020", "--from", "1"]) == 2
+    assert "--from 1: version 1 of 'mini-2020' was withdrawn; its versions not withdrawn: 2" in capsys.readouterr().err
+    assert cli.main(["changes", "mini-2020"]) == 0  # version 2 replaced nothing still published: the first left
+    assert "Version 2 is the first version of mini-2020" in capsys.readouterr().out
+
+
+def test_changes_without_a_database_exits_2_and_makes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    database = tmp_path / "none" / "kizuna.sqlite3"
+    monkeypatch.setenv("KIZUNA_DATABASE_URL", f"sqlite:///{database}")
+    assert cli.main(["changes", "mini-2020"]) == 2
+    assert "no published program 'mini-2020'; published: (none)" in capsys.readouterr().err
+    assert not database.parent.exists()
+
+
+def test_the_changes_help_says_what_is_compared_by_default_and_with_all(capsys) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["changes", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the live version (the latest not withdrawn) against the version it replaced" in text
+    assert "--all: the program's whole history instead, oldest first: every publish and every withdrawal" in text

@@ -368,3 +368,17 @@ def test_a_tile_style_without_a_key_sends_none_and_credits_its_host(monkeypatch:
     assert "cartoKey" not in spec
     assert "mapProvider" not in spec
     assert tiles.attribution == "Map tiles: tiles.example.org"
+
+
+def test_the_tooltip_names_a_sessions_change_and_whether_it_is_cancelled() -> None:
+    sessions = [replace(s, status="cancelled") if s.id == "visit-karato-market" else s for s in PROGRAM.sessions]
+    program = replace(PROGRAM, sessions=tuple(sessions))
+    marks = {"visit-karato-market": "Cancelled", "visit-tsunoshima-lighthouse": "Moved from Friday 20 December"}
+    deck = json.loads(build_deck(program, program.sessions, marks=marks).to_json())
+    labels = "\n".join(row["label"] for layer in deck["layers"] if layer["id"] == "venues" for row in layer["data"])
+    assert "Fri 20 Dec · Visit to Karato Market (cancelled)\n" in labels  # "Cancelled" is not said twice
+    assert "Thu 19 Dec · Visit to Tsunoshima Lighthouse — Moved from Friday 20 December\n" in labels
+    unmarked = json.loads(build_deck(PROGRAM, PROGRAM.sessions).to_json())
+    assert " — " not in "\n".join(
+        row["label"] for layer in unmarked["layers"] if layer["id"] == "venues" for row in layer["data"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import hostile
@@ -52,6 +53,24 @@ def broken(workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     sessions.cell(4, header.index("venue") + 1, "nowhere")
     book.create_sheet("notes")
     path = tmp_path_factory.mktemp("broken") / "seminar-2019.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def edited(workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2019 workbook as an organiser edits it in the seminar week: the Karato Market visit moved from 20 to 19
+    December at 10:00, the lighthouse visit cancelled, nothing else touched."""
+    book = load_workbook(workbook)
+    sessions = book["sessions"]
+    header = [cell.value for cell in sessions[1]]
+    for row in sessions.iter_rows(min_row=2):
+        if row[0].value == "visit-karato-market":
+            row[header.index("date")].value = datetime(2019, 12, 19)
+            row[header.index("start")].value = "10:00"
+        if row[0].value == "visit-tsunoshima-lighthouse":
+            row[header.index("status")].value = "cancelled"
+    path = tmp_path_factory.mktemp("edited") / "seminar-2019.xlsx"
     book.save(path)
     return path
 
@@ -376,6 +395,69 @@ def test_the_right_key_publishes_and_shows_the_share_link(
     assert KEY not in " ".join(texts(at))
     assert all(KEY not in str(value) for value in at.query_params.values())
     assert settings == []
+
+
+def test_before_publishing_the_page_says_what_the_publish_changes_against_the_live_version(
+    workbook: Path, edited: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = upload(organisers(), workbook)
+    assert "What this publish changes" in [h.value for h in at.header]
+    first = plain(f"This publish is the first version of {PROGRAM.id}: nothing published before to compare it with.")
+    assert first in texts(at)
+    publish(unlock(at, KEY), note="first")
+    upload(at, edited)
+    assert not at.error
+    said = texts(at)
+    assert plain("This publish moves 1 session, cancels 1.") in said
+    assert any(text.startswith(plain("Compared with version 1, live (published 20")) for text in said)
+    rows = problems(at)  # the one table: the changes, each cell escaped as the problems' are
+    assert rows == [
+        shown(
+            {
+                "change": "Moved",
+                "session": "Visit to Karato Market",
+                "old → new": "date: Friday 20 December 2019 → Thursday 19 December 2019; time: (none) → 10:00",
+            }
+        ),
+        shown(
+            {
+                "change": "Cancelled",
+                "session": "Visit to Tsunoshima Lighthouse",
+                "old → new": "status: confirmed → cancelled",
+            }
+        ),
+    ]
+    labels_now = labels(at)
+    assert f"Publish {PROGRAM.id}" in labels_now  # the summary comes before the button, which is still there
+    publish(at, note="moved")
+    assert [s.value for s in at.success][-1].endswith(r"version 2\.")
+    said = texts(at.run())  # the next rerun, the publish stored
+    assert plain("Version 2 compared with version 1, the one it replaced.") in said  # what was published, not "nothing"
+    assert plain("This publish moves 1 session, cancels 1.") in said
+    assert f"http://localhost:8501/app/static/feeds/{PROGRAM.id}/changes.atom" in codes(at)
+
+
+def test_a_publish_that_removes_sessions_says_subscribers_will_see_them_cancelled(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    book = load_workbook(workbook)
+    sessions = book["sessions"]
+    (row,) = [row for row in sessions.iter_rows(min_row=2) if row[0].value == "visit-karato-market"]
+    sessions.delete_rows(row[0].row)
+    shorter = tmp_path / "seminar-2019.xlsx"
+    book.save(shorter)
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    at = publish(unlock(upload(organisers(), workbook), KEY))
+    upload(at, shorter)
+    assert plain("This publish removes 1 session.") in texts(at)
+    assert [w.value for w in at.warning] == [
+        plain(
+            "It removes 1 session: the calendar feeds keep it as cancelled, so subscribers' calendars will show it as "
+            "cancelled."
+        )
+    ]
+    assert problems(at) == [shown({"change": "Removed", "session": "Visit to Karato Market", "old → new": ""})]
 
 
 def test_publishing_the_same_program_again_is_unchanged(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import zlib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from checkers import require
-from directories import TWO, programs_directory
+from directories import TWO, edit_sessions, programs_directory, set_program_id
 
 from kizuna import cli
 from kizuna.checks.loading import load_program
@@ -366,3 +368,43 @@ def test_every_page_says_which_day_it_is_on_a_page_that_goes_on_with_one(tmp_pat
                 assert first == last_day, (number, first, last_day)
         last_day = next((line for line in reversed(lines) if line.removesuffix(" (continued)") in days), last_day)
         last_day = last_day.removesuffix(" (continued)") if last_day else None
+
+
+def test_a_published_program_prints_its_version_and_marks_what_that_version_changed(
+    tmp_path: Path, database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Version 2 moves a visit and cancels a lecture: the printout says it is version 2, when it was published and
+    its note, and marks those two sessions; a program of the directory prints as before."""
+    from kizuna.publishing import published
+    from kizuna.publishing.programs import choose_program
+
+    monkeypatch.setenv(PROGRAMS_ENV, str(programs_directory(tmp_path / "programs", TWO)))
+    for number in (1, 2):
+        folder = tmp_path / f"v{number}"
+        shutil.copytree(ROOT / "tests" / "fixtures" / "good" / "minimal", folder)
+        set_program_id(folder, "next-2031")
+        if number == 2:
+            castle = {"date": "2020-03-03", "start": "10:00", "end": "11:30"}
+            edit_sessions(folder, {"visit-osaka-castle": castle, "lecture-tourism": {"status": "cancelled"}})
+        database.publish(folder, note="The castle visit moves" if number == 2 else "")
+    published.look_again()
+    chosen = choose_program("next-2031")
+    (version,) = [v for v in database.versions("next-2031") if v.number == 2]
+    path = tmp_path / "v2.pdf"
+    path.write_bytes(print_view(chosen.program, View(program="next-2031"), BASE, "a4", chosen.edition))
+    text = text_of(path)
+    local = version.published_at.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"Version 2, published {long_day(local.date())} at {local:%H:%M} (Asia/Tokyo)." in text
+    assert "Note: The castle visit moves" in text
+    assert "Printed from the program as updated" not in text
+    assert "Changed in this version: Moved from Wednesday 4 March · Time added: 10:00–11:30" in text
+    assert "Cancelled: this session will not take place. Changed in this version: Cancelled" in text
+    assert text.count("Changed in this version:") == 2
+    first = choose_program("next-2031", version=1)
+    path.write_bytes(print_view(first.program, View(program="next-2031", version=1), BASE, "a4", first.edition))
+    text = text_of(path)
+    assert "Version 1, published" in text
+    assert "Changed in this version" not in text  # a first publish changes nothing
+    directory = choose_program("clair-seminar-2019")
+    assert directory.edition is None
+    assert "Printed from the program as updated on" in text_of(printed(tmp_path, "--program", "clair-seminar-2019"))

@@ -10,8 +10,9 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import feedparser
 import pytest
-from directories import TWO, programs_directory, set_program_field, set_program_id
+from directories import TWO, edited_copy, programs_directory, set_program_field, set_program_id
 
 from kizuna.calendars.feeds import feeds, write_feeds
 from kizuna.checks.loading import load_program
@@ -222,6 +223,41 @@ def test_the_middleware_serves_a_published_programs_feeds_and_passes_the_rest_on
     assert call("/app/static/feeds/months-2030/kizuna-1999.ics")[:1] == (404,)
     for other in ("/app/static/feeds/kizuna-2019.ics", "/app/static/basemap/x.json", "/", "/_stcore/health"):
         assert call(other)[3] == [other]  # the directory's feeds and everything else: Streamlit's
+
+
+def test_the_middleware_serves_a_published_programs_changes_as_atom(database: Store, tmp_path: Path) -> None:
+    """feeds/<program id>/changes.atom: one entry per publish and withdrawal, read by an independent parser; an ETag
+    that a withdrawal changes; other .atom names and programs that are not published are not ours."""
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"), note="first")
+    database.publish(edited_copy(MINIMAL, tmp_path / "edited"), note="moved")
+    database.publish(ROOT / "data" / "2019")  # its calendar feeds are in feeds/ itself; its changes in its own folder
+    path = "/app/static/feeds/mini-2020/changes.atom"
+    status, head, body, passed = call(path)
+    assert (status, passed) == (200, [])
+    assert head["content-type"] == "application/atom+xml"
+    assert head["cache-control"] == f"public, max-age={served_feeds.MAX_AGE}"
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert [entry.title for entry in parsed.entries] == [
+        "Version 2 published: moves 1 session, cancels 1, removes 1, adds 1",
+        "Version 1 published: the first version, 4 sessions",
+    ]
+    assert (
+        "Visit to Osaka Castle — date: Wednesday 4 March 2020 → Tuesday 3 March 2020"
+        in parsed.entries[0].content[0].value
+    )
+    assert call(path, [(b"if-none-match", head["etag"].encode())])[0] == 304
+    assert call(path)[2] == body  # made once, the same bytes again
+    assert call("/app/static/feeds/clair-seminar-2019/changes.atom")[0] == 200
+    assert call("/app/static/feeds/mini-2020/other.atom")[:1] == (404,)
+    for other in ("/app/static/feeds/no-such-program/changes.atom", "/app/static/feeds/changes.atom"):
+        assert call(other)[3] == [other]  # no published program of that id: Streamlit's static files answer
+    database.withdraw("mini-2020", 2)
+    published.look_again()
+    status, after, body, _ = call(path, [(b"if-none-match", head["etag"].encode())])
+    assert status == 200  # the withdrawal is news: a new entry, a new tag
+    assert after["etag"] != head["etag"]
+    assert feedparser.parse(body).entries[0].title.startswith("Version 2 withdrawn: version 1 is shown again")
 
 
 def test_unknown_feed_names_are_not_kept_so_random_names_cannot_fill_memory() -> None:

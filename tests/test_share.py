@@ -219,6 +219,17 @@ def test_share_url_replaces_the_query_of_the_base_address() -> None:
     assert url == "https://example.org/kizuna/?city=tokyo&session=visit-jnto&show=home"
 
 
+def test_show_changes_opens_the_what_changed_view_beside_the_home_layer() -> None:
+    view = read_link({"show": ["changes"]})
+    assert view.show_changes is True
+    assert view.show_home is False
+    assert view.notices == ()
+    both = read_link({"show": ["home", "changes"], "city": ["tokyo"]})
+    assert (both.show_home, both.show_changes) == (True, True)
+    assert share_url(BASE, both) == f"{BASE}?city=tokyo&show=changes&show=home"
+    assert read_link({"show": ["home"]}) == View(show_home=True)  # an older link opens what it did
+
+
 def round_trip(base: str, view: View) -> View:
     return read_link(parse_qs(urlsplit(share_url(base, view)).query))
 
@@ -238,6 +249,7 @@ views = st.builds(
     ),
     open_session=st.none() | st.sampled_from([s.id for s in PROGRAM.sessions]),
     show_home=st.booleans(),
+    show_changes=st.booleans(),
 )
 
 

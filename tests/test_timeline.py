@@ -193,3 +193,30 @@ def test_the_open_session_gets_a_thicker_outline() -> None:
     assert "visit-jnto" in condition["test"]
     assert condition["value"] > blocks(spec(open_session="visit-jnto"))["encoding"]["strokeWidth"]["value"]
     assert "strokeWidth" not in blocks(spec())["encoding"]
+
+
+def test_changed_and_cancelled_blocks_say_so_in_their_label_and_tooltip() -> None:
+    sessions = [replace(s, status="cancelled") if s.id == "visit-chofu-garden" else s for s in PROGRAM.sessions]
+    program = replace(PROGRAM, sessions=tuple(sessions))
+    marks = {"visit-jnto": "Moved from Friday 20 December"}
+    chart = build_timeline(program, program.sessions, marks=marks)
+    validate_jsonschema(json.loads(json.dumps(chart)), VEGA_LITE)
+    by_id = {row["id"]: row for row in rows(chart)}
+    assert by_id["visit-jnto"]["change"] == "Moved from Friday 20 December"
+    assert by_id["visit-jnto"]["label"] == "↻ " + by_id["visit-jnto"]["title"]
+    assert (by_id["visit-chofu-garden"]["label"], by_id["visit-chofu-garden"]["change"]) == (
+        "✕ Visit to Chofu Garden",
+        "Cancelled",
+    )
+    assert {row["change"] for row in rows(chart)} == {"Moved from Friday 20 December", "Cancelled", "—"}
+    encoding = blocks(chart)["encoding"]
+    assert encoding["tooltip"][-1] == {"field": "change", "type": "nominal", "title": "Change"}
+    assert encoding["strokeDash"]["condition"]["value"] == [4, 3]
+    labels = next(item for item in chart["layer"] if item["mark"]["type"] == "text")
+    assert labels["encoding"]["text"]["field"] == "label"
+
+
+def test_without_changes_the_tooltip_has_no_change_line() -> None:
+    encoding = blocks(spec())["encoding"]
+    assert "change" not in {item["field"] for item in encoding["tooltip"]}
+    assert "strokeDash" not in encoding

@@ -42,13 +42,14 @@ from kizuna.views.maps import (
     transfer_lines,
     venue_points,
 )
+from kizuna.views.marks import Edition, published_line
 from kizuna.views.share import View, share_url
 
 FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Arabic, Hebrew, symbols (fonts-dejavu-core)
 PLACEHOLDERS = "\ufffd□"  # for a character no font has, the first one the fonts have (else ?)
 INVISIBLE = frozenset({"Cc", "Cn", "Co", "Cs", "Me", "Mn", "Sk"})  # left out when no font has them: skin tones…
 Colour = tuple[int, int, int]
-INK, MUTED, CANCELLED = (17, 24, 39), (75, 85, 99), (185, 28, 28)
+INK, MUTED, CANCELLED, CHANGED = (17, 24, 39), (75, 85, 99), (185, 28, 28), (180, 83, 9)
 EARTH_M = 40_075_016.686  # the equator's length: one Mercator unit
 NOTHING = "No sessions match this view."
 MIN_MODULE = 0.4 / 25.4 * 72  # 0.4 mm: the smallest QR module a phone camera reads from paper, in points
@@ -75,22 +76,32 @@ PAPERS = {
 }
 
 
-def print_view(program: Program, view: View, base_url: str | None, paper: str = "a4") -> bytes:
+def print_view(
+    program: Program, view: View, base_url: str | None, paper: str = "a4", edition: Edition | None = None
+) -> bytes:
     """The itinerary of a view, its QR code and link opening that view on the dashboard at `base_url` (none
-    without one): the CLI and the dashboard both call this, so the same view prints the same bytes."""
+    without one): the CLI and the dashboard both call this, so the same view prints the same bytes. A published
+    program's `edition` (views.marks.edition_of) says which version it is, and the sessions it changed are marked."""
     link = share_url(base_url, view) if base_url else None
     description = describe(program, view.filter)
-    return itinerary_pdf(program, view.filter.apply(program), description=description, link=link, paper=paper)
+    sessions = view.filter.apply(program)
+    return itinerary_pdf(program, sessions, description=description, link=link, paper=paper, edition=edition)
 
 
 def itinerary_pdf(
-    program: Program, sessions: Sequence[Session], *, description: str, link: str | None, paper: str = "a4"
+    program: Program,
+    sessions: Sequence[Session],
+    *,
+    description: str,
+    link: str | None,
+    paper: str = "a4",
+    edition: Edition | None = None,
 ) -> bytes:
     """The sessions as shown (filtered and ordered), day by day; `description` names the view (empty: the whole
     program). The same input gives the same bytes: the file's date is the program's last update."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
-    pdf = Itinerary(PAPERS[paper], program)
+    pdf = Itinerary(PAPERS[paper], program, edition)
     pdf.set_title(clean_text(f"{program.title} — {description or 'the whole program'}"))
     pdf.set_subject(clean_text(description or "The whole program"))
     pdf.add_page()
@@ -109,10 +120,12 @@ def itinerary_pdf(
 class Itinerary(FPDF):
     """A page of the itinerary: its fonts, margins and footer."""
 
-    def __init__(self, layout: Layout, program: Program) -> None:
+    def __init__(self, layout: Layout, program: Program, edition: Edition | None = None) -> None:
         super().__init__(unit="pt", format=layout.size)
         self.layout = layout
         self.program = program
+        self.edition = edition
+        self.marks = edition.marks if edition else {}  # the sessions this version changed, by id
         self.set_margins(layout.margin, layout.margin, layout.margin)
         self.set_auto_page_break(True, margin=layout.margin + layout.small * 2)
         self.set_creation_date(program.updated)
@@ -213,8 +226,17 @@ def header(pdf: Itinerary, program: Program, sessions: Sequence[Session], descri
     shown = f"{counted(len(sessions), 'session')} of {len(program.sessions)}"
     view = f"This view: {description} ({shown})" if description else f"The whole program ({shown})"
     pdf.line_of(view, layout.body, INK)
-    updated = program.updated.date()
-    pdf.line_of(f"Printed from the program as updated on {day_month(updated)} {updated.year}.", layout.small, MUTED)
+    if pdf.edition:
+        pdf.line_of(published_line(pdf.edition, program.timezone), layout.small, MUTED, bold=True)
+        if pdf.edition.note:
+            pdf.line_of(f"Note: {pdf.edition.note}", layout.small, MUTED)
+        if pdf.marks:
+            marked = f"Sessions changed in version {pdf.edition.number} are marked “Changed in this version”."
+            pdf.line_of(marked, layout.small, MUTED)
+    else:
+        updated = program.updated.date()
+        line = f"Printed from the program as updated on {day_month(updated)} {updated.year}."
+        pdf.line_of(line, layout.small, MUTED)
     pdf.set_right_margin(layout.margin)
     if matrix:
         qr_code(pdf, matrix, link, pdf.w - layout.margin - layout.qr_size, top)
@@ -278,6 +300,8 @@ def session_lines(pdf: Itinerary, program: Program, session: Session) -> list[Li
     where = route or program.cities[session.city].name
     cancelled = session.status == "cancelled"
     lines = [Line("Cancelled: this session will not take place.", layout.body, CANCELLED, True)] if cancelled else []
+    mark = pdf.marks.get(session.id)
+    lines += [Line(f"Changed in this version: {mark}", layout.body, CHANGED, True)] if mark else []
     when = f"{time_span(session.start, session.end)} · {where} · {session.kind.replace('-', ' ')}"
     lines += [
         Line(session.title, layout.body + 1, MUTED if cancelled else INK, True),

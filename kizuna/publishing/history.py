@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kizuna.program.changes import SessionChange, compare
 from kizuna.program.model import Program, Session, ordered
@@ -39,10 +39,13 @@ class Step:
 
 def moments(versions: Sequence) -> list[Moment]:
     """The moments the served version changed, oldest first, from the store's versions (any order): each publish,
-    and each withdrawal of the version being served."""
+    and each withdrawal of the version being served. A withdrawal from before the store kept its time (schema 1) is
+    taken as the last thing that happened, so the history still ends on the version the store calls live."""
+    known = [v.published_at for v in versions] + [v.withdrawn_at for v in versions if v.withdrawn_at is not None]
+    last = max(known, default=None)
     events = sorted(
         [(v.published_at, 0, v.number) for v in versions]
-        + [(v.withdrawn_at, 1, v.number) for v in versions if v.withdrawn and v.withdrawn_at is not None]
+        + [(v.withdrawn_at or last, 1, v.number) for v in versions if v.withdrawn]
     )
     published: set[int] = set()
     withdrawn: set[int] = set()
@@ -77,7 +80,11 @@ def history(versions: Sequence, load: Callable[[int], Program]) -> list[Step]:
 
 def stamped(steps: Sequence[Step]) -> Program | None:
     """The program served after the last step, each session with its SEQUENCE (as `revision`) and LAST-MODIFIED
-    (`modified`) derived from the steps, and every session that left it kept as cancelled. None: nothing served."""
+    (`modified`) derived from the steps, and every session that left it kept as cancelled. None: nothing served.
+
+    A change's `modified` is the moment it was served, or just after the DTSTAMP calendars already had for the
+    session when that is later (an organiser's `updated` ahead of the store's clock): DTSTAMP, the later of `updated`
+    and `modified` (calendars.ics), then advances with every change."""
     current: dict[str, Session] = {}  # every session ever served, as last served, stamped
     sources: dict[str, Program] = {}  # the program each was last served in: its venue, city and themes are there
     gone: set[str] = set()
@@ -85,14 +92,15 @@ def stamped(steps: Sequence[Step]) -> Program | None:
     for index, step in enumerate(steps):
         if step.program is None:
             continue
-        served, at = step.program, step.moment.at
+        previous, served, at = served, step.program, step.moment.at
         changed = {change.session_id for change in step.changes}
         for session in served.sessions:
             old = current.get(session.id)
             if old is None:
                 current[session.id] = replace(session, modified=at if index else None)
             elif session.id in changed or session.id in gone:
-                current[session.id] = replace(session, revision=max(session.revision, old.revision + 1), modified=at)
+                revision = max(session.revision, old.revision + 1)
+                current[session.id] = replace(session, revision=revision, modified=changed_at(old, previous, at))
             else:
                 current[session.id] = replace(
                     session, revision=max(session.revision, old.revision), modified=old.modified
@@ -101,9 +109,18 @@ def stamped(steps: Sequence[Step]) -> Program | None:
             gone.discard(session.id)
         for session_id in current.keys() - served.sessions_by_id.keys() - gone:
             old = current[session_id]
-            current[session_id] = replace(old, status="cancelled", revision=old.revision + 1, modified=at)
+            current[session_id] = replace(
+                old, status="cancelled", revision=old.revision + 1, modified=changed_at(old, previous, at)
+            )
             gone.add(session_id)
     return None if served is None else with_sessions(served, current, sources, gone)
+
+
+def changed_at(old: Session, previous: Program, at: datetime) -> datetime:
+    """When a change of `old` (last served in `previous`) is served at `at`: then, or a second after the DTSTAMP
+    calendars have for it when that is later (calendars.ics writes whole seconds)."""
+    seen = max(previous.updated, old.modified) if old.modified else previous.updated
+    return max(at, seen.replace(microsecond=0) + timedelta(seconds=1))
 
 
 def with_sessions(served: Program, current: dict[str, Session], sources: dict[str, Program], gone: set[str]) -> Program:
@@ -111,11 +128,26 @@ def with_sessions(served: Program, current: dict[str, Session], sources: dict[st
     venues, cities, themes = dict(served.venues), dict(served.cities), dict(served.themes)
     for session_id in sorted(gone):
         session, source = current[session_id], sources[session_id]
-        venues.setdefault(session.venue_id, source.venues[session.venue_id])
-        for city in (session.city, session.to_city):
-            if city:
-                cities.setdefault(city, source.cities[city])
+        if session.venue_id not in venues:
+            venues[session.venue_id] = source.venues[session.venue_id]
+        for city in (session.city, session.to_city, venues[session.venue_id].city):
+            if city and city not in cities:
+                cities[city] = source.cities[city]
         for theme in session.themes:
-            themes.setdefault(theme, source.themes[theme])
+            if theme not in themes:
+                themes[theme] = source.themes[theme]
     sessions = ordered(current[s.id] for s in served.sessions) + tuple(current[i] for i in sorted(gone))
-    return replace(served, venues=venues, cities=cities, themes=themes, sessions=ordered(sessions))
+    # A session gone on a day the new version no longer has keeps its day: the program's days are widened to hold it,
+    # as every view expects of a session's date.
+    ghost_days = [current[i].date for i in gone]
+    start = min([served.start_date, *ghost_days])
+    end = max([served.end_date, *ghost_days])
+    return replace(
+        served,
+        venues=venues,
+        cities=cities,
+        themes=themes,
+        sessions=ordered(sessions),
+        start_date=start,
+        end_date=end,
+    )

@@ -27,7 +27,9 @@ from kizuna.publishing.published import published_programs
 
 if TYPE_CHECKING:
     from kizuna.program.model import Program
+    from kizuna.publishing.published import Shown
     from kizuna.publishing.store import Version
+    from kizuna.views.marks import Edition
 
 PROGRAM_ENV = "KIZUNA_PROGRAM"  # one program alone, by its folder, zip or workbook
 PROGRAMS_ENV = "KIZUNA_PROGRAMS"
@@ -253,6 +255,14 @@ class Chosen:
     program: Program
     default_id: str | None  # the dashboard's default program, whose links carry no program key (None: there is none)
     version: int | None = None  # a published version pinned with --version; None: the live one
+    shown: Shown | None = None  # a published program's version as shown, with its history; None: the directory's
+
+    @property
+    def edition(self) -> Edition | None:
+        """Which version is shown and what it changed, for the printout (`print_view`); None for the directory's."""
+        from kizuna.views.marks import edition_of
+
+        return edition_of(self.shown) if self.shown is not None else None
 
 
 def choose_program(value: str | Path | None, version: int | None = None) -> Chosen:
@@ -278,7 +288,7 @@ def choose_program(value: str | Path | None, version: int | None = None) -> Chos
     if version is not None and shown.pinned != version:
         why = "was withdrawn" if shown.withdrawn else "does not exist"
         raise UnknownProgram(f"version {version} of {entry.id!r} {why}; its live version is {entry.published}")
-    return Chosen(shown.program, default_id, shown.pinned)
+    return Chosen(shown.program, default_id, shown.pinned, shown)
 
 
 def none_pinned(program_id: str, version: int | None) -> None:
@@ -311,6 +321,15 @@ def feeds_owner(folder: str) -> Version | None:
         return None
     _, live = published_programs()
     return next((version for version in live if feeds_folder(version.program_id) == folder), None)
+
+
+def changes_owner(program_id: str) -> Version | None:
+    """The live version of the published program `program_id`, whose changes feed is feeds/<program_id>/changes.atom
+    (its id, even where its calendar feeds are in feeds/ itself); None when the dashboard serves no such program."""
+    if os.environ.get(PROGRAM_ENV, "").strip():  # one program alone: the store is not served
+        return None
+    _, live = published_programs()
+    return next((version for version in live if version.program_id == program_id), None)
 
 
 def write_feeds_of(catalog: Catalog, static: Path, base_url: str | None) -> list[Path]:

@@ -58,6 +58,7 @@ class Shelf:
     store: Store | None = None
     loaded: dict[tuple[str, int], tuple[Program, Version, tuple[Step, ...]]] = field(default_factory=dict)
     numbered: dict[tuple[str, int], Version | None] = field(default_factory=dict)
+    listed: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # every version of a program, per revision
     failing: bool = False  # the last look at the database failed (logged once, until it answers again)
     lock: threading.Lock = field(default_factory=threading.Lock)
     opening: threading.Lock = field(default_factory=threading.Lock)
@@ -83,7 +84,7 @@ class Shelf:
             revision = store.revision()
             if revision != self.revision:
                 live = tuple(store.programs())
-                self.loaded, self.numbered = {}, {}
+                self.loaded, self.numbered, self.listed = {}, {}, {}
                 self.revision, self.live = revision, live
         except (SQLAlchemyError, OSError, ValueError) as error:  # ValueError: a URL that is not a database's
             if not self.failing:
@@ -111,6 +112,12 @@ class Shelf:
             self.numbered[key] = self.open().version(program_id, number)
         return self.numbered[key]
 
+    def versions(self, program_id: str) -> tuple[Version, ...]:
+        """Every version of the program, withdrawn or not, asked once per revision (their notes: What changed)."""
+        if program_id not in self.listed:
+            self.listed[program_id] = tuple(self.open().versions(program_id))
+        return self.listed[program_id]
+
     def load(self, program_id: str, number: int) -> tuple[Program, Version]:
         """The program as that version is served: stamped by the program's history (publishing.history); a rerun
         asks the database nothing. KeyError if there is none."""
@@ -127,7 +134,7 @@ class Shelf:
         if found is None:
             store = self.open()
             program, version = store.load(program_id, number)
-            steps = history(store.versions(program_id), lambda other: store.load(program_id, other)[0])
+            steps = history(self.versions(program_id), lambda other: store.load(program_id, other)[0])
             last = max((index for index, step in enumerate(steps) if step.moment.number == number), default=None)
             shown = tuple(steps[: last + 1]) if last is not None else ()
             found = self.loaded[key] = ((stamped(shown) or program) if shown else program, version, shown)
@@ -164,11 +171,14 @@ class Shown:
     pinned: int | None  # the version the link pinned, when that is the one shown; None: the live version
     withdrawn: bool = False  # the version asked for is not shown because it was withdrawn (not: unknown)
     steps: tuple[Step, ...] = ()  # the program's history up to this version (publishing.history)
+    versions: tuple[Version, ...] = ()  # every version of the program, withdrawn or not (their notes)
 
     @property
     def key(self) -> str:
-        """Names this version's data for caches, as `loading.data_hash` does a folder's."""
-        return f"{self.version.program_id}@{self.version.number}:{self.version.content_hash}"
+        """Names this version's data for caches, as `loading.data_hash` does a folder's: with the length of its
+        history, since a withdrawal that shows it again changes its stamped sessions."""
+        version = self.version
+        return f"{version.program_id}@{version.number}:{version.content_hash}:{len(self.steps)}"
 
 
 def show_published(program_id: str, live: int, asked: int | None = None) -> Shown:
@@ -190,7 +200,7 @@ def show_published(program_id: str, live: int, asked: int | None = None) -> Show
 def choose_version(store_shelf: Shelf, program_id: str, live: int, asked: int | None) -> Shown:
     def shown(number: int, pinned: int | None, withdrawn: bool = False) -> Shown:
         program, version, steps = store_shelf.served(program_id, number)
-        return Shown(program, version, pinned, withdrawn, steps)
+        return Shown(program, version, pinned, withdrawn, steps, store_shelf.versions(program_id))
 
     if asked is not None and asked != live:
         found = store_shelf.version(program_id, asked)
@@ -266,6 +276,31 @@ def published_feed(version: Version, name: str, base_url: str | None) -> FeedFil
         raise Unavailable(version.program_id) from error
     if body is None:
         return None
+    return FeedFile(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', version)
+
+
+def published_changes(version: Version, base_url: str | None) -> FeedFile:
+    """The Atom feed of what each publish and withdrawal of the program changed (calendars.atom), made once per
+    revision of the store and base URL. Raises Unavailable when the program cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kizuna.calendars.atom import CHANGES_FEED, changes_atom
+
+    store_shelf = shelf()
+    if store_shelf is None:
+        raise Unavailable(version.program_id)
+
+    def make() -> bytes:
+        program, _, steps = store_shelf.served(version.program_id, version.number)
+        notes = {other.number: other.note for other in store_shelf.versions(version.program_id)}
+        return changes_atom(program, steps, notes, base_url)
+
+    key = (version.program_id, version.number, version.content_hash, store_shelf.revision, base_url, CHANGES_FEED)
+    try:
+        body = _feeds.get(key, make)
+    except (KeyError, SQLAlchemyError) as error:
+        log.error("changes feed of %s not made: %s", version.program_id, type(error).__name__)
+        raise Unavailable(version.program_id) from error
     return FeedFile(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', version)
 
 

@@ -51,19 +51,28 @@ def session_colour(program: Program, session: Session) -> str:
     return program.themes[session.themes[0]].colour if session.themes else LOGISTICS_COLOUR
 
 
-def venue_lines(venue: Venue, sessions: Sequence[Session]) -> list[str]:
-    """A venue's sessions, its names and how precise its point is: one block of a marker's tooltip."""
+def session_line(session: Session, marks: Mapping[str, str]) -> str:
+    """'Fri 20 Dec · Visit to X (cancelled) — Moved from Friday 20 December': a session in a tooltip."""
+    line = f"{short_moment(session.date, session.start)} · {session.title}"
+    line += " (cancelled)" if session.status == "cancelled" else ""
+    mark = marks.get(session.id)
+    return f"{line} — {mark}" if mark and mark != "Cancelled" else line
+
+
+def venue_lines(venue: Venue, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> list[str]:
+    """A venue's sessions, its names and how precise its point is: one block of a marker's tooltip; a session's
+    change mark (`marks`, by id: views.marks) and whether it is cancelled follow its title."""
     names = f"{venue.name} / {venue.name_ja}" if venue.name_ja else venue.name
-    lines = [f"{short_moment(s.date, s.start)} · {s.title}" for s in sessions]
+    lines = [session_line(s, marks or {}) for s in sessions]
     return [*lines, names, f"Location: {PRECISION_LABELS[venue.precision]}"]
 
 
-def place_label(program: Program, sessions: Sequence[Session]) -> str:
+def place_label(program: Program, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> str:
     """Every venue at one point with its sessions, at most MAX_LISTED sessions in all."""
     by_venue: dict[str, list[Session]] = {}
     for session in sessions[:MAX_LISTED]:
         by_venue.setdefault(session.venue_id, []).append(session)
-    blocks = ["\n".join(venue_lines(program.venues[venue_id], group)) for venue_id, group in by_venue.items()]
+    blocks = ["\n".join(venue_lines(program.venues[venue_id], group, marks)) for venue_id, group in by_venue.items()]
     if len(sessions) > MAX_LISTED:
         blocks.append(f"… and {len(sessions) - MAX_LISTED} more (click to list them)")
     return "\n\n".join(blocks)
@@ -88,14 +97,14 @@ def same_place(program: Program, sessions: Sequence[Session], session: Session) 
     return places(program, sessions).get((venue.lon, venue.lat), [session])
 
 
-def venue_points(program: Program, sessions: Sequence[Session]) -> list[dict]:
+def venue_points(program: Program, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> list[dict]:
     """One marker per map point; a click on it gives the ids of all its sessions."""
     return [
         {
             "position": list(position),
             "colour": rgb(session_colour(program, group[0])),
             "session_ids": [session.id for session in group],
-            "label": place_label(program, group),
+            "label": place_label(program, group, marks),
         }
         for position, group in sorted(places(program, sessions).items())
     ]
@@ -120,7 +129,7 @@ def halos(program: Program, sessions: Sequence[Session]) -> list[dict]:
     return rows
 
 
-def transfer_lines(program: Program, sessions: Sequence[Session]) -> list[dict]:
+def transfer_lines(program: Program, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> list[dict]:
     lines = []
     for session in sessions:
         if session.is_route and session.to_city:
@@ -130,7 +139,7 @@ def transfer_lines(program: Program, sessions: Sequence[Session]) -> list[dict]:
                     "from": [origin.lon, origin.lat],
                     "to": [destination.lon, destination.lat],
                     "session_ids": [session.id],
-                    "label": f"{short_moment(session.date, session.start)} · {session.title}\n{ROUTE_ONLY}",
+                    "label": f"{session_line(session, marks or {})}\n{ROUTE_ONLY}",
                 }
             )
     return lines
@@ -191,6 +200,7 @@ def build_deck(
     show_home: bool = False,
     tiles: TileStyle | None = None,
     bundled: bool = True,
+    marks: Mapping[str, str] | None = None,
 ) -> pdk.Deck:
     """The bundled basemap (or a configured tile style) under the program's markers, lines and city labels, the open
     session's venue ringed.
@@ -198,8 +208,8 @@ def build_deck(
     Few kinds of layer, plain lines and unboxed labels: each extra GPU program delays the first draw by about
     a second where WebGL runs in software (bench/run.py).
     """
-    points = venue_points(program, sessions)
-    lines = transfer_lines(program, sessions)
+    points = venue_points(program, sessions, marks)
+    lines = transfer_lines(program, sessions, marks)
     base = basemap_layers(tiles) if bundled else []
     layers = [
         *base,

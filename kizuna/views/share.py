@@ -12,10 +12,10 @@ from kizuna.program.text import shortened
 
 QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
 OPEN_SESSION_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
-LAYERS_KEY = "show"  # optional map layers, e.g. show=home
+LAYERS_KEY = "show"  # what else the page shows: show=home (a map layer), show=changes (the What changed view)
 PROGRAM_KEY = "program"  # a program of the directory by id; absent: the default program, so older links still work
 VERSION_KEY = "version"  # a published program's version, by number: pins it; absent: its live version
-LAYERS = ("home",)
+LAYERS = ("home", "changes")
 MAX_VALUES = 50  # per key: a link with more is hostile or broken
 MAX_LENGTH = 100  # per value
 
@@ -29,6 +29,7 @@ class View:
     show_home: bool = False
     program: str | None = None  # the link's program key (`program_key`); None: the default program
     version: int | None = None  # a pinned version of a published program; None: its live version
+    show_changes: bool = False  # the What changed view is open
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -124,11 +125,11 @@ def read_view(
         found.append(f"Sessions in the link that are not in this program: {listing(missing)}.")
     layers = raw.get(LAYERS_KEY, [])
     if set(layers) - set(LAYERS):
-        found.append(f"Ignored unknown map layers: {listing([v for v in layers if v not in LAYERS])}.")
+        found.append(f"Ignored unknown views in the link: {listing([v for v in layers if v not in LAYERS])}.")
     found[:0] = [*program_notices(program, raw.get(PROGRAM_KEY, [])), *notices]
     open_session = known[0] if known else None
     linked_program = program_key(program.id, default_program, version)
-    return View(view_filter, open_session, "home" in layers, linked_program, version, tuple(found))
+    return View(view_filter, open_session, "home" in layers, linked_program, version, "changes" in layers, tuple(found))
 
 
 def program_key(program_id: str, default_program: str | None, version: int | None) -> str | None:
@@ -149,8 +150,9 @@ def view_query(view: View) -> dict[str, list[str]]:
             query[key] = values
     if view.open_session:
         query[OPEN_SESSION_KEY] = [view.open_session]
-    if view.show_home:
-        query[LAYERS_KEY] = ["home"]
+    shown = [name for name, on in (("changes", view.show_changes), ("home", view.show_home)) if on]
+    if shown:
+        query[LAYERS_KEY] = shown
     return query
 
 

@@ -30,8 +30,10 @@ def day_names(program: Program) -> dict:
     return {day: f"{short_day(day)}|{' → '.join(names) or ' '}" for day, names in cities.items()}
 
 
-def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:
-    """One row per session: its day column and slot (position in the day), and what the tooltip shows."""
+def timeline_rows(program: Program, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> list[dict]:
+    """One row per session: its day column and slot (position in the day), and what the tooltip shows; its label
+    starts with ✕ when it is cancelled, with ↻ when it has a change mark (`marks`, by session id: views.marks)."""
+    marks = marks or {}
     days = day_names(program)
     rows = []
     slot: dict = {}
@@ -43,6 +45,9 @@ def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:
                 "day": days[session.date],
                 "slot": slot[session.date],
                 "title": session.title,
+                "label": block_label(session, marks.get(session.id, "")),
+                "status": session.status,
+                "change": marks.get(session.id) or ("Cancelled" if session.status == "cancelled" else "—"),
                 "when": time_span(session.start, session.end, missing="all day (no time given)"),
                 "city": program.cities[session.city].name,
                 "venue": program.venues[session.venue_id].name,
@@ -51,6 +56,13 @@ def timeline_rows(program: Program, sessions: Sequence[Session]) -> list[dict]:
             }
         )
     return rows
+
+
+def block_label(session: Session, mark: str) -> str:
+    """The text on a session's block."""
+    if session.status == "cancelled":
+        return f"✕ {session.title}"
+    return f"↻ {session.title}" if mark else session.title
 
 
 def day_axis(program: Program) -> alt.X:
@@ -86,9 +98,15 @@ def legend_colours(program: Program, sessions: Sequence[Session], encoding: dict
     return {**encoding, "color": {**encoding["color"], "scale": scale}}
 
 
-def build_timeline(program: Program, sessions: Sequence[Session], open_session: str | None = None) -> dict:
+def build_timeline(
+    program: Program,
+    sessions: Sequence[Session],
+    open_session: str | None = None,
+    marks: Mapping[str, str] | None = None,
+) -> dict:
     """The Vega-Lite spec; a click on a block sets the parameter CLICK_PARAM to its session's `id` (the page then opens
-    it), and the open session's block has a thicker outline.
+    it), and the open session's block has a thicker outline. When a shown session is changed (`marks`) or cancelled,
+    the tooltip says how (Change) and cancelled blocks have a dashed outline.
 
     Past DETAIL_LIMIT sessions the blocks would be unreadable: the chart counts sessions per day and theme.
     Altair builds each chart once per program (`chart_without_data`); a rerun only adds the rows.
@@ -97,10 +115,16 @@ def build_timeline(program: Program, sessions: Sequence[Session], open_session: 
         spec = chart_without_data(program, detail=False)
         encoding = legend_colours(program, sessions, spec["encoding"])
         return {**spec, "encoding": encoding, "data": {"values": day_counts(program, sessions)}}
-    rows = timeline_rows(program, sessions)
+    rows = timeline_rows(program, sessions, marks)
     spec = chart_without_data(program, detail=True)
     blocks, labels = spec["layer"]
     encoding = legend_colours(program, sessions, blocks["encoding"])
+    if any(row["change"] != "—" for row in rows):
+        change = {"field": "change", "type": "nominal", "title": "Change"}
+        encoding = {**encoding, "tooltip": [*encoding["tooltip"], change]}
+    if any(row["status"] == "cancelled" for row in rows):
+        dashed = {"test": "datum.status === 'cancelled'", "value": [4, 3]}
+        encoding = {**encoding, "strokeDash": {"condition": dashed, "value": [1, 0]}}
     if open_session:  # the open session's block ringed; Altair writes the test
         ring = {"condition": {"test": str(alt.datum.id == open_session), "value": 4}, "value": 2}
         encoding = {**encoding, "strokeWidth": ring}
@@ -136,7 +160,7 @@ def session_blocks(program: Program) -> alt.LayerChart:
             alt.Tooltip("themes:N", title="Themes"),
         ],
     )
-    labels = base.mark_text(fontSize=11, color="white", limit=110, ellipsis="…").encode(text="title:N")
+    labels = base.mark_text(fontSize=11, color="white", limit=110, ellipsis="…").encode(text="label:N")
     return alt.layer(blocks.add_params(click), labels)
 
 

@@ -59,6 +59,7 @@ class Shelf:
     loaded: dict[tuple[str, int], tuple[Program, Version, tuple[Step, ...]]] = field(default_factory=dict)
     numbered: dict[tuple[str, int], Version | None] = field(default_factory=dict)
     listed: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # every version of a program, per revision
+    histories: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # a program's history, per revision
     failing: bool = False  # the last look at the database failed (logged once, until it answers again)
     lock: threading.Lock = field(default_factory=threading.Lock)
     opening: threading.Lock = field(default_factory=threading.Lock)
@@ -84,7 +85,7 @@ class Shelf:
             revision = store.revision()
             if revision != self.revision:
                 live = tuple(store.programs())
-                self.loaded, self.numbered, self.listed = {}, {}, {}
+                self.loaded, self.numbered, self.listed, self.histories = {}, {}, {}, {}
                 self.revision, self.live = revision, live
         except (SQLAlchemyError, OSError, ValueError) as error:  # ValueError: a URL that is not a database's
             if not self.failing:
@@ -128,13 +129,22 @@ class Shelf:
         """The program's history up to the last time that version was served (what its What changed view lists)."""
         return self.served(program_id, number)[2]
 
+    def history(self, program_id: str) -> tuple[Step, ...]:
+        """The program's whole history, made once per revision: every version is read once, whichever and however
+        many versions links ask for."""
+        if program_id not in self.histories:
+            store = self.open()
+            steps = history(self.versions(program_id), lambda number: store.load(program_id, number)[0])
+            self.histories[program_id] = tuple(steps)
+        return self.histories[program_id]
+
     def served(self, program_id: str, number: int) -> tuple[Program, Version, tuple[Step, ...]]:
         key = (program_id, number)
         found = self.loaded.get(key)
         if found is None:
             store = self.open()
             program, version = store.load(program_id, number)
-            steps = history(self.versions(program_id), lambda other: store.load(program_id, other)[0])
+            steps = self.history(program_id)
             last = max((index for index, step in enumerate(steps) if step.moment.number == number), default=None)
             shown = tuple(steps[: last + 1]) if last is not None else ()
             found = self.loaded[key] = ((stamped(shown) or program) if shown else program, version, shown)

@@ -33,6 +33,7 @@ from kizuna.calendars.ics import export_ics
 from kizuna.checks.loading import load_program
 from kizuna.cli import main as kizuna
 from kizuna.program.filtering import Filter
+from kizuna.publishing.history import history, stamped
 from kizuna.publishing.store import Store
 
 from .conftest import wait_ready
@@ -99,6 +100,13 @@ def program_folder(source: str, folder: Path) -> Path:
 def expected_feed(folder: Path) -> bytes:
     """The whole program's feed as `kizuna feeds` would write it from this folder: made here, a third "replica"."""
     return export_ics(load_program(folder), Filter(), refresh=REFRESH)
+
+
+def expected_published_feed(database: str) -> bytes:
+    """The whole program's feed as the store's history stamps its live version (SEQUENCE, cancelled removals)."""
+    with Store(database) as store:
+        steps = history(store.versions(PROGRAM_ID), lambda number: store.load(PROGRAM_ID, number)[0])
+    return export_ics(stamped(steps), Filter(), refresh=REFRESH)
 
 
 def fetch(url: str) -> tuple[int, bytes]:
@@ -268,6 +276,8 @@ def test_what_one_replica_publishes_the_other_serves_and_a_killed_publish_leaves
     assert kizuna(["publish", str(second), "--database-url", replicas.database]) == 0
     open_program(page, replicas.url + link, "Program Across the New Year")
     assert session_count(page) != first_count
-    eventually(lambda: fetch(replicas.url + FEED) == (200, expected_feed(second)), "the second version's feed")
+    second_feed = expected_published_feed(replicas.database)
+    assert second_feed != expected_feed(second)  # the first version's sessions it dropped stay, cancelled
+    eventually(lambda: fetch(replicas.url + FEED) == (200, second_feed), "the second version's feed")
     open_program(page, replicas.url + link + "&version=1", "Program Across Two Months", within=10)
     assert "version=1" in page.url

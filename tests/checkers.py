@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -71,8 +72,14 @@ def missing(what: str, how: str) -> None:
     pytest.skip(f"{what} ({how})")
 
 
-def khal_events(path: Path, first: str, last: str) -> list[tuple[str, str, str]]:
+def khal_events(path: Path, first: str, last: str) -> list[tuple[str, ...]]:
     """(ISO date, title, UID) of every event khal lists after `khal import --batch` of the file."""
+    return khal_list([path], first, last, "{start-date}|{title}|{uid}")
+
+
+def khal_list(paths: Sequence[Path], first: str, last: str, fields: str, zone: str = "UTC") -> list[tuple[str, ...]]:
+    """The events khal lists from `first` to `last` (`fields`: its format, `|`-separated) after importing the files
+    one after another into one calendar, as a participant re-importing a newer file does."""
     with tempfile.TemporaryDirectory() as home:
         calendar = Path(home) / "calendar"
         calendar.mkdir()
@@ -81,14 +88,16 @@ def khal_events(path: Path, first: str, last: str) -> list[tuple[str, str, str]]
             f"[calendars]\n[[kizuna]]\npath = {calendar}\ntype = calendar\n"
             "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
             "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-            "local_timezone = UTC\ndefault_timezone = UTC\n",
+            f"local_timezone = {zone}\ndefault_timezone = {zone}\n",
             encoding="utf-8",
         )
         base = ["khal", "-c", str(config)]
-        imported = subprocess.run(
-            [*base, "import", "--batch", "-a", "kizuna", str(path)], capture_output=True, text=True
-        )
-        assert imported.returncode == 0, f"khal could not import {path}: {imported.stderr}"
-        listing = [*base, "list", "--format", "{start-date}|{title}|{uid}", first, last]
+        for path in paths:
+            imported = subprocess.run(
+                [*base, "import", "--batch", "-a", "kizuna", str(path)], capture_output=True, text=True, timeout=120
+            )
+            assert imported.returncode == 0, f"khal could not import {path}: {imported.stderr}"
+        listing = [*base, "list", "--format", fields, first, last]
         shown = subprocess.run(listing, capture_output=True, text=True, check=True, timeout=120).stdout
-    return [tuple(line.split("|", 2)) for line in shown.splitlines() if line.count("|") >= 2]
+    count = fields.count("|")
+    return [tuple(line.split("|", count)) for line in shown.splitlines() if line.count("|") >= count]

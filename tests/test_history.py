@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import shutil
-import subprocess
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -15,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from checkers import calcurse_days, ical_js_events, require
+from checkers import calcurse_days, ical_js_events, khal_list, require
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -474,29 +472,11 @@ def read_by_calendars(v1: Path, v2: Path) -> None:
     assert cancelled == {LIGHTHOUSE, MORI}
 
 
-def khal_over(first: Path, second: Path) -> list[tuple[str, str, str, str]]:
+def khal_over(first: Path, second: Path) -> list[tuple[str, ...]]:
     """(ISO date, title, UID, 'CANCELLED ' or '') of every event khal lists after importing `first`, then `second`
     into the same calendar, as a participant re-importing the new file does."""
-    with tempfile.TemporaryDirectory() as home:
-        calendar = Path(home) / "calendar"
-        calendar.mkdir()
-        config = Path(home) / "config"
-        config.write_text(
-            f"[calendars]\n[[kizuna]]\npath = {calendar}\ntype = calendar\n"
-            "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
-            "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
-            "local_timezone = Asia/Tokyo\ndefault_timezone = Asia/Tokyo\n",
-            encoding="utf-8",
-        )
-        base = ["khal", "-c", str(config)]
-        for path in (first, second):
-            imported = subprocess.run(
-                [*base, "import", "--batch", "-a", "kizuna", str(path)], capture_output=True, text=True, timeout=120
-            )
-            assert imported.returncode == 0, f"khal could not import {path}: {imported.stderr}"
-        listing = [*base, "list", "--format", "{start-date}|{title}|{uid}|{cancelled}", "2019-12-14", "2019-12-23"]
-        shown = subprocess.run(listing, capture_output=True, text=True, check=True, timeout=120).stdout
-    return [tuple(line.split("|", 3)) for line in shown.splitlines() if line.count("|") >= 3]
+    fields = "{start-date}|{title}|{uid}|{cancelled}"
+    return khal_list([first, second], "2019-12-14", "2019-12-23", fields, zone="Asia/Tokyo")
 
 
 def test_dtstamp_advances_with_every_change_even_when_updated_is_ahead_of_the_store_s_clock() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import pickle
 import random
 import statistics
 import time
@@ -83,7 +84,8 @@ def figures(sizes: list[int], folder: Path, runs: int = 7) -> dict[int, dict[str
     found: dict[int, dict[str, object]] = {}
     for size in sizes:
         old = load_program(write_program(folder / f"p{size}", size))
-        new = second_version(old)
+        # as the store gives it: loaded on its own, no session object shared with the first version
+        new = pickle.loads(pickle.dumps(second_version(old)))
         published = datetime(2030, 1, 1, tzinfo=UTC)
         rows = [
             SimpleNamespace(number=n, published_at=published + timedelta(hours=n), withdrawn=False, withdrawn_at=None)
@@ -109,5 +111,5 @@ def many_small(size: int, count: int, folder: Path, runs: int = 7) -> float:
     pairs = []
     for seed in range(count):
         old = load_program(write_program(folder / f"small-{seed}", size, seed=seed))
-        pairs.append((old, second_version(old, seed=seed)))
+        pairs.append((old, pickle.loads(pickle.dumps(second_version(old, seed=seed)))))
     return median_seconds(lambda: [compare(old, new) for old, new in pairs], runs)

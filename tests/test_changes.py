@@ -284,6 +284,20 @@ def test_a_renamed_venue_moves_every_session_held_there() -> None:
     assert {change.kind for change in changes} == {MOVED}
 
 
+def test_a_renamed_city_or_theme_reaches_every_session_that_names_it() -> None:
+    city, theme = PROGRAM.sessions_by_id[KARATO].city, THEMES[0]
+    renamed = dataclasses.replace(
+        PROGRAM,
+        cities={**PROGRAM.cities, city: dataclasses.replace(PROGRAM.cities[city], name="Shimonoseki-shi")},
+        themes={**PROGRAM.themes, theme: dataclasses.replace(PROGRAM.themes[theme], label="Another label")},
+    )
+    changes = compare(PROGRAM, renamed)
+    assert changes == every_fact_compared(PROGRAM, renamed)
+    touched = {s.id for s in PROGRAM.sessions if city in (s.city, s.to_city) or theme in s.themes}
+    assert {change.session_id for change in changes} == touched
+    assert compare(renamed, PROGRAM) == every_fact_compared(renamed, PROGRAM)
+
+
 def test_against_no_version_every_session_is_new() -> None:
     changes = compare(None, PROGRAM)
     assert [change.session_id for change in changes] == IDS

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from kizuna.program.dates import long_day, time_span
 from kizuna.program.model import Program, Session
@@ -73,56 +74,95 @@ class SessionChange:
         return tuple(FieldChange(name, old, new) for name, old, new in pairs if old != new)
 
 
+class Wording:
+    """A program's sessions as Facts. Each day, time span, place and list of themes is put into words once and the
+    same text shared by every session that has it: comparing 10,000 sessions makes few new strings."""
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        self.days: dict = {}
+        self.spans: dict = {}
+        self.places: dict = {}
+        self.cities: dict = {}
+        self.themes: dict = {}
+
+    def __call__(self, session: Session) -> Facts:
+        day = self.days.get(session.date) or self.days.setdefault(session.date, long_day(session.date))
+        key = (session.start, session.end)
+        when = self.spans.get(key)
+        if when is None:
+            when = self.spans[key] = time_span(session.start, session.end, missing="")
+        key = (session.city, session.to_city)
+        city = self.cities.get(key) or self.cities.setdefault(key, self.route(*key))
+        where = self.places.get(session.venue_id)
+        if where is None:
+            where = self.places[session.venue_id] = self.place(session.venue_id)
+        themes = self.themes.get(session.themes)
+        if themes is None:
+            labels = self.program.themes
+            themes = self.themes[session.themes] = ", ".join(
+                labels[t].label if t in labels else t for t in session.themes
+            )
+        values = (day, when, city, where, session.title, session.description, themes, session.kind, session.status)
+        return Facts(session.title, values)
+
+    def place(self, venue_id: str) -> str:
+        venue = self.program.venues.get(venue_id)
+        if venue is None:
+            return ""
+        return f"{venue.name}, {venue.address}" if venue.address else venue.name
+
+    def route(self, city: str, to_city: str | None) -> str:
+        cities = self.program.cities
+        words = cities[city].name if city in cities else city
+        if to_city:
+            words += " → " + (cities[to_city].name if to_city in cities else "")
+        return words
+
+
 def facts(program: Program, session: Session) -> Facts:
-    venue = program.venues.get(session.venue_id)
-    where = f"{venue.name}, {venue.address}" if venue and venue.address else (venue.name if venue else "")
-    city = program.cities[session.city].name if session.city in program.cities else session.city
-    if session.to_city:
-        city += " → " + (program.cities[session.to_city].name if session.to_city in program.cities else "")
-    themes = ", ".join(program.themes[t].label if t in program.themes else t for t in session.themes)
-    when = time_span(session.start, session.end, missing="")
-    values = (long_day(session.date), when, city, where, session.title, session.description, themes, session.kind)
-    return Facts(session.title, (*values, session.status))
+    return Wording(program)(session)
 
 
-def read(program: Program, session: Session) -> tuple:
-    """Everything `facts` reads of a session, as it is: equal readings give equal facts, so only the sessions whose
-    readings differ are put into words (what keeps comparing 10,000 sessions fast)."""
-    cities, themes = program.cities, program.themes
-    return (
-        session.date,
-        session.start,
-        session.end,
-        session.city,
-        cities.get(session.city),
-        session.to_city,
-        cities.get(session.to_city) if session.to_city else None,
-        session.venue_id,
-        program.venues.get(session.venue_id),
-        session.title,
-        session.description,
-        session.themes,
-        tuple(themes.get(theme) for theme in session.themes),
-        session.kind,
-        session.status,
-    )
+# What `facts` reads of a session itself; what it reads through the program (venue, city and theme names) is compared
+# once per program in `renamed`. Equal readings give equal facts, so only the sessions whose readings differ are put
+# into words: that keeps comparing 10,000 sessions fast.
+reading = attrgetter(
+    "date", "start", "end", "city", "to_city", "venue_id", "title", "description", "themes", "kind", "status"
+)
+
+
+def renamed(old: Mapping[str, object], new: Mapping[str, object]) -> frozenset[str]:
+    """The ids of a program's venues, cities or themes that differ between two versions."""
+    return frozenset(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
 
 
 def compare(old: Program | None, new: Program) -> tuple[SessionChange, ...]:
     """Every session that differs between `old` and `new`, in `new`'s program order, removed ones last (in `old`'s
     order). With `old` None every session is new. Comparing a version with itself gives nothing."""
-    previous = old.sessions_by_id if old is not None else {}
+    if old is None:
+        wording = Wording(new)
+        return tuple(SessionChange(session.id, None, wording(session)) for session in new.sessions)
+    was_worded, worded = Wording(old), Wording(new)
+    previous, venues = old.sessions_by_id, renamed(old.venues, new.venues)
+    cities, themes = renamed(old.cities, new.cities), renamed(old.themes, new.themes)
     kept = []
     for session in new.sessions:
         was = previous.get(session.id)
         if was is None:
-            kept.append(SessionChange(session.id, None, facts(new, session)))
-        elif read(old, was) != read(new, session):
-            before, after = facts(old, was), facts(new, session)
+            kept.append(SessionChange(session.id, None, worded(session)))
+        elif (
+            reading(was) != reading(session)
+            or session.venue_id in venues
+            or session.city in cities
+            or session.to_city in cities
+            or (themes and not themes.isdisjoint(session.themes))
+        ):
+            before, after = was_worded(was), worded(session)
             if before != after:
                 kept.append(SessionChange(session.id, before, after))
     current = new.sessions_by_id
-    gone = [SessionChange(s.id, facts(old, s), None) for s in old.sessions if s.id not in current] if old else []
+    gone = [SessionChange(s.id, was_worded(s), None) for s in old.sessions if s.id not in current]
     return (*kept, *gone)
 
 

@@ -36,7 +36,7 @@ STATUSES = ("confirmed", "cancelled")
 THEME_GROUPS = ("seminar", "topic")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Theme:
     slug: str
     label: str
@@ -45,7 +45,7 @@ class Theme:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class City:
     slug: str
     name: str
@@ -55,7 +55,7 @@ class City:
     lon: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Venue:
     id: str
     name: str
@@ -75,7 +75,7 @@ class Venue:
         return PRECISION_RADIUS_M[self.precision]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Country:
     country: str
     capital: str
@@ -84,7 +84,7 @@ class Country:
     timezone: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     id: str
     date: date

@@ -3,9 +3,10 @@ FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PORT=8501
 RUN useradd --create-home --uid 10001 kizuna
-# The printed itinerary's Japanese font, embedded in every PDF (kizuna/printing/itinerary.py).
+# The printed itinerary's fonts, embedded in every PDF (kizuna/printing/fonts.py): Japanese, and Noto Sans CJK for
+# Korean and Chinese.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-ipaexfont-gothic \
+    && apt-get install -y --no-install-recommends fonts-ipaexfont-gothic fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 

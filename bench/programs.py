@@ -10,7 +10,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from pathlib import Path
@@ -35,11 +35,13 @@ def serving(folder: Path, static: Path) -> Iterator[None]:
         yield
 
 
-def visit(reruns: int) -> tuple[float, list[float]]:
-    """A new browser session's first render, then reruns that switch the theme filter on and off."""
+def visit(reruns: int, query: Mapping[str, str] | None = None) -> tuple[float, list[float]]:
+    """A new browser session's first render of the link with `query`, then reruns that switch the theme filter on
+    and off."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=600)
+    at.query_params.update(query or {})
     began = time.perf_counter()
     at.run()
     first = time.perf_counter() - began
@@ -59,13 +61,13 @@ def taking_turns(
     setups: dict[str, Callable[[], AbstractContextManager]], rounds: int, reruns: int
 ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
     """Each setup's first renders and reruns, the setups taking turns (order reversed every round) after a round
-    that warms the caches up."""
+    that warms the caches up. A setup may give the link's query (`visit`) as its context's value."""
     first: dict[str, list[float]] = {name: [] for name in setups}
     rerun: dict[str, list[float]] = {name: [] for name in setups}
     for index in range(rounds + 1):
         for name in list(setups) if index % 2 == 0 else list(reversed(setups)):
-            with setups[name]():
-                seconds, times = visit(reruns)
+            with setups[name]() as query:
+                seconds, times = visit(reruns, query)
             if index:
                 first[name].append(seconds)
                 rerun[name] += times

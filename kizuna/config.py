@@ -9,6 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kizuna.i18n import organisers
+
+_ = organisers.gettext
 BASE_URL_ENV = "KIZUNA_BASE_URL"
 STATIC_DIR_ENV = "KIZUNA_STATIC_DIR"
 PACKAGE = Path(__file__).resolve().parent
@@ -61,15 +64,19 @@ def check_web_address(address: str) -> None:
     name or password (which every link would show; the message does not repeat them)."""
     parts = urlsplit(address)
     if "@" in parts.netloc:
-        raise ValueError("the address carries a user name or password, which every link and QR code would show")
+        raise ValueError(_("the address carries a user name or password, which every link and QR code would show"))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{address!r} is not a web address (http:// or https://)")
+        raise ValueError(_("{address} is not a web address (http:// or https://)").format(address=repr(address)))
     if any(character.isspace() or not character.isprintable() for character in address):
-        raise ValueError(f"{address!r} holds spaces or control characters; percent-encode them")
+        raise ValueError(
+            _("{address} holds spaces or control characters; percent-encode them").format(address=repr(address))
+        )
     try:
         parts.port  # noqa: B018  (raises for a port that is not a number up to 65535)
     except ValueError:
-        raise ValueError(f"{address!r} has a port that is not a number from 1 to 65535") from None
+        raise ValueError(
+            _("{address} has a port that is not a number from 1 to 65535").format(address=repr(address))
+        ) from None
 
 
 def static_dir(default: Path) -> Path:
@@ -95,7 +102,9 @@ def tile_style(key: str | None = None) -> TileStyle | None:
     url = os.environ.get(MAP_STYLE_ENV, "").strip()
     if not url:
         return None
-    credit = os.environ.get(MAP_ATTRIBUTION_ENV, "").strip() or f"Map tiles: {urlsplit(url).netloc or url}"
+    credit = os.environ.get(MAP_ATTRIBUTION_ENV, "").strip() or _("Map tiles: {provider}").format(
+        provider=urlsplit(url).netloc or url
+    )
     return TileStyle(url, os.environ.get(MAP_KEY_ENV, "").strip() or key or None, credit)
 
 
@@ -120,7 +129,7 @@ def shown_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return "(a database URL that cannot be read)"
+        return _("(a database URL that cannot be read)")
 
 
 def without_password(message: str, url: str) -> str:
@@ -131,7 +140,7 @@ def without_password(message: str, url: str) -> str:
     try:
         password = make_url(url).password
     except ArgumentError:
-        return message.replace(url, "(the database URL)")
+        return message.replace(url, _("(the database URL)"))
     return message.replace(str(password), "***") if password else message
 
 

@@ -1,4 +1,8 @@
-"""The Organisers page: upload a program, see every problem at its cell, preview it as visitors will, publish it."""
+"""The Organisers page: upload a program, see every problem at its cell, preview it as visitors will, publish it.
+
+It speaks the language navigation chose for the run (a link's `lang`, else the browser's): every string through the
+organisers' catalogue, the problems and the upload's name as `problems.said` keeps them, so they follow a change of
+language after the upload too."""
 
 from __future__ import annotations
 
@@ -12,9 +16,11 @@ from kizuna.calendars.atom import changes_feed_url
 from kizuna.calendars.feeds import feed_url, feeds
 from kizuna.checks.loading import ProgramInvalid, problem_row
 from kizuna.checks.sources import MAX_FILE_BYTES, MAX_ROWS
-from kizuna.program.changes import details
+from kizuna.i18n import N_, language, organisers
+from kizuna.program.changes import ADDED, CANCELLED, EDITED, MOVED, REMOVED, RESTORED, details
 from kizuna.program.model import Program
-from kizuna.program.text import counted, plain
+from kizuna.program.problems import shown
+from kizuna.program.text import plain
 from kizuna.publishing import auth
 from kizuna.publishing.comparing import Comparison, after_publish, before_publish
 from kizuna.publishing.programs import feeds_folder
@@ -27,6 +33,7 @@ from kizuna.publishing.store import (
     Version,
     database_url,
     live_version,
+    state_label,
     version_state,
 )
 from kizuna.publishing.uploads import ACCEPTED_TYPES, TABLES, Checked, Upload, check_upload, report, report_name
@@ -40,25 +47,37 @@ FAILURES = "key-failures"  # session state: failed key attempts of this browser 
 KEY_FIELD = "organiser-key"  # the password field, emptied as soon as it was read
 ANSWER = "key-answer"  # session state: what the last attempt found, shown once
 MAX_KEY_CHARS = 512
-KEY_HELP = "Set by whoever hosts the dashboard. It is typed once per browser session."
-UPLOAD_HELP = (
-    f"One workbook (.xlsx), one .zip of a program folder, or the CSV files themselves ({', '.join(TABLES)}), "
-    f"chosen together. Each upload replaces the one before. At most {MAX_FILE_BYTES // 2**20} MiB a file and "
-    f"{MAX_ROWS:,} rows a table."
-)
+KEY_HELP = N_("Set by whoever hosts the dashboard. It is typed once per browser session.")
 UPLOAD_KEY = "upload"  # the upload widget's key, numbered after the first pick: a new key draws it empty
 PICKS = "upload-picks"  # session state: how many picks of files this session has checked
 CHECKED = "checked"  # session state: what checking the last pick found
 COMPARED = "compared"  # session state: the upload compared with the published version, and what that was made of
 SHOWN_WHOLE = 20  # problems the table shows at their full height; past that it scrolls under its header
 PROBLEMS_HEIGHT = 640  # pixels of a table of more problems than SHOWN_WHOLE
-ENABLE_PUBLISHING = (
+ENABLE_PUBLISHING = N_(
     "Publishing is off on this server: you can check and preview a program, not publish it. Whoever hosts the "
     "dashboard turns it on with an organiser key: the environment variable `KIZUNA_ORGANISER_KEY`, or "
     '`organiser_key = "…"` in `.streamlit/secrets.toml`, then restarts it.'
 )
+# Translators: the kind of a session's change, at the head of its row in the table of what a publish changes.
+CHANGE_KINDS = {
+    ADDED: N_("Added"),
+    REMOVED: N_("Removed"),
+    CANCELLED: N_("Cancelled"),
+    RESTORED: N_("Restored"),
+    MOVED: N_("Moved"),
+    EDITED: N_("Edited"),
+}
+# Translators: the headings of the table of problems: where in the file, the cell or row, its column, what is wrong.
+PROBLEM_HEADINGS = {
+    "file or sheet": N_("file or sheet"),
+    "cell or row": N_("cell or row"),
+    "column": N_("column"),
+    "problem": N_("problem"),
+}
 
 log = logging.getLogger(__name__)
+_ = organisers.gettext
 
 
 @dataclass(frozen=True)
@@ -91,11 +110,11 @@ def uploaded() -> Checked | None:
     state = st.session_state
     picks = state.get(PICKS, 0)
     files = st.file_uploader(
-        "Program: a workbook, a .zip or the CSV files",
+        _("Program: a workbook, a .zip or the CSV files"),
         type=ACCEPTED_TYPES,
         accept_multiple_files=True,
         key=f"{UPLOAD_KEY}-{picks}" if picks else UPLOAD_KEY,
-        help=UPLOAD_HELP,
+        help=upload_help(),
         max_upload_size=MAX_FILE_BYTES // 2**20,
     )
     if files:
@@ -104,6 +123,13 @@ def uploaded() -> Checked | None:
         state[PICKS] = picks + 1
         st.rerun()
     return state.get(CHECKED)
+
+
+def upload_help() -> str:
+    return _(
+        "One workbook (.xlsx), one .zip of a program folder, or the CSV files themselves ({tables}), chosen together. "
+        "Each upload replaces the one before. At most {size} MiB a file and {rows} rows a table."
+    ).format(tables=", ".join(TABLES), size=MAX_FILE_BYTES // 2**20, rows=f"{MAX_ROWS:,}")
 
 
 def forget_preview() -> None:
@@ -116,20 +142,33 @@ def forget_preview() -> None:
 def show_check(checked: Checked) -> None:
     """The verdict; when not valid, every problem in a table that wraps, so none is cut, each cell escaped because a
     problem quotes the organiser's own cells."""
+    upload = shown(checked.name)
     for notice in checked.notices:
-        st.info(plain(notice), icon=":material/info:")
+        st.info(plain(shown(notice)), icon=":material/info:")
     if checked.valid:
         program = checked.program
-        st.success(plain(f"{checked.name} is valid: {program.title}, {counted(len(program.sessions), 'session')}."))
+        count = len(program.sessions)
+        valid = organisers.ngettext(
+            "{name} is valid: {title}, {count} session.", "{name} is valid: {title}, {count} sessions.", count
+        )
+        st.success(plain(valid.format(name=upload, title=program.title, count=count)))
         return
     problems = checked.problems
-    found = counted(len(problems), "problem")
-    st.error(plain(f"{checked.name} is not valid ({found}): fix the file and upload it again. Nothing was published."))
-    rows = [{name: plain(text) for name, text in problem_row(problem).items()} for problem in problems]
+    count = len(problems)
+    invalid = organisers.ngettext(
+        "{name} is not valid ({count} problem): fix the file and upload it again. Nothing was published.",
+        "{name} is not valid ({count} problems): fix the file and upload it again. Nothing was published.",
+        count,
+    )
+    st.error(plain(invalid.format(name=upload, count=count)))
+    rows = [
+        {_(PROBLEM_HEADINGS.get(name, name)): plain(text) for name, text in problem_row(problem).items()}
+        for problem in problems
+    ]
     height = "content" if len(rows) <= SHOWN_WHOLE else PROBLEMS_HEIGHT
     st.table(rows, border="horizontal", height=height)  # wraps: every problem is read whole, on a phone too
     st.download_button(
-        "Download the report (.txt)",
+        _("Download the report (.txt)"),
         data=report(problems),
         file_name=report_name(checked),
         mime="text/plain",
@@ -139,23 +178,24 @@ def show_check(checked: Checked) -> None:
 
 
 def preview(checked: Checked) -> None:
-    st.header("Preview")
+    st.header(_("Preview"))
     st.caption(
-        "Exactly what visitors will see once it is published: try the filters, the map, a card and the downloads."
+        _("Exactly what visitors will see once it is published: try the filters, the map, a card and the downloads.")
     )
-    st.sidebar.caption("The preview's filters, as visitors will have them:")
+    st.sidebar.caption(_("The preview's filters, as visitors will have them:"))
     with st.container(border=True):
         show_program(checked.program, f"upload-{checked.upload_hash}", PREVIEW)
 
 
 def compared(checked: Checked) -> Comparison | None:
     """The upload against the live version of its program id (after publishing it: the version it published against
-    the one that replaced), once per upload and store revision; None when the database cannot be read."""
+    the one that replaced), once per upload, store revision and language (it words the changes); None when the
+    database cannot be read."""
     url = store_url()  # None: no database yet, so nothing is published
     published = st.session_state.get("published")
     try:
         store = open_store(url) if url is not None else None
-        key = (checked.upload_hash, store.revision() if store is not None else "", published)
+        key = (checked.upload_hash, store.revision() if store is not None else "", published, language())
         kept = st.session_state.get(COMPARED)
         if kept is not None and kept[0] == key:
             return kept[1]
@@ -174,10 +214,10 @@ def show_changes(checked: Checked) -> None:
     """What publishing the upload changes for visitors, before the Publish button: 'This publish moves 2 sessions,
     …', then each change old → new in a table that wraps; every cell escaped (titles and values are the
     organiser's)."""
-    st.header("What this publish changes")
+    st.header(_("What this publish changes"))
     comparison = compared(checked)
     if comparison is None:
-        st.warning("The published version cannot be read from the database (the server's log says why).")
+        st.warning(_("The published version cannot be read from the database (the server's log says why)."))
         return
     base = comparison.base
     if base is None:
@@ -185,20 +225,21 @@ def show_changes(checked: Checked) -> None:
         return
     done = comparison.target is not None
     st.markdown(plain(comparison.headline()))
-    st.caption(
-        plain(
-            f"Version {comparison.target.number} compared with version {base.number}, the one it replaced."
-            if done
-            else f"Compared with version {base.number}, live (published {base.published_at:%Y-%m-%d %H:%M} UTC)."
-        )
-    )
+    if done:
+        against = _("Version {number} compared with version {base}, the one it replaced.")
+    else:
+        against = _("Compared with version {base}, live (published {when}).")
+    number = comparison.target.number if done else None
+    st.caption(plain(against.format(number=number, base=base.number, when=f"{base.published_at:%Y-%m-%d %H:%M} UTC")))
     notice = comparison.removal_notice()
     if notice:
         st.warning(plain(notice), icon=":material/event_busy:")
     if comparison.changes:
+        # Translators: the headings of the table of changes; "old → new" heads each field's value before and after.
+        change, session, values = _("change"), _("session"), _("old → new")
         rows = [
-            {"change": change.kind.capitalize(), "session": change.title, "old → new": details(change)}
-            for change in comparison.changes
+            {change: _(CHANGE_KINDS[each.kind]), session: each.title, values: details(each)}
+            for each in comparison.changes
         ]
         height = "content" if len(rows) <= SHOWN_WHOLE else PROBLEMS_HEIGHT
         st.table(escaped(rows), border="horizontal", height=height)
@@ -214,13 +255,13 @@ def unlock(allowed: Access) -> None:
     if allowed.key is None:
         return
     with st.form("unlock"):
-        st.text_input("Organiser key", type="password", key=KEY_FIELD, max_chars=MAX_KEY_CHARS, help=KEY_HELP)
-        st.form_submit_button("Unlock publishing", on_click=check_key, args=(allowed.key,), icon=":material/key:")
+        st.text_input(_("Organiser key"), type="password", key=KEY_FIELD, max_chars=MAX_KEY_CHARS, help=_(KEY_HELP))
+        st.form_submit_button(_("Unlock publishing"), on_click=check_key, args=(allowed.key,), icon=":material/key:")
     answer = st.session_state.pop(ANSWER, None)
     if answer == "empty":
-        st.warning("Enter the organiser key.")
+        st.warning(_("Enter the organiser key."))
     elif answer == "refused":
-        st.error("Refused: that is not the organiser key. Each wrong key makes the next attempt wait longer.")
+        st.error(_("Refused: that is not the organiser key. Each wrong key makes the next attempt wait longer."))
 
 
 def check_key(key: str) -> None:
@@ -243,10 +284,15 @@ def login(allowed: Access) -> None:
         return
     user = st.user.to_dict()
     if user.get("is_logged_in") is not True:
-        st.button("Log in as an organiser", on_click=st.login, icon=":material/login:")
+        st.button(_("Log in as an organiser"), on_click=st.login, icon=":material/login:")
         return
-    st.warning(plain(f"{user.get('email', 'This account')} is not one of the organisers (KIZUNA_ORGANISERS)."))
-    st.button("Log out", on_click=st.logout, icon=":material/logout:")
+    email = user.get("email")
+    if email:
+        refused = _("{email} is not one of the organisers (KIZUNA_ORGANISERS).").format(email=email)
+    else:
+        refused = _("This account is not one of the organisers (KIZUNA_ORGANISERS).")
+    st.warning(plain(refused))
+    st.button(_("Log out"), on_click=st.logout, icon=":material/logout:")
 
 
 def lock() -> None:
@@ -254,23 +300,27 @@ def lock() -> None:
 
 
 def publish_form(checked: Checked | None, allowed: Access) -> None:
-    st.header("Publish")
+    st.header(_("Publish"))
     if not allowed.enabled:
-        st.info(ENABLE_PUBLISHING, icon=":material/lock:")
+        st.info(_(ENABLE_PUBLISHING), icon=":material/lock:")
         return
     if not allowed.organiser:
-        st.caption("Publishing and withdrawing need the organiser key.")
+        st.caption(_("Publishing and withdrawing need the organiser key."))
         unlock(allowed)
         login(allowed)
         return
     if allowed.key is not None and st.session_state.get(UNLOCKED):
-        st.button("Lock publishing", on_click=lock, icon=":material/lock:")
+        st.button(_("Lock publishing"), on_click=lock, icon=":material/lock:")
     if checked is None or not checked.valid:
-        st.caption("Upload a valid program to publish it.")
+        st.caption(_("Upload a valid program to publish it."))
         return
     with st.form("publish", clear_on_submit=True):
-        note = st.text_input("Note (optional)", max_chars=MAX_NOTE_CHARS, help="Kept with the version: what changed.")
-        submitted = st.form_submit_button(f"Publish {checked.program.id}", type="primary", icon=":material/publish:")
+        note = st.text_input(
+            _("Note (optional)"), max_chars=MAX_NOTE_CHARS, help=_("Kept with the version: what changed.")
+        )
+        submitted = st.form_submit_button(
+            _("Publish {program}").format(program=checked.program.id), type="primary", icon=":material/publish:"
+        )
     if submitted:
         publish(checked, note)
     if "published" in st.session_state:
@@ -283,14 +333,14 @@ def publish(checked: Checked, note: str) -> None:
         result = open_store(database_url()).publish(checked.reading, note.strip(), checked.name)
     except ProgramInvalid as error:  # the store's own limits: sessions, the id's length, the stored size
         for problem in error.problems[:5]:
-            st.error(plain(f"Not published: {problem}"))
+            st.error(plain(_("Not published: {problem}").format(problem=problem)))
     except PublishConflict as conflict:  # its message says which version came first, and when
-        st.error(plain(f"Not published: {conflict}."))
+        st.error(plain(_("Not published: {reason}.").format(reason=conflict)))
     except NoteTooLong as error:
-        st.error(plain(f"Not published: {error}."))
+        st.error(plain(_("Not published: {reason}.").format(reason=error)))
     except Exception:  # the database: its error may name the host; the log has it, the page does not
         log.exception("publishing %s failed", checked.program.id)
-        st.error("Not published: the database could not store it (the server's log says why). Nothing changed.")
+        st.error(_("Not published: the database could not store it (the server's log says why). Nothing changed."))
     else:
         st.session_state["published"] = (result.version.number, result.created)
         serve_now()
@@ -306,15 +356,17 @@ def serve_now() -> None:
 def show_result(program: Program, number: int, created: bool) -> None:
     """The program's share link, its feed and the version visitors now see."""
     if created:
-        st.success(plain(f"Published: {program.title}, version {number}."), icon=":material/check_circle:")
+        published = _("Published: {title}, version {number}.").format(title=program.title, number=number)
+        st.success(plain(published), icon=":material/check_circle:")
     else:
-        st.info(plain(f"Unchanged: version {number} already holds exactly this program; no new version."))
+        unchanged = _("Unchanged: version {number} already holds exactly this program; no new version.")
+        st.info(plain(unchanged.format(number=number)))
     root = app_url()
-    st.markdown("**Share link**")
+    st.markdown(_("**Share link**"))
     st.code(share_url(root, View(program=program.id)), language=None, wrap_lines=True)
-    st.markdown("**Calendar feed** (the whole program; the Subscribe button offers one per theme and city)")
+    st.markdown(_("**Calendar feed** (the whole program; the Subscribe button offers one per theme and city)"))
     st.code(feed_url(root, feeds(program)[0], feeds_folder(program.id)), language=None, wrap_lines=True)
-    st.markdown("**Changes feed** (Atom: each version with what it changed)")
+    st.markdown(_("**Changes feed** (Atom: each version with what it changed)"))
     st.code(changes_feed_url(root, program.id), language=None, wrap_lines=True)
 
 
@@ -323,22 +375,24 @@ def published_list(allowed: Access) -> None:
     url = store_url()  # None: no database configured and none made yet (checking and previewing need none)
     if url is None:
         if allowed.enabled:
-            st.header("Published programs")
-            st.caption("Nothing is published yet.")
+            st.header(_("Published programs"))
+            st.caption(_("Nothing is published yet."))
         return
-    st.header("Published programs")
+    st.header(_("Published programs"))
     try:
         store = open_store(url)
         published = store.programs()  # the live version of each
         versions = {live.program_id: store.versions(live.program_id) for live in published}
     except Exception:
         log.exception("the published programs could not be read")
-        st.warning("The published programs cannot be read from the database (the server's log says why).")
+        st.warning(_("The published programs cannot be read from the database (the server's log says why)."))
         return
     if not published:
-        st.caption("Nothing is published yet.")
+        st.caption(_("Nothing is published yet."))
     for live in published:
-        label = f"{live.title} · {live.program_id} · version {live.number} live"
+        label = _("{title} · {program} · version {number} live").format(
+            title=live.title, program=live.program_id, number=live.number
+        )
         with st.expander(plain(label), expanded=len(published) == 1):
             st.dataframe(version_rows(versions[live.program_id]), hide_index=True)
             st.code(share_url(app_url(), View(program=live.program_id)), language=None)
@@ -348,13 +402,15 @@ def published_list(allowed: Access) -> None:
 
 def version_rows(versions: Sequence[Version]) -> list[dict[str, object]]:
     live = live_version(versions)
+    # Translators: the headings of the table of a program's versions.
+    number, published, sessions, note, state = _("version"), _("published (UTC)"), _("sessions"), _("note"), _("state")
     return [
         {
-            "version": version.number,
-            "published (UTC)": f"{version.published_at:%Y-%m-%d %H:%M}",
-            "sessions": version.sessions,
-            "note": version.note,
-            "state": version_state(version, live),
+            number: version.number,
+            published: f"{version.published_at:%Y-%m-%d %H:%M}",
+            sessions: version.sessions,
+            note: version.note,
+            state: state_label(version_state(version, live)),
         }
         for version in versions
     ]
@@ -365,10 +421,13 @@ def withdraw_buttons(versions: Sequence[Version]) -> None:
     for version in versions:
         if version.withdrawn:
             continue
-        with row.popover(f"Withdraw version {version.number}", icon=":material/remove_circle:"):
-            st.caption("Its links then open the latest version left, with a notice; with none left, the program goes.")
+        label = _("Withdraw version {number}").format(number=version.number)
+        with row.popover(label, icon=":material/remove_circle:"):
+            st.caption(
+                _("Its links then open the latest version left, with a notice; with none left, the program goes.")
+            )
             key = f"withdraw-{version.program_id}-{version.number}"
-            if st.button(f"Withdraw version {version.number}", key=key, type="primary"):
+            if st.button(label, key=key, type="primary"):
                 withdraw(version.program_id, version.number)
 
 
@@ -379,7 +438,7 @@ def withdraw(program_id: str, number: int) -> None:
         open_store(database_url()).withdraw(program_id, number)
     except Exception:
         log.exception("withdrawing %s version %s failed", program_id, number)
-        st.error("Not withdrawn: the database could not store it (the server's log says why).")
+        st.error(_("Not withdrawn: the database could not store it (the server's log says why)."))
         return
     st.session_state["withdrawn"] = (program_id, number)
     serve_now()
@@ -387,10 +446,10 @@ def withdraw(program_id: str, number: int) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Kizuna · organisers", page_icon="🤝", layout="wide")
-    st.sidebar.page_link(visitors_page(), label="The seminar program", icon=":material/arrow_back:")
-    st.title("Organisers")
-    st.markdown("Check a program, see it exactly as visitors will, then publish it.")
+    st.set_page_config(page_title=_("Kizuna · organisers"), page_icon="🤝", layout="wide")
+    st.sidebar.page_link(visitors_page(), label=_("The seminar program"), icon=":material/arrow_back:")
+    st.title(_("Organisers"))
+    st.markdown(_("Check a program, see it exactly as visitors will, then publish it."))
     allowed = access()
     checked = uploaded()
     if checked is not None:
@@ -401,5 +460,5 @@ def main() -> None:
     publish_form(checked, allowed)
     if "withdrawn" in st.session_state:
         program_id, number = st.session_state.pop("withdrawn")
-        st.success(plain(f"Withdrawn: {program_id}, version {number}."))
+        st.success(plain(_("Withdrawn: {program}, version {number}.").format(program=program_id, number=number)))
     published_list(allowed)

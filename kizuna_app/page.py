@@ -16,11 +16,13 @@ from kizuna.calendars.feeds import Feed, containing_feeds, feed_url, session_cou
 from kizuna.calendars.ics import export_ics, file_name, venue_location
 from kizuna.calendars.links import add_links, map_links, map_note, subscribe_links
 from kizuna.checks.loading import data_hash, problem_row, read_program
+from kizuna.i18n import N_, language, locale, organisers, speaking, use, visitors
 from kizuna.printing.fonts import FontMissing, japanese_font
 from kizuna.program.dates import day_heading, day_range, long_day, short_day, time_span
-from kizuna.program.filtering import Filter, describe
+from kizuna.program.filtering import Filter, describe, shown_of
+from kizuna.program.languages import in_language, language_of
 from kizuna.program.model import LOGISTICS_KINDS, Program, Session
-from kizuna.program.text import counted, plain, swatch
+from kizuna.program.text import kind_label, plain, swatch
 from kizuna.publishing.programs import Catalog, Entry, configured_programs, feeds_folder, refresh_feeds_in_background
 from kizuna.publishing.published import Unavailable, show_published
 from kizuna.views.agenda import by_day, entry_details, page_count, page_of
@@ -45,8 +47,10 @@ from kizuna.views.timeline import CLICK_PARAM, build_timeline
 from kizuna.views.timeline import clicked_session as clicked_block_session
 from kizuna_app import STATIC
 
+_ = visitors.gettext
 PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
 ORGANISERS_FILE = Path(__file__).resolve().parent / "organisers_page.py"  # the Organisers page (navigation.py)
+LANGUAGE = "language"  # session state: the language the visitor chose (link or picker); None: the browser's decides
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,11 @@ def cached_program(folder: str, version: str) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def calendar_bytes(_program: Program, version: str, view_filter: Filter, base_url: str | None) -> bytes:
-    return export_ics(_program, view_filter, base_url=base_url)
+def calendar_bytes(_program: Program, version: str, view_filter: Filter, base_url: str | None, lang: str) -> bytes:
+    """The calendar file in the reader's language: made after the run, outside its context, so the language is
+    passed (and keys the cache, as `version` keys the program in that language)."""
+    with speaking(lang):
+        return export_ics(_program, view_filter, base_url=base_url)
 
 
 def print_problem() -> str | None:
@@ -89,19 +96,21 @@ def print_problem() -> str | None:
     try:
         japanese_font()
     except FontMissing as error:
-        return f"Printing is not available on this server: {error}."
+        return _("Printing is not available on this server: {error}.").format(error=error)
     return None
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def print_bytes(
-    _program: Program, version: str, view: View, base_url: str, paper: str, _edition: Edition | None = None
+    _program: Program, version: str, view: View, base_url: str, paper: str, lang: str, _edition: Edition | None = None
 ) -> bytes:
-    """The itinerary as `kizuna print` writes it; its libraries are loaded on the first print, not at start.
-    `version` names the program's data and, for a published one, its history (`Shown.key`): `_edition` too."""
+    """The itinerary as `kizuna print` writes it, in the reader's language; its libraries are loaded on the first
+    print, not at start. `version` names the program's data and, for a published one, its history (`Shown.key`):
+    `_edition` too."""
     from kizuna.printing.itinerary import print_view
 
-    return print_view(_program, view, base_url, paper, _edition)
+    with speaking(lang):
+        return print_view(_program, view, base_url, paper, _edition)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -134,15 +143,24 @@ def app_url() -> str:
 
 
 def show_problems(folder: Path, problems: list) -> None:
-    st.error(f"The program in {plain(str(folder))} has {len(problems)} problem(s); fix them and reload the page.")
-    st.dataframe([problem_row(problem) for problem in problems], hide_index=True, width="stretch")
+    count = len(problems)
+    message = visitors.ngettext(
+        "The program in {folder} has {count} problem(s); fix them and reload the page.",
+        "The program in {folder} has {count} problem(s); fix them and reload the page.",
+        count,
+    )
+    st.error(message.format(folder=plain(str(folder)), count=count))
+    headings = organisers.gettext  # the table's headings are the checks' (`PROBLEM_HEADINGS`), in their catalogue
+    rows = [{headings(heading): value for heading, value in problem_row(problem).items()} for problem in problems]
+    st.dataframe(rows, hide_index=True, width="stretch")
     st.code("\n".join(str(p) for p in problems), language=None)
 
 
 def show_catalog_problems(catalog: Catalog) -> None:
     """No program to show: say why, with the problems of each program that is not valid."""
     if not catalog.invalid:
-        st.error(f"There is no program in {plain(str(catalog.folder))}: add a program folder, zip or workbook.")
+        message = _("There is no program in {folder}: add a program folder, zip or workbook.")
+        st.error(message.format(folder=plain(str(catalog.folder))))
     for entry in catalog.invalid:
         show_problems(entry.path, list(entry.problems))
 
@@ -151,7 +169,9 @@ def left_out(catalog: Catalog) -> None:
     """Programs of the directory that are not valid are named once; the valid ones are still served."""
     if catalog.invalid:
         names = ", ".join(entry.path.name for entry in catalog.invalid)
-        message = plain(f"Not shown, not a valid program: {names}.") + " `kizuna validate FILE` lists what to fix."
+        # Translators: keep `kizuna validate FILE` as it is: a command, shown as code
+        how = _("`kizuna validate FILE` lists what to fix.")
+        message = plain(_("Not shown, not a valid program: {names}.").format(names=names)) + " " + how
         st.warning(message, icon=":material/error:")
 
 
@@ -184,7 +204,8 @@ def program_picker(catalog: Catalog) -> None:
         return
     entries = {entry.id: entry for entry in catalog.programs}
     st.sidebar.selectbox(
-        "Seminar",
+        # Translators: the picker of which seminar's program the page shows
+        _("Seminar"),
         list(entries),
         key="program",
         format_func=lambda i: f"{entries[i].title} · {day_range(entries[i].start_date, entries[i].end_date)}",
@@ -240,33 +261,46 @@ def open_clicked(chart: str, read_session: Callable[[Any], str | None], board: B
 def filter_widgets(program: Program, board: Board = VISITORS) -> Filter:
     """The sidebar's filters, and the filter they set."""
     key = board.key
+    # Translators: what an empty filter picker says
+    choose = _("Choose options")  # Streamlit's own placeholder is English only
     with st.sidebar:
-        st.header("Filters")
+        st.header(_("Filters"))
         themes = program.themes
         st.multiselect(
-            "Themes",
+            _("Themes"),
             list(themes),
             key=key("themes"),
             format_func=lambda s: f"{swatch(themes[s].colour)} {themes[s].label}",
+            placeholder=choose,
         )
-        st.multiselect("Cities", list(program.cities), key=key("cities"), format_func=lambda s: program.cities[s].name)
+        cities = program.cities
+        st.multiselect(
+            _("Cities"), list(cities), key=key("cities"), format_func=lambda s: cities[s].name, placeholder=choose
+        )
         days = {day.isoformat(): day for day in program.days}
-        st.multiselect("Days", list(days), key=key("days"), format_func=lambda d: short_day(days[d]))
+        st.multiselect(
+            _("Days"), list(days), key=key("days"), format_func=lambda d: short_day(days[d]), placeholder=choose
+        )
         shown_kinds = [k for k in program.kinds if board["logistics"] or k not in LOGISTICS_KINDS]
-        st.multiselect("Kinds", shown_kinds, key=key("kinds"), format_func=lambda k: k.replace("-", " "))
+        # Translators: kinds of session (lecture, visit, transfer…): a filter
+        st.multiselect(_("Kinds"), shown_kinds, key=key("kinds"), format_func=kind_label, placeholder=choose)
         if board["ids"]:  # from a link's id=…: shown so it can be removed
             titles = program.sessions_by_id
             st.multiselect(
-                "Only these sessions", list(board["ids"]), key=key("ids"), format_func=lambda i: titles[i].title
+                _("Only these sessions"),
+                list(board["ids"]),
+                key=key("ids"),
+                format_func=lambda i: titles[i].title,
+                placeholder=choose,
             )
         st.toggle(
-            "Show arrival, transfers, overnight and departure",
+            _("Show arrival, transfers, overnight and departure"),
             key=key("logistics"),
             on_change=drop_logistics,
             args=(board,),
         )
-        st.toggle("Show the participants' home countries", key=key("home"))
-        st.button("Reset filters", on_click=reset_view, args=(board,), icon=":material/restart_alt:")
+        st.toggle(_("Show the participants' home countries"), key=key("home"))
+        st.button(_("Reset filters"), on_click=reset_view, args=(board,), icon=":material/restart_alt:")
     return Filter.of(
         themes=board["themes"],
         cities=board["cities"],
@@ -292,9 +326,17 @@ def header(program: Program, edition: Edition | None = None, board: Board = VISI
         f"**{plain(day_range(program.start_date, program.end_date))}** · {plain(cities)} · "
         + " · ".join(f"{swatch(t.colour)} {plain(t.label)}" for t in seminar)
     )
+    note = untranslated_program(program) or untranslated(
+        program,
+        (program, "title"),
+        *((city, "name") for city in program.cities.values()),
+        *((t, "label") for t in seminar),
+    )
+    if note:
+        st.caption(plain(note))
     if edition is not None and not board.get("changes"):  # a published program: its versions can be compared
         st.button(
-            "What changed",
+            _("What changed"),
             key=board.key("open-changes"),
             icon=":material/history:",
             on_click=board.update,
@@ -305,24 +347,26 @@ def header(program: Program, edition: Edition | None = None, board: Board = VISI
 def what_changed(program: Program, edition: Edition | None, board: Board) -> None:
     """The What changed view: each version of a published program, newest first, with its note and its changes."""
     with st.container(border=True, key=board.key("what-changed")):
-        st.subheader("What changed", anchor=False)
+        st.subheader(_("What changed"), anchor=False)
         if edition is None:
-            st.info("This program is not published from the store: it has no versions, and no changes are recorded.")
+            st.info(_("This program is not published from the store: it has no versions, and no changes are recorded."))
         else:
             days = config.change_days()
-            st.caption(
-                f"Sessions changed by the latest version are marked on the map, the timeline and the agenda for "
-                f"{counted(days, 'day')} after it."
-                if days
-                else "Changed sessions are not marked on this dashboard."
+            marked = visitors.ngettext(
+                "Sessions changed by the latest version are marked on the map, the timeline and the agenda for "
+                "{count} day after it.",
+                "Sessions changed by the latest version are marked on the map, the timeline and the agenda for "
+                "{count} days after it.",
+                days,
             )
+            st.caption(marked.format(count=days) if days else _("Changed sessions are not marked on this dashboard."))
             for entry in change_log(edition, program.timezone):
                 st.markdown(f"**{plain(entry.heading)}**")
                 if entry.note:
                     st.markdown(plain(entry.note))
                 st.markdown("\n".join(f"- {plain(line)}" for line in entry.lines))
         st.button(
-            "Close What changed",
+            _("Close What changed"),
             key=board.key("close-changes"),
             icon=":material/close:",
             on_click=board.update,
@@ -332,9 +376,46 @@ def what_changed(program: Program, edition: Edition | None, board: Board) -> Non
 
 def about(program: Program) -> None:
     if program.summary:
-        with st.expander("About this seminar"):
+        with st.expander(_("About this seminar")):
             st.markdown(plain(program.summary))
-            st.markdown(plain(f"Organised by {program.organiser}. Source: {program.source}."))
+            note = untranslated(program, (program, "summary"))
+            if note:
+                st.caption(plain(note))
+            st.markdown(
+                plain(
+                    _("Organised by {organiser}. Source: {source}.").format(
+                        organiser=program.organiser, source=program.source
+                    )
+                )
+            )
+
+
+def untranslated(program: Program, *texts: tuple[Any, str]) -> str | None:
+    """'In English, not translated' when some of these texts (an item and its field) are in the program's own
+    language for want of a translation into the reader's, one the program has for others; None when every one is in
+    the reader's. A plain-text note beside the texts, which are never marked up. A program with no translation into
+    the reader's language at all says so once, under its title (`untranslated_program`)."""
+    reader, own = language(), program.languages[0]
+    if reader == own or reader not in program.languages:
+        return None
+    if all(language_of(program, item, name) == reader for item, name in texts if getattr(item, name, "")):
+        return None
+    # Translators: beside a program text shown in the program's own language ({language}: 'English', named in yours)
+    return _("In {language}, not translated").format(language=language_called(own))
+
+
+def untranslated_program(program: Program) -> str | None:
+    """Under the title, when the program has no translation into the reader's language: its texts are in its own."""
+    reader = language()
+    if reader in program.languages:
+        return None
+    message = _("This program has no translation into {reader}; its texts are in {language}.")
+    return message.format(reader=language_called(reader), language=language_called(program.languages[0]))
+
+
+def language_called(lang: str) -> str:
+    """A language as the reader's names it: 'English' is '英語' to a reader of Japanese."""
+    return locale().languages.get(lang, lang)
 
 
 def show_notices(view: View, board: Board = VISITORS) -> None:
@@ -363,8 +444,11 @@ def session_card(
         return
     venue = program.venues[session.venue_id]
     st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
+    note = untranslated(program, (session, "title"), (session, "description"), (venue, "name"))
+    if note:
+        st.caption(plain(note))
     if session.status == "cancelled":
-        st.error("This session is cancelled.", icon=":material/event_busy:")
+        st.error(_("This session is cancelled."), icon=":material/event_busy:")
     mark, when = change
     if mark:
         st.warning(plain(mark), icon=":material/update:")
@@ -380,11 +464,12 @@ def session_card(
         st.markdown(plain(session.description))
     take_along(program, session, version, view, board)
     one = Filter.of(sessions=[session.id])
-    st.markdown("**Add to your calendar**")
+    st.markdown("**" + _("Add to your calendar") + "**")
     links = st.container(horizontal=True)
+    lang = language()
     links.download_button(
-        "Apple Calendar and others (.ics)",
-        data=lambda: calendar_bytes(program, version, one, config.base_url()),
+        _("Apple Calendar and others (.ics)"),
+        data=lambda: calendar_bytes(program, version, one, config.base_url(), lang),
         file_name=file_name(program, one),
         mime="text/calendar",
         key=board.key("card-ics"),
@@ -395,17 +480,23 @@ def session_card(
         links.link_button(service, link, icon=":material/open_in_new:")
     here = same_place(program, in_view, session)
     if len(here) > 1:
-        st.markdown(f"**At the same place on the map ({len(here)} sessions)**")
+        count = len(here)
+        same = visitors.ngettext(
+            "At the same place on the map ({count} session)", "At the same place on the map ({count} sessions)", count
+        )
+        st.markdown(f"**{same.format(count=count)}**")
         for other in here:
             label = f"{short_day(other.date)} · {other.title}"
             if other.id == session.id:
-                st.markdown(plain(f"▸ {label} (this one)"))
+                # Translators: the card's own session, in its list of the sessions at the same place
+                st.markdown(plain("▸ " + _("{session} (this one)").format(session=label)))
             elif st.button(
                 plain(label), key=board.key(f"here-{other.id}"), type="tertiary", icon=":material/chevron_right:"
             ):
                 set_open_session(other.id, board)
                 st.rerun()
-    if st.button("Close", key=board.key("close-card"), icon=":material/close:"):
+    # Translators: closes a session's card
+    if st.button(_("Close"), key=board.key("close-card"), icon=":material/close:"):
         set_open_session(None, board)
         st.rerun()
 
@@ -422,12 +513,12 @@ def take_along(program: Program, session: Session, version: str, view: View, boa
     )
     row = st.container(horizontal=True)
     if not session.is_route:
-        driver_button(row, "Show the driver", ":material/local_taxi:", True, board)
+        driver_button(row, _("Show the driver"), ":material/local_taxi:", True, board)
     if not print_problem():  # the Print (PDF) popover says why not
-        print_button(row, "Print this session (PDF)", program, version, one, "a4", board.key("card-pdf"))
+        print_button(row, _("Print this session (PDF)"), program, version, one, "a4", board.key("card-pdf"))
     links = map_links(program, session)
     if links:
-        st.markdown("**Open in maps**")
+        st.markdown("**" + _("Open in maps") + "**")
         buttons = st.container(horizontal=True)
         for service, link in links.items():
             buttons.link_button(service, link, icon=":material/map:")
@@ -451,7 +542,7 @@ def driver_view(program: Program, session: Session, board: Board) -> None:
         st.container(key=board.key("driver-address")).markdown(plain(card.address))
     for line in card.small:
         st.caption(plain(line))
-    driver_button(st, "Back to the card", ":material/arrow_back:", False, board)
+    driver_button(st, _("Back to the card"), ":material/arrow_back:", False, board)
 
 
 def driver_button(where: Any, label: str, icon: str, show: bool, board: Board) -> None:
@@ -471,21 +562,30 @@ def open_card(
 ) -> None:
     """The card opens over the page where the visitor is; closing it leaves them where they were."""
     dialog = st.dialog(plain(session.title), width="medium", on_dismiss=lambda: set_open_session(None, board))
-    dialog(session_card)(program, session, in_view, version, view, board, change)
+    dialog(card_in)(language(), program, session, in_view, version, view, board, change)
+
+
+def card_in(lang: str, *card: Any) -> None:
+    """The card in the page's language: a click inside it reruns the dialog alone, in a run of its own that did not
+    go through `navigation.main`, so the language comes with the card's arguments."""
+    use(lang)
+    session_card(*card)
 
 
 def agenda(
     program: Program, sessions: list[Session], view_filter: Filter, board: Board, marks: Mapping[str, str]
 ) -> None:
-    st.subheader("Agenda")
-    st.caption("The sessions on the map and the timeline, as a list. Choose one to see its details.")
+    st.subheader(_("Agenda"))
+    st.caption(_("The sessions on the map and the timeline, as a list. Choose one to see its details."))
     if not sessions:
-        st.info("No session matches these filters.")
+        st.info(_("No session matches these filters."))
         return
     if board.get("paged") != view_filter:  # a new filter starts on the first page
         board.update(paged=view_filter, page=1)
     pages = page_count(len(sessions))
-    page = st.number_input(f"Page (of {pages})", 1, pages, key=board.key("page")) if pages > 1 else 1
+    # Translators: the agenda's page number picker: 'Page (of 3)'
+    page_label = _("Page (of {pages})").format(pages=pages)
+    page = st.number_input(page_label, 1, pages, key=board.key("page")) if pages > 1 else 1
     for day, entries in by_day(page_of(sessions, page)):
         st.markdown(f"##### {plain(day_heading(day))}")
         for session in entries:
@@ -498,13 +598,14 @@ def agenda(
                 args=(session.id, board),
                 type="tertiary",
             )
-            st.caption(plain(entry_details(program, session)))
+            details, note = entry_details(program, session), untranslated(program, (session, "title"))
+            st.caption(plain(f"{details} · {note}" if note else details))
             if session.id in marks:
                 st.markdown(f":orange[:material/update: **{plain(marks[session.id])}**]")
 
 
 def subscribe(program: Program, feed: Feed) -> None:
-    url = feed_url(app_url(), feed, feeds_folder(program.id))
+    url = feed_url(app_url(), feed, feeds_folder(program.id), lang=language())  # the feed in the reader's language
     buttons = st.container(horizontal=True)
     for service, link in subscribe_links(url, f"{program.short_title} — {feed.label}").items():
         buttons.link_button(service, link, icon=":material/sync:")
@@ -514,39 +615,55 @@ def subscribe(program: Program, feed: Feed) -> None:
 def subscriptions(program: Program, view_filter: Filter, board: Board) -> None:
     in_view = len(view_filter.apply(program))
     choices = containing_feeds(program, view_filter)
-    st.caption("Your calendar checks the feed for changes by itself.")
+    st.caption(_("Your calendar checks the feed for changes by itself."))
     feed = st.selectbox(
-        "Feed",
+        # Translators: a calendar feed: an address your calendar app subscribes to
+        _("Feed"),
         choices,
         key=board.key("feed"),
-        format_func=lambda f: f"{f.label} ({counted(session_count(program, f), 'session')})",
-        help="Feeds exist for the whole program, each theme, each city and each theme in one city.",
+        format_func=lambda f: feed_choice(program, f),
+        help=_("Feeds exist for the whole program, each theme, each city and each theme in one city."),
     )
-    if session_count(program, feed) > in_view:
-        st.caption(f"This feed holds more than this view: {session_count(program, feed)} sessions, not {in_view}.")
+    count = session_count(program, feed)
+    if count > in_view:
+        more = visitors.ngettext(
+            "This feed holds more than this view: {count} session, not {shown}.",
+            "This feed holds more than this view: {count} sessions, not {shown}.",
+            count,
+        )
+        st.caption(more.format(count=count, shown=in_view))
     subscribe(program, feed)
+
+
+def feed_choice(program: Program, feed: Feed) -> str:
+    count = session_count(program, feed)
+    # Translators: a calendar feed's name and how many sessions it holds: 'Whole program (19 sessions)'
+    return visitors.ngettext("{feed} ({count} session)", "{feed} ({count} sessions)", count).format(
+        feed=feed.label, count=count
+    )
 
 
 def downloads(
     program: Program, view_filter: Filter, version: str, view: View, board: Board, edition: Edition | None = None
 ) -> None:
-    base = config.base_url()
+    base, lang = config.base_url(), language()
     row = st.container(horizontal=True)
     row.download_button(
-        "Download this view (.ics)",
-        data=lambda: calendar_bytes(program, version, view_filter, base),
+        _("Download this view (.ics)"),
+        data=lambda: calendar_bytes(program, version, view_filter, base, lang),
         file_name=file_name(program, view_filter),
         mime="text/calendar",
         icon=":material/download:",
         on_click="ignore",
     )
-    with row.popover("Print (PDF)", icon=":material/print:"):
+    with row.popover(_("Print (PDF)"), icon=":material/print:"):
         printouts(program, replace(view, open_session=None, show_changes=False, notices=()), version, board, edition)
-    with row.popover("Subscribe", icon=":material/sync:"):
+    # Translators: subscribe to a calendar feed (your calendar app then checks it for changes)
+    with row.popover(_("Subscribe"), icon=":material/sync:"):
         subscriptions(program, view_filter, board)
     row.download_button(
-        "Download the whole program (.ics)",
-        data=lambda: calendar_bytes(program, version, Filter(), base),
+        _("Download the whole program (.ics)"),
+        data=lambda: calendar_bytes(program, version, Filter(), base, lang),
         file_name=file_name(program),
         mime="text/calendar",
         icon=":material/calendar_month:",
@@ -554,18 +671,19 @@ def downloads(
     )
 
 
-PAPERS = {"a4": "A4, the desk copy", "a6": "A6, a pocket booklet"}
+# Translators: paper sizes of the printed itinerary: A4 for the desk, A6 folded into a pocket booklet
+PAPERS = {"a4": N_("A4, the desk copy"), "a6": N_("A6, a pocket booklet")}
 
 
 def printouts(program: Program, view: View, version: str, board: Board, edition: Edition | None = None) -> None:
     """This view as an itinerary to print, its QR code opening the view again; made only when asked for."""
-    st.caption("Day by day, with the venues in Japanese and a QR code that opens this view.")
+    st.caption(_("Day by day, with the venues in Japanese and a QR code that opens this view."))
     problem = print_problem()
     if problem:
         st.warning(plain(problem), icon=":material/print_disabled:")
         return
     for paper, label in PAPERS.items():
-        print_button(st, label, program, version, view, paper, board.key(f"print-{paper}"), edition)
+        print_button(st, _(label), program, version, view, paper, board.key(f"print-{paper}"), edition)
 
 
 def print_button(
@@ -579,10 +697,10 @@ def print_button(
     edition: Edition | None = None,
 ) -> None:
     """A download of the view's itinerary, made only when it is clicked (as `kizuna print` makes it)."""
-    base = app_url()  # read here: the file is made later, outside the page's run
+    base, lang = app_url(), language()  # read here: the file is made later, outside the page's run
     where.download_button(
         label,
-        data=lambda: print_bytes(program, version, view, base, paper, edition),
+        data=lambda: print_bytes(program, version, view, base, paper, lang, edition),
         file_name=file_name(program, view.filter, f"-{paper}.pdf"),
         mime="application/pdf",
         key=key,
@@ -592,7 +710,7 @@ def print_button(
 
 
 def main() -> None:
-    st.set_page_config(page_title="Kizuna · seminar program", page_icon="🤝", layout="wide")
+    st.set_page_config(page_title=_("Kizuna · seminar program"), page_icon="🤝", layout="wide")
     catalog = configured_programs(PROGRAMS_AGE)
     if catalog.default is None:
         show_catalog_problems(catalog)
@@ -604,7 +722,8 @@ def main() -> None:
         try:
             program, version, edition = published_program(entry)
         except Unavailable:
-            st.error(f"{plain(entry.title)} cannot be read from the database just now; reload the page in a moment.")
+            message = _("{title} cannot be read from the database just now; reload the page in a moment.")
+            st.error(message.format(title=plain(entry.title)))
             return
     else:
         version = data_hash(entry.path)
@@ -623,7 +742,7 @@ def main() -> None:
 
 def organisers_link() -> None:
     """At the foot of the sidebar: the Organisers page is not in a menu, so visitors see the dashboard as before."""
-    st.sidebar.page_link(ORGANISERS_FILE, label="Organisers: publish a program", icon=":material/upload_file:")
+    st.sidebar.page_link(ORGANISERS_FILE, label=_("Organisers: publish a program"), icon=":material/upload_file:")
 
 
 def published_program(entry: Entry) -> tuple[Program, str, Edition]:
@@ -657,7 +776,9 @@ def show_program(
     """Everything a visitor sees of one program, after it was chosen: the Organisers page previews an upload with it.
 
     `default_program` is the id a link without `program=` opens (None: the link always names the program);
-    `edition` which version of a published program it is, with its history (None: a program of the directory)."""
+    `edition` which version of a published program it is, with its history (None: a program of the directory).
+    Its texts are shown in the reader's language where the program has them."""
+    program = in_language(program, language())
     restore_view(program, default_program, board)
     header(program, edition, board)
     marks = recent_marks(edition.steps, datetime.now(UTC), config.change_days()) if edition else {}
@@ -666,15 +787,15 @@ def show_program(
     open_session = board["open_session"] if board["open_session"] in program.sessions_by_id else None
     pinned, changes = board.get("pinned"), bool(board.get("changes"))
     key = program_key(program.id, default_program, pinned)
-    view = View(view_filter, open_session, board["home"], key, pinned, changes)
+    view = View(view_filter, open_session, board["home"], key, pinned, changes, st.session_state.get(LANGUAGE))
     show_notices(view, board)
     if changes:
         what_changed(program, edition, board)
     link = sync_link(view, board)
-    with st.sidebar.popover("Share this view", icon=":material/link:", width="stretch"):
+    with st.sidebar.popover(_("Share this view"), icon=":material/link:", width="stretch"):
         st.code(link, language=None, wrap_lines=True)
-    label = describe(program, view_filter) or "All sessions"
-    st.markdown(f"**{len(sessions)} of {len(program.sessions)} sessions** · {plain(label)}")
+    label = describe(program, view_filter) or _("All sessions")
+    st.markdown(f"**{shown_of(len(sessions), len(program.sessions))}** · {plain(label)}")
     tiles = config.tile_style(secret("map_key"))
     st.pydeck_chart(
         build_deck(program, sessions, open_session, board["home"], tiles, config.bundled_basemap(), marks),
@@ -682,7 +803,11 @@ def show_program(
         on_select=lambda: open_clicked("map", lambda click: clicked_session(click.objects), board),
         selection_mode="single-object",
         height=420,
-        alt=f"Map of the {counted(len(sessions), 'session')} shown. The agenda below lists the same sessions as text.",
+        alt=visitors.ngettext(
+            "Map of the {count} session shown. The agenda below lists the same sessions as text.",
+            "Map of the {count} sessions shown. The agenda below lists the same sessions as text.",
+            len(sessions),
+        ).format(count=len(sessions)),
     )
     st.caption(plain(map_legend(tiles, program, sessions)))
     downloads(program, view_filter, version, view, board, edition)

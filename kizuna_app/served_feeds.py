@@ -5,6 +5,10 @@ so a program keeps its subscribers when it moves from the directory to the store
 feeds folder that a published program owns and hands every other request to Streamlit unchanged, so the files
 under static/ (the directory programs' feeds, the basemap) are served as before. Each published program's changes
 are served here too, as Atom at `/app/static/feeds/<program id>/changes.atom` (kizuna.calendars.atom).
+
+Every feed is served in each language Kizuna speaks, the language's tag before the extension as the directory's
+feed files are named (`kizuna-2030.ja.ics`, `changes.ko.atom`; kizuna.calendars.feeds): the English one at the
+address it always had, a language Kizuna does not speak nowhere (404).
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def feeds_url_path() -> str:
 
 def feed_path() -> re.Pattern[str]:
     """`/app/static/feeds/<name>.ics` or `…/feeds/<folder>/<name>.ics`: a feed a published program may own; and
-    `…/feeds/<program id>/changes.atom`, its changes."""
+    `…/feeds/<program id>/changes.atom`, its changes (each also `<name>.<language>.ics`, `changes.<language>.atom`)."""
     return re.compile(
         rf"{re.escape(feeds_url_path())}(?:(?P<folder>[A-Za-z0-9._-]+)/)?(?P<name>[A-Za-z0-9._-]+\.(?:ics|atom))"
     )
@@ -63,15 +67,21 @@ def not_modified(etag: str, if_none_match: str) -> bool:
     return etag in {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
 
 
-def no_such_feed() -> Response:
-    return Response("No such feed.", status_code=404, media_type="text/plain")
+def no_such_feed(lang: str = "en") -> Response:
+    """404, said in the language of the feed asked for."""
+    from kizuna.i18n import speaking, visitors
+
+    with speaking(lang):
+        return Response(visitors.gettext("No such feed."), status_code=404, media_type="text/plain")
 
 
 def feed_response(folder: str, name: str, headers: Headers) -> Response | None:
     """The response for feeds/<folder>/<name> when a published program owns that folder (for changes.atom: has that
     id); None: not ours."""
     from kizuna import config
-    from kizuna.calendars.atom import CHANGES_FEED, MEDIA_TYPE
+    from kizuna.calendars.atom import MEDIA_TYPE, changes_language
+    from kizuna.calendars.feeds import named_language
+    from kizuna.i18n import speaking, visitors
     from kizuna.publishing.programs import changes_owner, feeds_owner
     from kizuna.publishing.published import Unavailable, published_changes, published_feed
 
@@ -79,19 +89,25 @@ def feed_response(folder: str, name: str, headers: Headers) -> Response | None:
     owner = changes_owner(folder) if atom else feeds_owner(folder)
     if owner is None:
         return None
+    lang = changes_language(name) if atom else named_language(name)[1]
+    if lang is None:  # an .atom name that is no changes feed
+        return no_such_feed()
     try:
         if atom:
-            found = published_changes(owner, config.base_url()) if name == CHANGES_FEED else None
+            found = published_changes(owner, config.base_url(), lang)
         else:
-            found = published_feed(owner, name, config.base_url())
+            found = published_feed(owner, name, config.base_url(), lang)
     except Unavailable:
-        return Response("The feed cannot be read just now.", status_code=503, media_type="text/plain")
+        with speaking(lang):
+            text = visitors.gettext("The feed cannot be read just now.")
+        return Response(text, status_code=503, media_type="text/plain")
     if found is None:
-        return no_such_feed()
+        return no_such_feed(lang)
     common = {
         "ETag": found.etag,
         "Last-Modified": format_datetime(found.version.published_at, usegmt=True),
         "Cache-Control": f"public, max-age={MAX_AGE}",
+        "Content-Language": lang,
         "Access-Control-Allow-Origin": "*",
         "X-Content-Type-Options": "nosniff",
     }

@@ -692,13 +692,16 @@ def picker(at: AppTest):
 def test_one_program_shows_no_picker() -> None:
     at = dashboard()
     assert picker(at) is None
-    assert not at.sidebar.selectbox
+    assert [box.key for box in at.sidebar.selectbox] == ["language-picker"]  # the language's, not a program's
 
 
-def test_with_two_programs_the_picker_is_first_in_the_sidebar_and_the_most_recent_opens(directory) -> None:
+def test_with_two_programs_the_picker_is_under_the_language_s_in_the_sidebar_and_the_most_recent_opens(
+    directory,
+) -> None:
     directory(TWO)
     at = dashboard()
     box = picker(at)
+    assert [box.key for box in at.sidebar.selectbox] == ["language-picker", "program"]  # first the language
     assert box.options == [
         "Program Across Two Months · 28 November – 3 December 2030",
         "Local Government Exchange and Cooperation Seminar 2019 · 15–21 December 2019",

@@ -11,7 +11,9 @@ import feedparser
 import pytest
 from directories import edited_copy
 
-from kizuna.calendars.atom import ATOM, CHANGES_FEED, changes_atom, changes_feed_url
+from kizuna.calendars.atom import ATOM, CHANGES_FEED, XML_LANG, changes_atom, changes_feed_url, changes_language
+from kizuna.i18n import speaking
+from kizuna.program.languages import in_language
 from kizuna.publishing.history import history
 from kizuna.publishing.store import Store
 
@@ -126,3 +128,53 @@ def test_hostile_text_is_escaped_by_the_xml_writer_and_read_back_as_typed(store:
     summaries = [element.text for element in root.findall("atom:entry/atom:summary", NS)]
     assert summaries == [expected, expected]
     assert b"<script>" not in body
+
+
+def test_a_feed_in_japanese_says_so_and_links_to_itself_and_the_page_in_japanese(store: Store) -> None:
+    with speaking("ja"):
+        body = feed_of(store)
+        program = in_language(store.load("mini-2020")[0], "ja")
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    root = ET.fromstring(body)
+    assert root.get(XML_LANG) == "ja"
+    assert body.startswith(
+        b"<?xml version='1.0' encoding='utf-8'?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang"
+    )
+    assert parsed.feed.language == "ja"
+    assert parsed.feed.title.startswith(program.title)
+    self_link = next(link.href for link in parsed.feed.links if link.rel == "self")
+    assert (
+        self_link == changes_feed_url(BASE, "mini-2020", "ja") == f"{BASE}/app/static/feeds/mini-2020/changes.ja.atom"
+    )
+    alternate = next(link.href for link in parsed.feed.links if link.rel == "alternate")
+    assert alternate == f"{BASE}/?program=mini-2020&lang=ja"
+    assert [entry.link for entry in parsed.entries] == [
+        f"{BASE}/?program=mini-2020&version={n}&lang=ja" for n in (1, 2, 1)
+    ]
+    assert [entry.id for entry in parsed.entries] == [entry.id for entry in feedparser.parse(feed_of(store)).entries]
+    assert ET.fromstring(feed_of(store)).get(XML_LANG) is None  # English: as before
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [(None, "changes.atom"), ("en", "changes.atom"), ("ko", "changes.ko.atom"), ("xx", "changes.atom")],
+)
+def test_the_changes_feeds_address_in_a_language(lang: str | None, name: str) -> None:
+    assert changes_feed_url(BASE, "mini-2020", lang) == f"{BASE}/app/static/feeds/mini-2020/{name}"
+
+
+@pytest.mark.parametrize(
+    ("name", "lang"),
+    [
+        ("changes.atom", "en"),
+        ("changes.zh.atom", "zh"),
+        ("changes.de.atom", None),
+        ("changes.en.atom", None),
+        ("other.atom", None),
+        ("other.ja.atom", None),
+        ("changes.ja.ics", None),
+    ],
+)
+def test_only_a_changes_feeds_names_are_changes_feeds(name: str, lang: str | None) -> None:
+    assert changes_language(name) == lang

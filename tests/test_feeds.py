@@ -17,21 +17,28 @@ from directories import FIVE, IDS, SOURCES, TWO, programs_directory
 from icalendar import Calendar
 
 from kizuna import cli
+from kizuna.calendars import feeds as feeds_module
+from kizuna.calendars import ics
 from kizuna.calendars.feeds import (
     FEEDS_PATH,
+    REFRESH,
     STAMP,
     TEMP_PREFIX,
     Feed,
     containing_feeds,
+    feed_bytes,
     feed_url,
     feeds,
     feeds_current,
+    in_language_named,
+    named_language,
     refresh_feeds,
     session_count,
     write_feeds,
 )
 from kizuna.checks.loading import data_hash, load_program
 from kizuna.config import BUILT_IN_PROGRAM, STATIC_DIR_ENV
+from kizuna.i18n import LANGUAGES, speaking
 from kizuna.program.filtering import Filter
 from kizuna.publishing.programs import PROGRAMS_ENV, feeds_folder, list_programs, refresh_feeds_in_background
 from kizuna.views import basemap
@@ -168,7 +175,8 @@ def test_the_cli_writes_feeds_where_it_is_told(
         monkeypatch.setenv(STATIC_DIR_ENV, str(tmp_path / setting))
     assert cli.main(["feeds", *(["-o", str(tmp_path / option)] if option else [])]) == 0
     printed = [Path(line).absolute() for line in capsys.readouterr().out.split()]
-    expected = [tmp_path / folder / FEEDS_PATH / feed.name for feed in feeds(PROGRAM)]
+    names = [in_language_named(feed.name, lang) for lang in LANGUAGES for feed in feeds(PROGRAM)]  # English first
+    expected = [tmp_path / folder / FEEDS_PATH / name for name in names]
     assert printed == [*expected, tmp_path / folder / basemap.FOLDER / basemap.file_name()]
     assert all(path.is_file() for path in printed)
     assert [path.name for path in tmp_path.iterdir()] == [folder]
@@ -210,6 +218,10 @@ def test_a_non_editable_install_writes_feeds_outside_its_own_folder(tmp_path: Pa
     assert result.stdout.splitlines()[0] == str(site / "kizuna" / "__init__.py")
     assert (work / "static" / FEEDS_PATH / WHOLE).is_file()
     assert sorted(path.name for path in site.iterdir()) == ["kizuna"]
+
+
+def every_language(found: list[Feed]) -> set[str]:
+    return {in_language_named(feed.name, lang) for feed in found for lang in LANGUAGES}
 
 
 def names(found: list[Feed]) -> list[str]:
@@ -333,10 +345,10 @@ def test_kizuna_feeds_publishes_every_program_of_the_directory_the_2019_one_wher
     assert sorted(path.name for path in folder.iterdir() if path.is_dir()) == sorted(
         IDS[name] for name in FIVE if name != "2019"
     )
-    assert {path.name for path in folder.glob("*.ics")} == set(names(feeds(PROGRAM)))
+    assert {path.name for path in folder.glob("*.ics")} == every_language(feeds(PROGRAM))
     for name in FIVE[1:]:
         program = load_program(SOURCES[name]) if name != "hostile-text" else load_program(tmp_path / "programs" / name)
-        assert {path.name for path in (folder / IDS[name]).glob("*.ics")} == set(names(feeds(program)))
+        assert {path.name for path in (folder / IDS[name]).glob("*.ics")} == every_language(feeds(program))
         assert str(folder / IDS[name] / feeds(program)[0].name) in printed
     published = snapshot(static)
     assert cli.main(["feeds", "-o", str(static)]) == 0
@@ -368,3 +380,107 @@ def test_the_dashboards_background_write_publishes_each_programs_stale_feeds(
     (tmp_path / "static" / FEEDS_PATH / "months-2030" / STAMP).unlink()  # only this one is stale now
     refresh_feeds_in_background(catalog, tmp_path / "static", None).join()
     assert snapshot(tmp_path / "static") == published
+
+
+def test_every_feed_is_written_in_every_language_the_english_one_where_it_always_was(tmp_path: Path) -> None:
+    written = write_feeds(PROGRAM, tmp_path, "https://kizuna.example.org/")
+    folder = tmp_path / FEEDS_PATH
+    assert [path.name for path in written] == [
+        in_language_named(feed.name, lang) for lang in LANGUAGES for feed in feeds(PROGRAM)
+    ]
+    english = export_ics_of(PROGRAM, Filter(), "en")
+    assert (folder / WHOLE).read_bytes() == english  # today's address, today's bytes
+    for lang in ("ja", "ko", "zh", "fr"):
+        tagged = folder / f"kizuna-2019.{lang}.ics"
+        assert tagged.read_bytes() == export_ics_of(PROGRAM, Filter(), lang) != english
+        assert f"DESCRIPTION;LANGUAGE={lang}:".encode() in tagged.read_bytes()
+        assert uids(tagged) == uids(folder / WHOLE)
+
+
+def export_ics_of(program, view_filter: Filter, lang: str) -> bytes:
+    with speaking(lang):
+        return ics.export_ics(program, view_filter, base_url="https://kizuna.example.org/", refresh=REFRESH)
+
+
+@pytest.mark.parametrize(
+    ("name", "english", "lang"),
+    [
+        ("kizuna-2019.ics", "kizuna-2019.ics", "en"),
+        ("kizuna-2019.ja.ics", "kizuna-2019.ics", "ja"),
+        ("kizuna-2019-tourism-promotion-tokyo.zh.ics", "kizuna-2019-tourism-promotion-tokyo.ics", "zh"),
+        ("changes.fr.atom", "changes.atom", "fr"),
+        ("kizuna-2019.de.ics", "kizuna-2019.de.ics", "en"),  # a language Kizuna does not speak: no feed's name
+        ("kizuna-2019.en.ics", "kizuna-2019.en.ics", "en"),  # English has one address, without a tag
+        (".ja.ics", ".ja.ics", "en"),
+    ],
+)
+def test_a_feeds_file_name_says_its_language(name: str, english: str, lang: str) -> None:
+    assert named_language(name) == (english, lang)
+    if lang != "en":
+        assert in_language_named(english, lang) == name
+
+
+def test_feed_bytes_answer_each_languages_name_and_no_other() -> None:
+    assert feed_bytes(PROGRAM, "kizuna-2019.ja.ics") == export_ics_of_plain(PROGRAM, "ja")
+    assert feed_bytes(PROGRAM, WHOLE) == export_ics_of_plain(PROGRAM, "en")
+    with speaking("ko"):  # the name decides, not the context's language
+        assert feed_bytes(PROGRAM, WHOLE) == export_ics_of_plain(PROGRAM, "en")
+    for unknown in ("kizuna-2019.de.ics", "kizuna-2019.en.ics", "kizuna-2019.ja.ja.ics", "kizuna-2019.JA.ics"):
+        assert feed_bytes(PROGRAM, unknown) is None, unknown
+
+
+def export_ics_of_plain(program, lang: str) -> bytes:
+    with speaking(lang):
+        return ics.export_ics(program, Filter(), refresh=REFRESH)
+
+
+@pytest.mark.parametrize(
+    ("lang", "address"),
+    [
+        (None, "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ics"),
+        ("en", "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ics"),
+        ("ja", "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ja.ics"),
+        ("ko", "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ko.ics"),
+        ("de", "http://127.0.0.1:8501/app/static/feeds/months-2030/kizuna-2030.ics"),
+    ],
+)
+def test_a_feeds_address_in_a_language(lang: str | None, address: str) -> None:
+    months = load_program(SOURCES["across-months"])
+    assert feed_url("http://127.0.0.1:8501/", feeds(months)[0], months.id, lang) == address
+
+
+def test_each_event_is_made_once_per_language_whichever_feeds_hold_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cost stays bounded: 5 languages of 20 feeds make 5 × 19 events, not one per feed that holds one."""
+    made: list[str] = []
+    original = ics.build_event
+
+    def counting(program, session, base_url=None):
+        made.append(session.id)
+        return original(program, session, base_url)
+
+    monkeypatch.setattr(ics, "build_event", counting)
+    write_feeds(PROGRAM, tmp_path)
+    assert sorted(made) == sorted(session.id for session in PROGRAM.sessions for _ in LANGUAGES)
+
+
+def test_feeds_are_written_again_when_a_translation_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_feeds(PROGRAM, tmp_path, version="v1")
+    assert feeds_current("v1", None, tmp_path)
+    monkeypatch.setattr(feeds_module, "catalogues_version", lambda: "another")
+    assert not feeds_current("v1", None, tmp_path)
+
+
+def test_the_catalogues_version_follows_the_visitors_catalogues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(feeds_module, "catalogue_path", lambda lang, domain: tmp_path / f"{lang}-{domain}.po")
+    for lang in ("ja", "ko", "zh", "fr"):
+        (tmp_path / f"{lang}-visitors.po").write_text(f'msgid "Venue: {{venue}}"\nmsgstr "{lang}"\n', encoding="utf-8")
+    (tmp_path / "ja-organisers.po").write_text("organisers' strings are in no feed", encoding="utf-8")
+    before = feeds_module.catalogues_version.__wrapped__()
+    (tmp_path / "ja-organisers.po").write_text("changed", encoding="utf-8")
+    assert feeds_module.catalogues_version.__wrapped__() == before
+    (tmp_path / "ko-visitors.po").write_text('msgid "Venue: {venue}"\nmsgstr "장소: {venue}"\n', encoding="utf-8")
+    assert feeds_module.catalogues_version.__wrapped__() != before

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
-from kizuna.program.filtering import Filter, describe, parse_filter, slug, valid_values
+from kizuna.program.filtering import Filter, describe, parse_filter, shown_of, slug, valid_values
 from kizuna.program.model import Session
 
 PROGRAM = load_program(BUILT_IN_PROGRAM)
@@ -107,6 +107,11 @@ def test_parse_filter_of_only_known_values_rejects_nothing() -> None:
 def test_describe_and_slug(view_filter: Filter, label: str, name: str) -> None:
     assert describe(PROGRAM, view_filter) == label
     assert slug(PROGRAM, view_filter) == name
+
+
+def test_how_many_sessions_a_view_shows_of_the_programs() -> None:
+    assert shown_of(5, len(PROGRAM.sessions)) == f"5 of {len(PROGRAM.sessions)} sessions"
+    assert (shown_of(1, 1), shown_of(0, 1), shown_of(1, 2)) == ("1 of 1 session", "0 of 1 session", "1 of 2 sessions")
 
 
 def test_slug_of_a_long_filter_is_shortened() -> None:

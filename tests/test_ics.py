@@ -19,11 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
-from kizuna.calendars.ics import export_ics
+from kizuna.calendars.ics import export_ics, precision_note
 from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
-from kizuna.program.filtering import Filter
-from kizuna.program.model import Program
+from kizuna.i18n import speaking
+from kizuna.program.filtering import Filter, describe
+from kizuna.program.languages import in_language, language_of
+from kizuna.program.model import PRECISIONS, Program, within
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program(BUILT_IN_PROGRAM)
@@ -355,3 +357,72 @@ def test_ical_js_reads_the_same_text_as_icalendar(title: str, description: str, 
         assert event["summary"] == str(ours["SUMMARY"])
         assert event["description"] == str(ours["DESCRIPTION"])
         assert event["location"] == str(ours["LOCATION"])
+
+
+def test_a_precision_note_words_the_radius_as_the_model_does() -> None:
+    for precision in PRECISIONS:
+        note = precision_note(precision)
+        assert (note == "") == (precision == "exact")
+        if precision in ("approximate", "district"):
+            assert within(precision) in note
+
+
+def test_an_english_calendar_says_no_language_and_a_japanese_one_says_its_own() -> None:
+    english = export_ics(timed_program(), base_url="https://kizuna.example.org/").decode()
+    assert ";LANGUAGE=" not in english
+    assert "&lang=" not in "".join(unfolded(english.encode()))
+    with speaking("ja"):
+        japanese = export_ics(timed_program(), base_url="https://kizuna.example.org/")
+        program = in_language(timed_program(), "ja")
+    lines = unfolded(japanese)
+    karato = program.sessions_by_id["visit-karato-market"]
+    title_language = language_of(program, karato, "title")
+    assert f"SUMMARY;LANGUAGE={title_language}:{karato.title}" in lines
+    assert sum(line.startswith("DESCRIPTION;LANGUAGE=ja:") for line in lines) == len(PROGRAM.sessions)
+    assert "URL:https://kizuna.example.org/?program=clair-seminar-2019&session=visit-karato-market&lang=ja" in lines
+
+
+def test_a_calendar_in_japanese_is_named_in_japanese() -> None:
+    view = Filter.of(themes=["tourism-promotion"])
+    with speaking("ja"):
+        program = in_language(PROGRAM, "ja")
+        name = f"{program.title} — {describe(program, view)}"
+        calendar = parse(export_ics(PROGRAM, view))
+    assert str(calendar["X-WR-CALNAME"]) == str(calendar["NAME"]) == name
+
+
+def test_the_dates_and_lists_of_a_description_follow_the_language() -> None:
+    """Two themes are listed as the language lists them: 'a、b' in Japanese, 'a et b' in French."""
+    for lang, joined in (("ja", "、"), ("zh", "和"), ("fr", " et ")):
+        with speaking(lang):
+            program = in_language(PROGRAM, lang)
+            event = one_event(PROGRAM, "visit-chofu-garden")
+        labels = [program.themes[theme].label for theme in program.sessions_by_id["visit-chofu-garden"].themes]
+        assert len(labels) == 2
+        assert joined.join(labels) in str(event["DESCRIPTION"])
+
+
+def test_events_made_once_for_several_calendars_give_the_same_bytes() -> None:
+    made: dict[str, bytes] = {}
+    for view_filter in CHECKED_FILTERS:
+        assert export_ics(timed_program(), view_filter, made=made) == export_ics(timed_program(), view_filter)
+    assert set(made) == {session.id for session in PROGRAM.sessions}
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko", "zh", "fr"])
+def test_a_calendar_in_each_language_is_read_by_icalendar_ical_js_and_calcurse(lang: str, tmp_path: Path) -> None:
+    require("node")
+    require("calcurse")
+    with speaking(lang):
+        data = export_ics(timed_program(), base_url="https://kizuna.example.org/")
+        program = in_language(timed_program(), lang)
+    parsed = events(data)
+    path = tmp_path / f"program.{lang}.ics"
+    path.write_bytes(data)
+    read = {event["uid"].split("@")[0]: event for event in ical_js_events(path)["events"]}
+    assert set(read) == set(parsed) == {session.id for session in PROGRAM.sessions}
+    for session in program.sessions:
+        assert read[session.id]["summary"] == str(parsed[session.id]["SUMMARY"]) == session.title
+        assert read[session.id]["description"] == str(parsed[session.id]["DESCRIPTION"])
+    expected = Counter((session.date.isoformat(), session.title) for session in program.sessions)
+    assert calcurse_days(path, "2019-12-15", 7) == expected

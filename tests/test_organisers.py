@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 from datetime import datetime
 from pathlib import Path
 
@@ -11,11 +12,14 @@ from openpyxl import load_workbook
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from kizuna import i18n
 from kizuna.checks import sandbox
 from kizuna.checks.loading import load_program
 from kizuna.cli import main as kizuna
+from kizuna.i18n import speaking
 from kizuna.program.text import plain
 from kizuna.publishing import auth, published
+from kizuna_app.organisers import ENABLE_PUBLISHING
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -563,3 +567,98 @@ def test_a_reader_that_dies_on_an_upload_is_one_problem_on_the_page(
     monkeypatch.setattr(sandbox, "POOL", sandbox.Pool(size=1))
     assert [s.value for s in upload(at, ROOT / "data" / "2019" / "program.csv").error]
     dying.close()
+
+
+# In the reader's language: a fake Japanese catalogue wraps every string the page asks it for in ⟦…⟧.
+
+
+class Wrapped(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"⟦{singular if n == 1 else plural}⟧"
+
+
+@pytest.fixture
+def japanese(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        i18n, "catalogue", lambda lang, domain: Wrapped() if lang == "ja" else gettext.NullTranslations()
+    )
+
+
+def in_japanese(secrets: dict | None = None) -> AppTest:
+    """The Organisers page reached from a link with `lang=ja`."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets.update(secrets or {})
+    at.query_params["lang"] = "ja"
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# AppTest works out its widgets' values in the test's own thread, with their format_func: the test speaks the page's
+# language while it works the page in it (`speaking`), as the page's own run does.
+
+
+@pytest.mark.usefixtures("japanese")
+def test_the_page_speaks_japanese_and_an_uploads_problems_are_said_in_it(broken: Path) -> None:
+    with speaking("ja"):
+        at = in_japanese()
+        assert at.title[0].value == "⟦Organisers⟧"
+        assert "⟦Check a program, see it exactly as visitors will, then publish it.⟧" in texts(at)
+        (uploader,) = at.file_uploader
+        assert uploader.label == "⟦Program: a workbook, a .zip or the CSV files⟧"
+        assert "⟦Publish⟧" in [h.value for h in at.header]
+        assert [i.value for i in at.info] == [f"⟦{ENABLE_PUBLISHING}⟧"]
+        upload(at, broken)
+        assert [e.value for e in at.error] == [
+            plain(
+                "⟦seminar-2019.xlsx is not valid (2 problems): fix the file and upload it again. Nothing was "
+                "published.⟧"
+            )
+        ]
+        rows = problems(at)
+        assert len(rows) == 2
+        assert list(rows[0]) == ["⟦file or sheet⟧", "⟦cell or row⟧", "⟦column⟧", "⟦problem⟧"]
+        assert [row["⟦cell or row⟧"] for row in rows] == ["C3", "G4"]  # at their cells
+        assert all(row["⟦problem⟧"].startswith("⟦") for row in rows)  # each problem in the reader's language
+        assert [b.proto.label for b in at.get("download_button")] == ["⟦Download the report (.txt)⟧"]
+        at.selectbox(key="language-picker").set_value("en").run()  # the same upload, read again in English
+    assert [e.value for e in at.error] == [
+        plain("seminar-2019.xlsx is not valid (2 problems): fix the file and upload it again. Nothing was published.")
+    ]
+
+
+@pytest.mark.usefixtures("japanese")
+def test_an_organiser_publishes_compares_and_withdraws_in_japanese(
+    workbook: Path, edited: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(auth.KEY_ENV, KEY)
+    with speaking("ja"):
+        at = upload(in_japanese(), workbook)
+        first = f"⟦This publish is the first version of {PROGRAM.id}: nothing published before to compare it with.⟧"
+        assert plain(first) in texts(at)
+        at.text_input(key="organiser-key").input(KEY)
+        button(at, "⟦Unlock publishing⟧").click().run()
+        button(at, f"⟦Publish {PROGRAM.id}⟧").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [s.value for s in at.success][-1] == plain(f"⟦Published: {PROGRAM.title}, version 1.⟧")
+        (versions,) = at.dataframe
+        (row,) = versions.value.to_dict("records")
+        assert list(row) == ["⟦version⟧", "⟦published (UTC)⟧", "⟦sessions⟧", "⟦note⟧", "⟦state⟧"]
+        assert row["⟦state⟧"] == "⟦live⟧"
+        upload(at, edited)
+        said = texts(at)
+        assert any(text.startswith(plain("⟦This publish ")) for text in said)
+        assert any(text.startswith(plain("⟦Compared with version 1, live (published 20")) for text in said)
+        assert [row["⟦change⟧"] for row in problems(at)] == ["⟦Moved⟧", "⟦Cancelled⟧"]
+        at.selectbox(key="language-picker").set_value("en").run()  # the comparison is worded again, in English
+    assert plain("This publish moves 1 session, cancels 1.") in texts(at)
+    assert [row["change"] for row in problems(at)] == ["Moved", "Cancelled"]
+    at.selectbox(key="language-picker").set_value("ja").run()
+    with speaking("ja"):
+        at.button(key=f"withdraw-{PROGRAM.id}-1").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert plain(f"⟦Withdrawn: {PROGRAM.id}, version 1.⟧") in [s.value for s in at.success]

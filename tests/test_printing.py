@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import zlib
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,12 +16,14 @@ from directories import TWO, edit_sessions, programs_directory, set_program_id
 
 from kizuna import cli
 from kizuna.checks.loading import load_program
+from kizuna.i18n import speaking
 from kizuna.printing import fonts as font_lookup
 from kizuna.printing import itinerary
-from kizuna.printing.fonts import FONT_ENV
+from kizuna.printing.fonts import CJK_FONT_PACKAGE, FONT_ENV, FontMissing, printing_font
 from kizuna.printing.itinerary import NOTHING, print_view
-from kizuna.program.dates import long_day
+from kizuna.program.dates import day_range, long_day
 from kizuna.program.filtering import Filter
+from kizuna.program.languages import in_language
 from kizuna.publishing.programs import PROGRAMS_ENV
 from kizuna.views.maps import MARKS, ROUTE_ONLY
 from kizuna.views.share import View, share_url
@@ -331,9 +334,12 @@ def test_characters_no_font_has_become_one_visible_placeholder_and_invisible_one
 
 
 @pytest.mark.parametrize("where", ["Dockerfile", "packages.txt", "scripts/bootstrap"])
-def test_the_japanese_font_is_installed_wherever_the_dashboard_runs(where: str) -> None:
+@pytest.mark.parametrize("package", [font_lookup.FONT_PACKAGE, CJK_FONT_PACKAGE])
+def test_the_fonts_are_installed_wherever_the_dashboard_runs(where: str, package: str) -> None:
     text = (ROOT / where).read_text(encoding="utf-8")
-    assert re.search(rf"(?<![\w-]){re.escape(font_lookup.FONT_PACKAGE)}(?![\w-])", text)
+    if where == "scripts/bootstrap":  # installed for the dashboard, not only with --test
+        text = text.split("if $with_tests", 1)[0]
+    assert re.search(rf"(?<![\w-]){re.escape(package)}(?![\w-])", text)
 
 
 @pytest.mark.parametrize(("length", "paper"), [(3000, "a4"), (600, "a4"), (300, "a6")])
@@ -408,3 +414,141 @@ def test_a_published_program_prints_its_version_and_marks_what_that_version_chan
     directory = choose_program("clair-seminar-2019")
     assert directory.edition is None
     assert "Printed from the program as updated on" in text_of(printed(tmp_path, "--program", "clair-seminar-2019"))
+
+
+def printed_in(lang: str, tmp_path: Path, program=PROGRAM, view: View | None = None) -> Path:
+    """`print_view` in that language (what `kizuna print --lang` calls)."""
+    path = tmp_path / f"itinerary.{lang}.pdf"
+    with speaking(lang):
+        path.write_bytes(print_view(program, view or View(), BASE, "a4"))
+    return path
+
+
+def font_names(path: Path) -> set[str]:
+    """The fonts' names without the subset's tag (ABCDEF+NotoSansCJKKR → NotoSansCJKKR)."""
+    return {name.split("+")[-1] for name, _ in fonts(path)}
+
+
+def all_embedded(path: Path) -> bool:
+    found = fonts(path)
+    return bool(found) and all(embedded == "yes" for _, embedded in found)
+
+
+@pytest.mark.parametrize(
+    ("lang", "dates", "first_day"),
+    [
+        ("ja", "2019年12月15日～21日", "12月15日日曜日"),
+        ("ko", "2019년 12월 15일~21일", "12월 15일 일요일"),
+        ("zh", "2019年12月15日\u2009–\u200921日", "12月15日星期日"),  # CLDR's thin spaces, printed as spaces
+        ("fr", "15–21 décembre 2019", "dimanche 15 décembre"),
+    ],
+)
+@pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
+def test_a_printout_in_each_language_dates_its_days_as_the_language_does(
+    tmp_path: Path, lang: str, dates: str, first_day: str
+) -> None:
+    path = printed_in(lang, tmp_path)
+    text = text_of(path)
+    with speaking(lang):
+        assert day_range(PROGRAM.start_date, PROGRAM.end_date) == dates
+        assert first_day in long_day(PROGRAM.start_date)
+        headings = [long_day(day) for day in sorted({session.date for session in PROGRAM.sessions})]
+    assert " ".join(dates.split()) in text
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
+    assert "Sunday 15 December 2019" not in text
+    assert all_embedded(path), fonts(path)
+    assert b"/Lang (" + lang.encode() + b")" in path.read_bytes()
+
+
+@pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
+@pytest.mark.parametrize(
+    ("lang", "face", "written"),
+    [
+        ("ko", "NotoSansCJKKR", "지방자치단체 교류협력 세미나 일정"),  # Hangul
+        ("zh", "NotoSansCJKSC", "地方政府交流合作研讨会日程（简体中文）"),  # Simplified characters
+    ],
+)
+def test_korean_and_chinese_print_in_their_own_face_of_noto_sans_cjk_every_glyph_drawn(
+    tmp_path: Path, lang: str, face: str, written: str
+) -> None:
+    program = replace(PROGRAM, title=written, short_title=written[:12])
+    path = printed_in(lang, tmp_path, program)
+    text = text_of(path)
+    assert written in text
+    assert "唐戸市場" in text  # the Japanese names a taxi driver reads, in the same font
+    assert "\ufffd" not in text  # no placeholder: the face has every character
+    assert "□" not in text
+    assert font_names(path) == {face}
+    assert all_embedded(path)
+
+
+def test_english_and_japanese_print_as_they_always_have_in_ipaex_gothic(tmp_path: Path) -> None:
+    if not font_lookup.JAPANESE_FONTS[0].is_file():
+        pytest.skip("fonts-ipaexfont-gothic is not installed")
+    english = printed(tmp_path, "--id", "visit-karato-market")
+    japanese = printed_in("ja", tmp_path, view=View(filter=Filter.of(sessions=["visit-karato-market"])))
+    assert font_names(english) == font_names(japanese) == {"IPAexGothic"}
+    assert all_embedded(japanese)
+
+
+def test_the_qr_code_of_a_printout_in_japanese_opens_the_view_in_japanese(tmp_path: Path) -> None:
+    view = View(filter=Filter.of(cities=["tokyo"]))
+    path = printed_in("ja", tmp_path, view=view)
+    assert qr_code(path, tmp_path) == f"{BASE}?city=tokyo&lang=ja"
+    assert qr_code(printed_in("en", tmp_path, view=view), tmp_path) == f"{BASE}?city=tokyo"
+
+
+def test_a_printout_in_japanese_has_the_programs_japanese_texts(tmp_path: Path) -> None:
+    with speaking("ja"):
+        program = in_language(PROGRAM, "ja")
+    text = text_of(printed_in("ja", tmp_path))
+    assert program.title in text
+    for session in program.sessions:
+        assert session.title in text
+
+
+@pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
+@pytest.mark.parametrize(("lang", "face"), [("ja", " JP"), ("en", " JP"), ("fr", " JP"), ("ko", " KR"), ("zh", " SC")])
+def test_a_font_collection_gives_each_language_its_face(monkeypatch: pytest.MonkeyPatch, lang: str, face: str) -> None:
+    from fontTools.ttLib import TTCollection
+
+    monkeypatch.setenv(FONT_ENV, str(NOTO_CJK))
+    found = printing_font(lang)
+    with TTCollection(NOTO_CJK, lazy=True) as collection:
+        assert collection.fonts[found.index]["name"].getDebugName(1) == f"Noto Sans CJK{face}"
+
+
+def test_without_noto_sans_cjk_korean_cannot_print_and_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(font_lookup, "CJK_FONTS", (tmp_path / "none.ttc",))
+    for lang in ("ko", "zh"):
+        with pytest.raises(FontMissing, match=f"install the Debian package {CJK_FONT_PACKAGE}"):
+            printing_font(lang)
+
+
+def test_a_japanese_font_set_for_a_korean_printout_is_refused_for_its_missing_hangul(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ipaex = font_lookup.JAPANESE_FONTS[0]
+    if not ipaex.is_file():
+        pytest.skip("fonts-ipaexfont-gothic is not installed")
+    monkeypatch.setenv(FONT_ENV, str(ipaex))
+    assert printing_font("ja").path == ipaex
+    with pytest.raises(FontMissing, match="has no Korean glyphs"):
+        printing_font("ko")
+    with pytest.raises(FontMissing, match="has no Simplified Chinese glyphs"):
+        printing_font("zh")
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko", "zh"])
+def test_a_font_collection_that_is_not_a_font_is_refused_in_every_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """A .ttc is opened as a collection to choose the language's face: that too says it is no font, not a traceback."""
+    broken = tmp_path / "fonts.ttc"
+    broken.write_bytes(b"ttcf but not a collection")
+    monkeypatch.setenv(FONT_ENV, str(broken))
+    with pytest.raises(FontMissing, match="cannot be read as a font"):
+        printing_font(lang)

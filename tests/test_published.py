@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gettext
 import os
 import shutil
 import subprocess
@@ -14,12 +15,14 @@ import feedparser
 import pytest
 from directories import TWO, edited_copy, programs_directory, set_program_field, set_program_id
 
+from kizuna import i18n
 from kizuna.calendars.feeds import feeds, write_feeds
 from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
+from kizuna.i18n import LANGUAGES, language, speaking
 from kizuna.publishing import programs, published, store
 from kizuna.publishing.programs import DEFAULT_ENV, PROGRAM_ENV, PROGRAMS_ENV, configured_programs, feeds_owner
-from kizuna.publishing.published import FeedCache, Shelf, published_feed, show_published, store_url
+from kizuna.publishing.published import FeedCache, Shelf, published_changes, published_feed, show_published, store_url
 from kizuna.publishing.store import Store
 from kizuna_app import served_feeds
 from kizuna_app.served_feeds import PublishedFeeds
@@ -157,7 +160,7 @@ def test_a_published_feed_is_byte_for_byte_the_directory_programs_feed(database:
     for path in written:
         found = published_feed(version, path.name, None)
         assert found.body == path.read_bytes(), path.name
-    assert len(written) == len(feeds(load_program(BUILT_IN_PROGRAM)))
+    assert len(written) == len(feeds(load_program(BUILT_IN_PROGRAM))) * len(LANGUAGES)  # each feed in each language
     assert published_feed(version, "kizuna-2019-nowhere.ics", None) is None
 
 
@@ -347,3 +350,64 @@ def test_feeds_owner_follows_the_feeds_folders_of_the_directory(database: Store)
     assert feeds_owner("").program_id == "clair-seminar-2019"  # its subscribers' addresses, in feeds/ itself
     assert feeds_owner("clair-seminar-2019") is None
     assert programs.feeds_folder("clair-seminar-2019") == ""
+
+
+def test_stamps_are_the_same_whatever_language_asks_and_each_reads_its_own_history(
+    database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SEQUENCE and LAST-MODIFIED come from the history worded in English. A language whose words cannot tell the
+    moved visit's old day and time from its new ones (a fake Japanese here) stamps as English does, and its readers
+    get a history of their own, in their words."""
+    from kizuna.program import changes
+
+    day, span = changes.long_day, changes.time_span
+    monkeypatch.setattr(changes, "long_day", lambda *a: "同じ日" if language() == "ja" else day(*a))
+    monkeypatch.setattr(changes, "time_span", lambda *a, **k: "同じ時" if language() == "ja" else span(*a, **k))
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"))
+    number = database.publish(edited_copy(MINIMAL, tmp_path / "edited")).version.number
+
+    def stamps(first: str) -> dict[str, tuple]:
+        with speaking(first):  # a replica whose first reader reads `first`
+            program, _, _ = Shelf(database.url).served("mini-2020", number)
+        return {session.id: (session.revision, session.modified, session.status) for session in program.sessions}
+
+    english = stamps("en")
+    assert stamps("ja") == english
+    assert english["visit-osaka-castle"][0] == 1  # moved: its SEQUENCE rose
+    shelf = Shelf(database.url)
+    with speaking("ja"):
+        japanese, _, read_in_japanese = shelf.served("mini-2020", number)
+    in_english, _, read_in_english = shelf.served("mini-2020", number)
+    assert japanese is in_english  # stamped once, for every language
+    assert "visit-osaka-castle" in [change.session_id for change in read_in_english[-1].changes]
+    assert "visit-osaka-castle" not in [change.session_id for change in read_in_japanese[-1].changes]
+
+
+class Wrapped(gettext.NullTranslations):
+    """A fake Japanese catalogue: each message marked ⟦…⟧."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return f"⟦{singular if n == 1 else plural}⟧"
+
+
+def test_the_changes_feed_is_made_and_kept_per_language(
+    database: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        i18n, "catalogue", lambda lang, domain: Wrapped() if lang == "ja" else gettext.NullTranslations()
+    )
+    monkeypatch.setattr(published, "_feeds", cache := FeedCache())
+    database.publish(copy_of(MINIMAL, tmp_path / "mini"))
+    version = database.publish(edited_copy(MINIMAL, tmp_path / "edited")).version
+    english = published_changes(version, None)
+    with speaking("ja"):
+        japanese = published_changes(version, None)
+    assert "⟦" not in english.body.decode()
+    assert f"⟦Version {2} published⟧" in japanese.body.decode()
+    assert english.etag != japanese.etag
+    assert published_changes(version, None).body == english.body  # each kept: asked again, the same bytes
+    assert published_changes(version, None, "ja").body == japanese.body
+    assert len(cache.files) == 2

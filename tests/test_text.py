@@ -1,4 +1,5 @@
-"""Data text shown through Markdown widgets comes out as the same text; theme colours as emoji squares."""
+"""Data text shown through Markdown widgets comes out as the same text; theme colours as emoji squares; counts, lists
+and kinds in English (other languages: test_i18n_views)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
-from kizuna.program.text import CUT, SWATCHES, plain, swatch
+from kizuna.program.text import CUT, SWATCHES, counted, kind_label, listed, plain, swatch
 
 PROGRAM = load_program(BUILT_IN_PROGRAM)
 try:
@@ -161,3 +162,26 @@ def test_the_six_2019_theme_colours_get_six_different_squares() -> None:
     assert squares["tourism-promotion"] == "🟧"
     assert squares["disaster-prevention"] == "🟥"
     assert squares["water-supply"] == "🟦"
+
+
+def test_counts_lists_and_kinds_read_in_english_as_they_always_did() -> None:
+    assert [counted(n, noun) for n, noun in ((1, "session"), (12, "session"), (1, "day"), (7, "day"))] == [
+        "1 session",
+        "12 sessions",
+        "1 day",
+        "7 days",
+    ]
+    assert (counted(1, "problem"), counted(3, "problem"), counted(2, "venue")) == (
+        "1 problem",
+        "3 problems",
+        "2 venues",
+    )
+    assert listed(["Tourism Promotion", "Regional Revitalisation", "Sport"]) == (
+        "Tourism Promotion, Regional Revitalisation, Sport"
+    )
+    assert (listed([]), listed(["one"])) == ("", "one")
+    assert [kind_label(kind) for kind in ("courtesy-call", "visit", "a-kind-not-known")] == [
+        "courtesy call",
+        "visit",
+        "a kind not known",
+    ]

@@ -220,3 +220,13 @@ def test_without_changes_the_tooltip_has_no_change_line() -> None:
     encoding = blocks(spec())["encoding"]
     assert "change" not in {item["field"] for item in encoding["tooltip"]}
     assert "strokeDash" not in encoding
+
+
+def test_the_day_bars_tooltip_and_legend_keep_the_titles_vega_showed() -> None:
+    """Titles given so they can be translated; in English what Vega showed when it named the fields itself."""
+    visit = PROGRAM.sessions_by_id["visit-jnto"]
+    many = replace(PROGRAM, sessions=tuple(replace(visit, id=f"visit-{n}") for n in range(DETAIL_LIMIT + 1)))
+    chart = build_timeline(many, many.sessions)
+    assert [item["title"] for item in chart["encoding"]["tooltip"]] == ["day", "theme", "sessions"]
+    assert chart["encoding"]["color"]["title"] == blocks(spec())["encoding"]["color"]["title"] == "theme"
+    assert "locale" not in chart["config"]  # numbers as Vega writes them in English

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gettext
 from pathlib import Path
 
 import hostile
 import pytest
 from test_sources import HOSTILE, MINIMAL, minimal_workbook, saved
 
+from kizuna import i18n
 from kizuna.cli import main
+from kizuna.i18n import speaking
+from kizuna.program.problems import shown
 from kizuna.publishing.uploads import (
     ACCEPTED_TYPES,
     TABLES,
@@ -151,3 +155,28 @@ def test_the_report_is_what_kizuna_validate_prints(tmp_path: Path, capsys: pytes
 def test_the_report_file_name_is_plain(name: str, expected: str) -> None:
     checked = check_upload([Upload(name, b"")]) if name.endswith(".xlsx") else check_upload(minimal_csv("themes.csv"))
     assert report_name(checked) == expected
+
+
+class Wrapped(gettext.NullTranslations):
+    """A fake Japanese catalogue: each message marked ⟦…⟧."""
+
+    def gettext(self, message: str) -> str:
+        return f"⟦{message}⟧"
+
+
+def fake_japanese(lang: str, domain: str) -> gettext.NullTranslations:
+    return Wrapped() if lang == "ja" else gettext.NullTranslations()
+
+
+def test_what_an_upload_is_told_is_read_in_the_language_of_whoever_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked once and kept in the browser session, then shown in the language the page speaks at each run."""
+    monkeypatch.setattr(i18n, "catalogue", fake_japanese)
+    checked = check_upload([*minimal_csv("program.csv", "themes.csv"), Upload("notes.txt", b"")])
+    assert checked.name == "3 files"  # the English text itself, as logs and tests read it
+    (refused,) = checked.problems
+    refusal = f"is not one of a program's files ({', '.join(TABLES)}), a workbook (.xlsx) or a .zip"
+    assert str(refused) == f"notes.txt: {refusal}"
+    with speaking("ja"):
+        assert shown(checked.name) == "⟦3 files⟧"
+        assert str(refused) == f"notes.txt: ⟦{refusal}⟧"
+    assert shown(checked.name) == "3 files"

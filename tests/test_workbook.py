@@ -23,6 +23,7 @@ from kizuna.checks.workbook import (
     VALIDATED_ROWS,
     Records,
     empty_tables,
+    template_header,
     workbook_bytes,
     write_folder,
     write_workbook,
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_2019 = ROOT / "data" / "2019"
 GOOD = sorted(path for path in (Path(__file__).parent / "fixtures" / "good").iterdir() if path.is_dir())
 MINIMAL = Path(__file__).parent / "fixtures" / "good" / "minimal"
+COLUMNS = {name: [column.name for column in columns] for name, columns in SCHEMA.items()}
 SHEETS = ["instructions", "program", "themes", "cities", "venues", "sessions", "countries"]
 
 
@@ -79,7 +81,8 @@ def test_the_blank_template_has_the_instructions_first_then_every_sheet_with_a_b
     assert workbook.active.title == "instructions"
     for name in TABLE_ORDER:
         sheet = workbook[name.removesuffix(".csv")]
-        assert [cell.value for cell in sheet[1]] == [column.name for column in SCHEMA[name]]
+        assert [cell.value for cell in sheet[1]] == template_header(name)
+        assert [column for column in template_header(name) if column in COLUMNS[name]] == COLUMNS[name]
         assert sheet.max_row == 1
         assert all(cell.font.bold for cell in sheet[1])
         assert sheet.freeze_panes == "A2"
@@ -96,7 +99,7 @@ def test_the_instructions_explain_every_column_with_its_allowed_values(tmp_path:
     rows = list(load_workbook(template(tmp_path))["instructions"].iter_rows(values_only=True))
     assert rows[0] == ("sheet", "column", "required?", "meaning", "allowed values / format", "example")
     described = {(sheet, column): row for sheet, column, *row in rows[1:] if column}
-    expected = {(name.removesuffix(".csv"), column.name) for name in SCHEMA for column in SCHEMA[name]}
+    expected = {(name.removesuffix(".csv"), column) for name in SCHEMA for column in template_header(name)}
     assert set(described) == expected
     assert all(meaning and allowed for _, meaning, allowed, _ in described.values())
     assert described["sessions", "kind"][2] == f"one of: {', '.join(KINDS)} (dropdown)"
@@ -109,7 +112,7 @@ def test_dropdowns_offer_the_vocabularies_and_the_ids_of_the_other_sheets(tmp_pa
     path = template(tmp_path, "--example")
     cities, venues = "cities!$A$2:$A$2001", "venues!$A$2:$A$2001"
     sessions = validations(path, "sessions")
-    assert sessions["kind"] == ("list", '"' + ",".join(KINDS) + '"', f"J2:J{VALIDATED_ROWS + 1}")
+    assert sessions["kind"] == ("list", '"' + ",".join(KINDS) + '"', f"L2:L{VALIDATED_ROWS + 1}")  # after 2 *_ja
     assert sessions["status"][:2] == ("list", '"' + ",".join(STATUSES) + '"')
     assert (sessions["city"][1], sessions["to_city"][1], sessions["venue"][1]) == (cities, cities, venues)
     assert sessions["order"][0] == sessions["revision"][0] == "whole"
@@ -125,7 +128,7 @@ def test_the_themes_column_takes_several_slugs_so_it_only_prompts_with_them(tmp_
     validation = next(
         check
         for check in load_workbook(template(tmp_path, "--example"))["sessions"].data_validations.dataValidation
-        if str(check.sqref) == f"K2:K{VALIDATED_ROWS + 1}"
+        if str(check.sqref) == f"M2:M{VALIDATED_ROWS + 1}"
     )
     assert validation.type is None
     assert validation.prompt.startswith("Theme slugs separated by semicolons (;). In the themes sheet: tourism-")

@@ -1,18 +1,28 @@
-"""Subscription feeds: stable .ics files per program, theme, city and theme-in-city, served statically."""
+"""Subscription feeds: stable .ics files per program, theme, city and theme-in-city, served statically.
+
+Each feed is written in every language Kizuna speaks. The English one keeps the address it always had
+(`kizuna-2019.ics`), so today's subscribers keep theirs; every other language's has the language's tag before the
+extension (`kizuna-2019.ja.ics`, as a web server's language variants are named). Such a name is never a program's
+feeds folder (program ids have no dots) nor another feed's, so the variants sit beside the English files, in the
+program's own folder, and are served, cached and removed as they are.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from threading import Thread
 
 from kizuna.calendars.ics import export_ics, file_name
 from kizuna.files import TEMP_PREFIX, update_file
+from kizuna.i18n import LANGUAGES, N_, SOURCE, catalogue_path, speaking, visitors
 from kizuna.program.filtering import Filter, describe
 from kizuna.program.model import Program
 from kizuna.views.share import app_address
@@ -21,8 +31,11 @@ REFRESH = timedelta(hours=6)
 FEEDS_PATH = "feeds"  # under the static folder (config.static_dir), served at /app/static/feeds/
 # A program's feeds are in feeds/ itself or in its own folder, feeds/<folder>/ (programs.feeds_folder): one folder per
 # program, so removing one program's old feeds never touches another's.
-STAMP = ".published"  # data version and base URL of the feeds last written
+STAMP = ".published"  # data version, base URL and languages of the feeds last written
 LEFTOVER_AGE = timedelta(minutes=10)  # a temporary file this old was left by a writer that died
+WHOLE_PROGRAM = N_("Whole program")
+TRANSLATED = tuple(lang for lang in LANGUAGES if lang != SOURCE)  # the languages whose feeds have a tag in their name
+TAGGED = re.compile(rf"(?P<stem>.+)\.(?P<lang>{'|'.join(TRANSLATED)})(?P<extension>\.[a-z]+)")
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +53,23 @@ def feeds(program: Program) -> list[Feed]:
     filters += [Filter.of(themes=[theme]) for theme in program.themes]
     filters += [Filter.of(cities=[city]) for city in program.cities]
     filters += [Filter.of(themes=[t], cities=[c]) for t in program.themes for c in program.cities]
-    return [Feed(file_name(program, f), describe(program, f) or "Whole program", f) for f in filters]
+    return [Feed(file_name(program, f), describe(program, f) or visitors.gettext(WHOLE_PROGRAM), f) for f in filters]
+
+
+def in_language_named(name: str, lang: str | None) -> str:
+    """A feed file's name in a language: 'kizuna-2019.ics' → 'kizuna-2019.ja.ics'; English (or None, or a language
+    Kizuna does not speak): the name itself, today's address."""
+    if lang not in TRANSLATED:
+        return name
+    stem, _, extension = name.rpartition(".")
+    return f"{stem}.{lang}.{extension}"
+
+
+def named_language(name: str) -> tuple[str, str]:
+    """The English name of a feed file and its language: 'kizuna-2019.ja.ics' → ('kizuna-2019.ics', 'ja'); a name
+    without a language's tag is English."""
+    tagged = TAGGED.fullmatch(name)
+    return (tagged["stem"] + tagged["extension"], tagged["lang"]) if tagged else (name, SOURCE)
 
 
 @lru_cache(maxsize=8)
@@ -66,13 +95,30 @@ def containing_feeds(program: Program, view_filter: Filter) -> list[Feed]:
 
 
 def feed_bytes(program: Program, name: str, base_url: str | None = None) -> bytes | None:
-    """The feed file `name` of the program, byte for byte what `write_feeds` writes; None when it has no such feed."""
-    feed = next((feed for feed in feeds(program) if feed.name == name), None)
-    return export_ics(program, feed.filter, base_url=base_url, refresh=REFRESH) if feed else None
+    """The feed file `name` of the program (in the language its name says), byte for byte what `write_feeds`
+    writes; None when it has no such feed."""
+    english, lang = named_language(name)
+    filters = {feed.name: feed.filter for feed in feeds(program)}
+    if english not in filters:
+        return None
+    with speaking(lang):
+        return export_ics(program, filters[english], base_url=base_url, refresh=REFRESH)
 
 
 def stamp(version: str, base_url: str | None) -> str:
-    return f"{version} {base_url or ''}".strip()
+    """What the feeds were written from: the data version, the base URL, and the languages with their catalogues
+    (feeds are written again when a translation changes)."""
+    return f"{version} {base_url or ''} {','.join(LANGUAGES)}:{catalogues_version()}"
+
+
+@cache
+def catalogues_version() -> str:
+    """A digest of the visitors' catalogues, read once per process like the catalogues themselves."""
+    digest = hashlib.sha256()
+    for lang in TRANSLATED:
+        path = catalogue_path(lang, "visitors")
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
 
 
 def feeds_dir(static: Path, folder: str = "") -> Path:
@@ -105,15 +151,19 @@ def remove_stale(target: Path, keep: set[str]) -> None:
 def write_feeds(
     program: Program, static: Path, base_url: str | None = None, version: str = "", folder: str = ""
 ) -> list[Path]:
-    """Write the feeds into static/feeds/[folder/], each atomically, and drop the files of feeds that no longer
-    exist."""
+    """Write the feeds into static/feeds/[folder/] in every language (English first), each atomically, and drop the
+    files of feeds that no longer exist."""
     target = feeds_dir(static, folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
-    for feed in feeds(program):
-        path = target / feed.name
-        update_file(path, export_ics(program, feed.filter, base_url=base_url, refresh=REFRESH))
-        written.append(path)
+    every = feeds(program)
+    for lang in LANGUAGES:
+        made: dict[str, bytes] = {}  # each event once per language, whichever feeds hold it
+        with speaking(lang):
+            for feed in every:
+                path = target / in_language_named(feed.name, lang)
+                update_file(path, export_ics(program, feed.filter, base_url=base_url, refresh=REFRESH, made=made))
+                written.append(path)
     remove_stale(target, {path.name for path in written})
     update_file(target / STAMP, stamp(version, base_url).encode())
     return written
@@ -144,7 +194,8 @@ def refresh_feeds(
     return thread
 
 
-def feed_url(app_url: str, feed: Feed, folder: str = "") -> str:
-    """The feed's address on the host the visitor uses (Streamlit serves static/ under app/static/)."""
+def feed_url(app_url: str, feed: Feed, folder: str = "", lang: str | None = None) -> str:
+    """The feed's address in a language on the host the visitor uses (Streamlit serves static/ under app/static/);
+    English (None or 'en') at the address it always had."""
     path = f"{FEEDS_PATH}/{folder}" if folder else FEEDS_PATH
-    return f"{app_address(app_url)}app/static/{path}/{feed.name}"
+    return f"{app_address(app_url)}app/static/{path}/{in_language_named(feed.name, lang)}"

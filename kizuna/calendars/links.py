@@ -1,5 +1,6 @@
 """Add-to-calendar and subscribe links for web calendars, and open-in-maps links, in each service's documented URL
-format."""
+format. The events they fill in and the names of the services are in the reader's language (the current context's):
+'Google Agenda' in French, 'Google カレンダー' in Japanese, as each service calls itself there."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from datetime import UTC, date, datetime
 from urllib.parse import quote, urlencode
 
 from kizuna.calendars.ics import event_description, session_times, venue_location
+from kizuna.i18n import N_, visitors
 from kizuna.program.model import Program, Session, Venue
 from kizuna.program.text import one_line
-from kizuna.views.maps import PRECISION_LABELS
+from kizuna.views.maps import CONFIDENCE_LABELS, precision_label
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 OUTLOOK = "https://outlook.live.com/calendar/deeplink/compose"
@@ -20,6 +22,14 @@ OUTLOOK_SUBSCRIBE = "https://outlook.live.com/calendar/0/addfromweb"
 OFFICE365_SUBSCRIBE = "https://outlook.office.com/calendar/0/addfromweb"
 GOOGLE_MAPS = "https://www.google.com/maps/search/"
 APPLE_MAPS = "https://maps.apple.com/"
+# The services' names as each calls itself in the reader's language.
+GOOGLE_CALENDAR = N_("Google Calendar")
+YAHOO_CALENDAR = N_("Yahoo Calendar")
+APPLE_CALENDAR = N_("Apple Calendar / webcal")
+GOOGLE_MAPS_NAME = N_("Google Maps")
+APPLE_MAPS_NAME = N_("Apple Maps")
+ANDROID_MAPS_NAME = N_("Android maps (geo:)")
+_ = visitors.gettext
 
 
 def utc(moment: date | datetime) -> datetime:
@@ -70,10 +80,10 @@ def yahoo_link(program: Program, session: Session) -> str:
 def add_links(program: Program, session: Session) -> dict[str, str]:
     """Service name -> a link that opens that service's new-event form filled in with the session."""
     return {
-        "Google Calendar": google_link(program, session),
+        _(GOOGLE_CALENDAR): google_link(program, session),
         "Outlook.com": outlook_link(program, session, OUTLOOK),
         "Office 365": outlook_link(program, session, OFFICE365),
-        "Yahoo Calendar": yahoo_link(program, session),
+        _(YAHOO_CALENDAR): yahoo_link(program, session),
     }
 
 
@@ -84,8 +94,8 @@ def webcal(feed_url: str) -> str:
 def subscribe_links(feed_url: str, name: str) -> dict[str, str]:
     """Ways to subscribe to a published feed, so later changes reach the calendar by themselves."""
     return {
-        "Apple Calendar / webcal": webcal(feed_url),
-        "Google Calendar": f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(feed_url)}, quote_via=quote)}",
+        _(APPLE_CALENDAR): webcal(feed_url),
+        _(GOOGLE_CALENDAR): f"{GOOGLE_SUBSCRIBE}?{urlencode({'cid': webcal(feed_url)}, quote_via=quote)}",
         "Outlook.com": f"{OUTLOOK_SUBSCRIBE}?{urlencode({'url': feed_url, 'name': name}, quote_via=quote)}",
         "Office 365": f"{OFFICE365_SUBSCRIBE}?{urlencode({'url': feed_url, 'name': name}, quote_via=quote)}",
     }
@@ -103,18 +113,22 @@ def map_links(program: Program, session: Session) -> dict[str, str]:
     venue = program.venues[session.venue_id]
     point, name = f"{degrees(venue.lat)},{degrees(venue.lon)}", one_line(venue.name)
     return {
-        "Google Maps": f"{GOOGLE_MAPS}?{urlencode({'api': '1', 'query': point}, quote_via=quote)}",
-        "Apple Maps": f"{APPLE_MAPS}?{urlencode({'ll': point, 'q': name}, quote_via=quote)}",
-        "Android maps (geo:)": f"geo:{point}?q={point}({quote(name, safe='')})",
+        _(GOOGLE_MAPS_NAME): f"{GOOGLE_MAPS}?{urlencode({'api': '1', 'query': point}, quote_via=quote)}",
+        _(APPLE_MAPS_NAME): f"{APPLE_MAPS}?{urlencode({'ll': point, 'q': name}, quote_via=quote)}",
+        _(ANDROID_MAPS_NAME): f"geo:{point}?q={point}({quote(name, safe='')})",
     }
 
 
 def map_note(venue: Venue) -> str:
     """Said next to the map links when their point is not the venue's exact place, or the venue is not certain."""
-    parts = []
-    if venue.precision != "exact":
-        parts.append(f"the links open the map's point, {PRECISION_LABELS[venue.precision]}")
-    if venue.confidence != "high":
-        parts.append(f"confidence in the venue: {venue.confidence}")
-    note = "; ".join(parts)
-    return f"{note[:1].upper()}{note[1:]}." if note else ""
+    precise, certain = venue.precision == "exact", venue.confidence == "high"
+    if precise and certain:
+        return ""
+    confidence = _(CONFIDENCE_LABELS[venue.confidence]) if venue.confidence in CONFIDENCE_LABELS else venue.confidence
+    if precise:
+        return _("Confidence in the venue: {confidence}.").format(confidence=confidence)
+    precision = precision_label(venue.precision)
+    if certain:
+        return _("The links open the map's point, {precision}.").format(precision=precision)
+    note = _("The links open the map's point, {precision}; confidence in the venue: {confidence}.")
+    return note.format(precision=precision, confidence=confidence)

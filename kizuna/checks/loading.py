@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kizuna.checks.sources import WORKBOOK_SUFFIXES, Tables, read_tables
+from kizuna.checks.sources import WORKBOOK_SUFFIXES, Tables, left_out, read_tables
+from kizuna.i18n import LANGUAGES, N_, language_tag, organisers
 from kizuna.program.model import (
     CONFIDENCES,
     KINDS,
     LOGISTICS_KINDS,
+    NO_TRANSLATIONS,
     PRECISIONS,
     STATUSES,
     City,
@@ -28,11 +30,14 @@ from kizuna.program.model import (
     Program,
     Session,
     Theme,
+    Translations,
     Venue,
     ordered,
 )
-from kizuna.program.problems import MAX_PROBLEMS, Problem, left_out
+from kizuna.program.problems import MAX_PROBLEMS, Problem, Said, said, shown
 from kizuna.program.text import clean_text, cut, shortened
+
+_ = organisers.gettext
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -42,9 +47,12 @@ class ProgramInvalid(Exception):
     """Raised by `load_program` with every problem found."""
 
     def __init__(self, folder: Path, problems: list[Problem]) -> None:
-        super().__init__(f"{folder}: {len(problems)} problem(s)")
+        super().__init__(said(N_("{folder}: {count} problem(s)"), folder=str(folder), count=len(problems)))
         self.folder = folder
         self.problems = problems
+
+    def __str__(self) -> str:
+        return shown(self.args[0])
 
 
 def data_hash(folder: Path) -> str:
@@ -70,7 +78,8 @@ def validate_program(folder: Path | str) -> list[Problem]:
     return read_program(Path(folder))[1]
 
 
-# Cell parsers: each returns the value or raises ValueError with a plain message.
+# Cell parsers: each returns the value or raises ValueError with a plain message (a `Said`, shown in the reader's
+# language).
 
 
 def parse_text(cell: str) -> str:
@@ -80,8 +89,11 @@ def parse_text(cell: str) -> str:
 def parse_slug(cell: str) -> str:
     if not SLUG.match(cell):
         form = slug_form(cell)
-        fix = f": write {form}" if form else ""
-        raise ValueError(f"{cell!r} is not a slug (lower-case letters, digits and single hyphens){fix}")
+        if form:
+            message = N_("{value} is not a slug (lower-case letters, digits and single hyphens): write {form}")
+            raise ValueError(said(message, value=repr(cell), form=form))
+        message = N_("{value} is not a slug (lower-case letters, digits and single hyphens)")
+        raise ValueError(said(message, value=repr(cell)))
     return cell
 
 
@@ -98,7 +110,7 @@ def parse_date(cell: str) -> date:
             raise ValueError
         return date.fromisoformat(cell)
     except ValueError:
-        raise ValueError(f"{cell!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(said(N_("{value} is not a date (YYYY-MM-DD)"), value=repr(cell))) from None
 
 
 def parse_time(cell: str) -> time:
@@ -106,8 +118,9 @@ def parse_time(cell: str) -> time:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::00)?", cell)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         meant = time_meant(cell)
-        fix = f": write {meant:%H:%M}" if meant else " (HH:MM, 24-hour)"
-        raise ValueError(f"{cell!r} is not a time{fix}")
+        if meant:
+            raise ValueError(said(N_("{value} is not a time: write {time}"), value=repr(cell), time=f"{meant:%H:%M}"))
+        raise ValueError(said(N_("{value} is not a time (HH:MM, 24-hour)"), value=repr(cell)))
     return time(int(match[1]), int(match[2]))
 
 
@@ -147,26 +160,28 @@ def parse_utc(cell: str) -> datetime:
     try:
         value = datetime.fromisoformat(cell)
     except ValueError:
-        raise ValueError(f"{cell!r} is not a date-time (YYYY-MM-DDTHH:MM:SSZ)") from None
+        raise ValueError(said(N_("{value} is not a date-time (YYYY-MM-DDTHH:MM:SSZ)"), value=repr(cell))) from None
     if value.tzinfo is None:
-        raise ValueError(f"{cell!r} has no UTC offset (end it with Z)")
+        raise ValueError(said(N_("{value} has no UTC offset (end it with Z)"), value=repr(cell)))
     try:
         return value.astimezone(UTC)
     except OverflowError:  # year 1 with a positive offset is before the first instant a datetime holds
-        raise ValueError(f"{cell!r} is out of range (years 1 to 9999, in UTC)") from None
+        raise ValueError(said(N_("{value} is out of range (years 1 to 9999, in UTC)"), value=repr(cell))) from None
 
 
 def parse_zone(cell: str) -> str:
     try:
         ZoneInfo(cell)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the database ('Asia'), not a zone
-        raise ValueError(f"{cell!r} is not a known IANA time zone (e.g. Asia/Tokyo)") from None
+        raise ValueError(
+            said(N_("{value} is not a known IANA time zone (e.g. Asia/Tokyo)"), value=repr(cell))
+        ) from None
     return cell
 
 
 def parse_colour(cell: str) -> str:
     if not COLOUR.match(cell):
-        raise ValueError(f"{cell!r} is not a colour (#RRGGBB)")
+        raise ValueError(said(N_("{value} is not a colour (#RRGGBB)"), value=repr(cell)))
     return cell.upper()
 
 
@@ -175,12 +190,31 @@ def parse_slugs(cell: str) -> tuple[str, ...]:
     parts = [part.strip() for part in cell.split(";") if part.strip()]
     listed = slug_list(parts)
     if listed:
-        raise ValueError(f"{cell!r} is not a list of theme slugs: separate them with ; ({listed})")
+        message = N_("{value} is not a list of theme slugs: separate them with ; ({slugs})")
+        raise ValueError(said(message, value=repr(cell), slugs=listed))
     slugs = tuple(parse_slug(part) for part in parts)
     repeated = sorted(slug for slug, count in Counter(slugs).items() if count > 1)
     if repeated:
-        raise ValueError(f"{', '.join(map(repr, repeated))} listed twice")
+        raise ValueError(said(N_("{values} listed twice"), values=", ".join(map(repr, repeated))))
     return slugs
+
+
+LANGUAGE_SEPARATORS = re.compile(r"[\s,;、]+")
+
+
+def parse_languages(cell: str) -> tuple[str, ...]:
+    """BCP 47 tags separated by spaces (`en ja`), the program's own language first; each as Kizuna names it
+    (`ja-JP` is ja, `zh-Hans` zh)."""
+    found: list[str] = []
+    for tag in LANGUAGE_SEPARATORS.split(cell.strip()):
+        lang = language_tag(tag)
+        if lang is None:
+            message = N_("{tag} is not a language Kizuna knows; write tags separated by spaces, from: {known}")
+            raise ValueError(said(message, tag=shortened(tag), known=" ".join(LANGUAGES)))
+        if lang in found:
+            raise ValueError(said(N_("{tag} is listed twice (as {language})"), tag=shortened(tag), language=lang))
+        found.append(lang)
+    return tuple(found)
 
 
 def slug_list(parts: list[str]) -> str | None:
@@ -199,9 +233,10 @@ def number_between(low: float, high: float) -> Callable[[str], float]:
             if not math.isfinite(value):
                 raise ValueError
         except ValueError:
-            raise ValueError(f"{cell!r} is not a number") from None
+            raise ValueError(said(N_("{value} is not a number"), value=repr(cell))) from None
         if not low <= value <= high:
-            raise ValueError(f"{cell} is out of range ({low:g} to {high:g})")
+            message = N_("{value} is out of range ({low} to {high})")
+            raise ValueError(said(message, value=cell, low=f"{low:g}", high=f"{high:g}"))
         return value
 
     return parse
@@ -212,10 +247,10 @@ MAX_WHOLE_NUMBER = 2**31 - 1  # a calendar's SEQUENCE is a 32-bit integer (RFC 5
 
 def whole_number(cell: str) -> int:
     if not re.fullmatch(r"[0-9]+", cell):
-        raise ValueError(f"{cell!r} is not a whole number (0 or more)")
+        raise ValueError(said(N_("{value} is not a whole number (0 or more)"), value=repr(cell)))
     if len(cell) > len(str(MAX_WHOLE_NUMBER)) or int(cell) > MAX_WHOLE_NUMBER:
-        shown = cell if len(cell) <= 12 else f"{cell[:10]}…"
-        raise ValueError(f"{shown} is out of range (0 to {MAX_WHOLE_NUMBER:,})")
+        value = cell if len(cell) <= 12 else f"{cell[:10]}…"
+        raise ValueError(said(N_("{value} is out of range (0 to {high:,})"), value=value, high=MAX_WHOLE_NUMBER))
     return int(cell)
 
 
@@ -225,8 +260,12 @@ def one_of(allowed: Iterable[str]) -> Callable[[str], str]:
     def parse(cell: str) -> str:
         if cell not in allowed:
             guess = nearest(cell, allowed) if len(cell) <= MAX_GUESSED_CHARS else None
-            hint = f"; did you mean {guess!r}?" if guess else ""
-            raise ValueError(f"{shortened(cell)} is not one of: {', '.join(allowed)}{hint}")
+            if guess:
+                message = N_("{value} is not one of: {allowed}; did you mean {guess}?")
+                raise ValueError(said(message, value=shortened(cell), allowed=", ".join(allowed), guess=repr(guess)))
+            raise ValueError(
+                said(N_("{value} is not one of: {allowed}"), value=shortened(cell), allowed=", ".join(allowed))
+            )
         return cell
 
     return parse
@@ -265,6 +304,7 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
         Column("updated", parse_utc),
         Column("summary", required=False),
         Column("source", required=False),
+        Column("languages", parse_languages, required=False, added_later=True),
     ),
     "themes.csv": (
         Column("slug", parse_slug),
@@ -322,6 +362,19 @@ SCHEMA: dict[str, tuple[Column, ...]] = {
 KEY_COLUMN = {"program.csv": "id", "themes.csv": "slug", "cities.csv": "slug", "venues.csv": "id"}
 KEY_COLUMN |= {"sessions.csv": "id", "countries.csv": "country"}
 OPTIONAL_FILES = {"countries.csv"}
+# The columns people read, each of which may have a translation per language in a column `<column>_<language>`
+# (`title_ja`); the rows' `translations` hold them. cities.csv and venues.csv have always had `name_ja`, the
+# Japanese name (for addresses and the driver card): it is the Japanese translation of `name` too.
+TRANSLATED = {
+    "program.csv": ("title", "short_title", "summary"),
+    "themes.csv": ("label", "description"),
+    "cities.csv": ("name",),
+    "venues.csv": ("name",),
+    "sessions.csv": ("title", "description"),
+    "countries.csv": ("country", "capital"),
+}
+JAPANESE_NAMES = {"cities.csv", "venues.csv"}  # files whose `name_ja` column is also `name`'s translation
+COLUMN_NAMES = {name: {column.name for column in columns} for name, columns in SCHEMA.items()}
 
 Row = tuple[int, dict[str, Any]]
 
@@ -329,12 +382,43 @@ Row = tuple[int, dict[str, Any]]
 @dataclass
 class Table:
     """A file's good rows, plus the key of every row (good or bad) so references to a bad row are not
-    reported a second time as unknown."""
+    reported a second time as unknown; its translation columns, and those that hold a text."""
 
     name: str
     rows: list[Row] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     readable: bool = False
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (translated column, language)
+    filled: set[str] = field(default_factory=set)  # translation columns with a text in any row
+
+
+def translation_column(name: str, column: str) -> tuple[str, str] | None:
+    """(translated column, language) for a translation column of the file `name` (`title_ja`), else None."""
+    base, _, lang = column.rpartition("_")
+    if lang in LANGUAGES and base in TRANSLATED.get(name, ()) and column not in COLUMN_NAMES[name]:
+        return base, lang
+    return None
+
+
+def translation_mistake(name: str, column: str) -> Said | None:
+    """What is wrong with a column that looks like a translation column but is not one: a tag Kizuna does not write
+    that way (`title_JA`, `title_zh_hans`), a language it does not know (`title_de`), a column that is not
+    translated (`kind_ja`)."""
+    for base in TRANSLATED.get(name, ()):
+        if column.startswith(f"{base}_"):
+            tag = column.removeprefix(f"{base}_")
+            lang = language_tag(tag)
+            if lang is None:
+                message = N_("{tag} is not a language Kizuna knows; translation columns end in one of: {known}")
+                return said(message, tag=shortened(tag), known=", ".join(f"_{lang}" for lang in LANGUAGES))
+            return said(
+                N_("a translation column is named {column}: write {fixed}"), column=column, fixed=f"{base}_{lang}"
+            )
+    base, _, lang = column.rpartition("_")
+    if lang in LANGUAGES and base:
+        message = N_("{column} is not a column that has translations; in {file} those are: {columns}")
+        return said(message, column=shortened(base), file=name, columns=", ".join(TRANSLATED.get(name, ())))
+    return None
 
 
 def read_table(source: Tables, name: str, problems: list[Problem]) -> Table:
@@ -345,13 +429,15 @@ def read_table(source: Tables, name: str, problems: list[Problem]) -> Table:
         return table
     records = source.records[name]
     if not records or not any(cell.strip() for cell in records[0]):
-        problems.append(Problem(name, 1, None, "file has no header row"))
+        problems.append(Problem(name, 1, None, said(N_("file has no header row"))))
         return table
     header = [cell.strip() for cell in records[0]]
     if not check_header(name, header, problems):
         return table
     columns = SCHEMA[name]
     position = {column.name: header.index(column.name) for column in columns if column.name in header}
+    table.translations = {column: found for column in header if (found := translation_column(name, column))}
+    translated = {column: header.index(column) for column in table.translations}
     table.readable = True
     for row_number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
@@ -359,35 +445,59 @@ def read_table(source: Tables, name: str, problems: list[Problem]) -> Table:
         key_cell = record[position[KEY_COLUMN[name]]].strip() if position[KEY_COLUMN[name]] < len(record) else ""
         table.keys.add(key_cell)
         if len(record) > len(header):
-            message = f"row has {len(record)} cells but the header has {len(header)}; quote cells that hold a comma"
-            problems.append(Problem(name, row_number, None, message))
+            message = N_("row has {cells} cells but the header has {columns}; quote cells that hold a comma")
+            problems.append(Problem(name, row_number, None, said(message, cells=len(record), columns=len(header))))
             continue
         values = parse_record(name, row_number, record, columns, position, problems)
+        texts = translation_texts(name, record, values, translated, table)
         if values is not None:
-            table.rows.append((row_number, values))
+            table.rows.append((row_number, values | {"translations": texts}))
     return table
+
+
+def translation_texts(
+    name: str, record: list[str], values: dict[str, Any] | None, translated: dict[str, int], table: Table
+) -> Translations:
+    """A row's translations (`{"ja": {"title": "…"}}`), noting which translation columns hold a text."""
+    texts: dict[str, dict[str, str]] = {}
+    for column, index in translated.items():
+        text = parse_text(record[index]) if index < len(record) else ""
+        if text:
+            base, lang = table.translations[column]
+            texts.setdefault(lang, {})[base] = text
+            table.filled.add(column)
+    if name in JAPANESE_NAMES and values and values.get("name_ja"):
+        texts.setdefault("ja", {})["name"] = values["name_ja"]
+    return Translations(texts) if texts else NO_TRANSLATIONS
 
 
 def check_header(name: str, header: list[str], problems: list[Problem]) -> bool:
     """Report missing, unknown and repeated columns; False when rows cannot be read."""
     expected = [column.name for column in SCHEMA[name]]
+    known = [*expected, *(column for column in header if translation_column(name, column))]
     found = [
-        Problem(name, 1, column.name, "column is missing")
+        Problem(name, 1, column.name, said(N_("column is missing")))
         for column in SCHEMA[name]
         if column.name not in header and not column.added_later
     ]
     found += [
-        Problem(name, 1, column or "(blank)", f"unknown column; expected {', '.join(expected)}")
+        Problem(name, 1, column or "(blank)", unknown_column(name, column, expected))
         for column in header
-        if column not in expected
+        if column not in known
     ]
     found += [
-        Problem(name, 1, column, "column appears more than once")
+        Problem(name, 1, column, said(N_("column appears more than once")))
         for index, column in enumerate(header)
-        if column in expected and column in header[:index]
+        if column in known and column in header[:index]
     ]
     problems.extend(found)
     return not found
+
+
+def unknown_column(name: str, column: str, expected: list[str]) -> Said:
+    return translation_mistake(name, column) or said(
+        N_("unknown column; expected {columns}"), columns=", ".join(expected)
+    )
 
 
 def parse_record(
@@ -405,16 +515,22 @@ def parse_record(
         cell = record[index].strip() if index < len(record) else ""
         if not cell:
             if column.required:
-                problems.append(Problem(name, row_number, column.name, "required value is empty"))
+                problems.append(Problem(name, row_number, column.name, said(N_("required value is empty"))))
                 ok = False
             values[column.name] = None
             continue
         try:
             values[column.name] = column.parse(cell)
         except ValueError as error:
-            problems.append(Problem(name, row_number, column.name, str(error)))
+            problems.append(Problem(name, row_number, column.name, message_of(error)))
             ok = False
     return values if ok else None
+
+
+def message_of(error: ValueError) -> str:
+    """A parser's message, kept a `Said` so it is shown in the reader's language."""
+    message = error.args[0] if error.args else ""
+    return message if isinstance(message, Said) else str(error)
 
 
 def unique_rows(table: Table, problems: list[Problem]) -> list[Row]:
@@ -424,8 +540,9 @@ def unique_rows(table: Table, problems: list[Problem]) -> list[Row]:
     kept: list[Row] = []
     for row_number, values in table.rows:
         if values[key] in first_row:
-            message = f"duplicate {key} {values[key]!r} (first on row {first_row[values[key]]})"
-            problems.append(Problem(table.name, row_number, key, message))
+            message = N_("duplicate {column} {value} (first on row {row})")
+            found = said(message, column=key, value=repr(values[key]), row=first_row[values[key]])
+            problems.append(Problem(table.name, row_number, key, found))
             continue
         first_row[values[key]] = row_number
         kept.append((row_number, values))
@@ -435,6 +552,22 @@ def unique_rows(table: Table, problems: list[Problem]) -> list[Row]:
 MAX_LISTED = 30  # known ids a message lists; a file of thousands would repeat them all in every problem
 MAX_GUESSED_CHARS = 64  # ids longer than this are neither guessed nor offered as a guess
 MAX_GUESS_WORK = 4_000_000  # characters × characters compared for "did you mean" per reference (about 0.3 s at most)
+
+
+UNKNOWN = {  # (without a guess, with one) for each kind of reference
+    "city": (
+        N_("unknown city {value}; known: {known}"),
+        N_("unknown city {value}; did you mean {guess}? known: {known}"),
+    ),
+    "venue": (
+        N_("unknown venue {value}; known: {known}"),
+        N_("unknown venue {value}; did you mean {guess}? known: {known}"),
+    ),
+    "theme": (
+        N_("unknown theme {value}; known: {known}"),
+        N_("unknown theme {value}; did you mean {guess}? known: {known}"),
+    ),
+}
 
 
 class References:
@@ -457,8 +590,10 @@ class References:
         if not self.table.readable or value in self.table.keys:
             return column, None
         guess = self.guess(value)
-        hint = f" did you mean {guess!r}?" if guess else ""
-        return column, f"unknown {self.what} {shortened(value)};{hint} known: {self.listed}"
+        unknown, guessed = UNKNOWN[self.what]
+        if guess:
+            return column, said(guessed, value=shortened(value), guess=repr(guess), known=self.listed)
+        return column, said(unknown, value=shortened(value), known=self.listed)
 
     def guess(self, value: str) -> str | None:
         """The nearest known id, within a budget of work for the whole file: difflib's cost grows with the product
@@ -553,6 +688,8 @@ def check_tables(source: Tables) -> tuple[Program | None, Found]:
     tables = {name: read_table(source, name, problems) for name in SCHEMA}
     rows = {name: unique_rows(table, problems) for name, table in tables.items()}
     meta = read_meta(tables["program.csv"], rows["program.csv"], problems)
+    if meta is not None:
+        check_languages(tables, meta["languages"], problems)
     themes = {v["slug"]: Theme(**clean(v)) for _, v in rows["themes.csv"]}
     cities = {v["slug"]: City(**clean(v)) for _, v in rows["cities.csv"]}
     city_refs = References("city", tables["cities.csv"], cities)
@@ -581,23 +718,27 @@ def problem_order(problem: Problem) -> tuple:
     return (files.index(problem.file) if problem.file in files else -1, problem.row or 0, problem.column or "")
 
 
+# The headings of a problems table (the keys of `problem_row`), for the page to show translated: `_(key)`.
+PROBLEM_HEADINGS = (N_("file or sheet"), N_("cell or row"), N_("column"), N_("problem"))
+
+
 def problem_row(problem: Problem) -> dict[str, str]:
     """A problem as a problems table shows it, on the dashboard and the Organisers page: where (the file, or the
-    workbook's sheet), the cell or row, column, problem."""
-    where, at = problem.file, f"row {problem.row}" if problem.row else ""
+    workbook's sheet), the cell or row, column, problem; in the current language (the keys stay English)."""
+    where, at = problem.file, _("row {row}").format(row=problem.row) if problem.row else ""
     if problem.cell and problem.file.lower().endswith(tuple(WORKBOOK_SUFFIXES)):
-        sheet, _, cell = problem.cell.partition("!")
+        sheet, _sep, cell = problem.cell.partition("!")
         where, at = f"{problem.file} › {sheet}", cell_or_row(cell)
     elif problem.cell:  # a member of a zip: `2020/sessions.csv:7`
-        member, _, row = problem.cell.rpartition(":") if problem.row else (problem.cell, "", "")
-        where, at = f"{problem.file} › {member}", f"row {row}" if row else ""
-    return {"file or sheet": where, "cell or row": at, "column": problem.column or "", "problem": problem.message}
+        member, _sep, row = problem.cell.rpartition(":") if problem.row else (problem.cell, "", "")
+        where, at = f"{problem.file} › {member}", _("row {row}").format(row=row) if row else ""
+    return {"file or sheet": where, "cell or row": at, "column": problem.column or "", "problem": problem.text}
 
 
 def cell_or_row(cell: str) -> str:
     """`C7` stays; `7:7` (a whole row) reads `row 7`."""
     top, colon, bottom = cell.partition(":")
-    return f"row {top}" if colon and top == bottom and top.isdigit() else cell
+    return _("row {row}").format(row=top) if colon and top == bottom and top.isdigit() else cell
 
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -609,19 +750,47 @@ def read_meta(table: Table, rows: list[Row], problems: list[Problem]) -> dict[st
     """The program row, or None (with a problem unless one was already reported)."""
     if len(table.keys) > 1:
         for row_number, _ in table.rows[1:]:
-            problems.append(Problem("program.csv", row_number, None, "only one program row is allowed"))
+            problems.append(Problem("program.csv", row_number, None, said(N_("only one program row is allowed"))))
         return None
     if len(rows) != 1:
         if table.readable and not table.keys:
-            problems.append(Problem("program.csv", 2, None, "the program row is missing"))
+            problems.append(Problem("program.csv", 2, None, said(N_("the program row is missing"))))
         return None
     row_number, values = rows[0]
     if values["end_date"] < values["start_date"]:
-        problems.append(Problem("program.csv", row_number, "end_date", "end_date is before start_date"))
+        problems.append(Problem("program.csv", row_number, "end_date", said(N_("end_date is before start_date"))))
         return None
     meta = clean(values)
+    meta["languages"] = values["languages"] or ("en",)
+    if not meta["short_title"]:  # no short title: the title, in every language
+        texts = values["translations"]
+        short = {lang: {"short_title": fields["title"]} for lang, fields in texts.items() if "title" in fields}
+        meta["translations"] = Translations({lang: {**short.get(lang, {}), **texts[lang]} for lang in texts})
     meta["short_title"] = meta["short_title"] or meta["title"]
     return meta
+
+
+def check_languages(tables: dict[str, Table], languages: tuple[str, ...], problems: list[Problem]) -> None:
+    """A translation column holding a text must be for one of the program's languages, and not its first: the
+    column it translates is written in that one. (An empty one is left alone: the template has some.)"""
+    for name, table in tables.items():
+        for column in sorted(table.filled, key=list(table.translations).index):
+            base, lang = table.translations[column]
+            if lang == languages[0]:
+                message = N_(
+                    "{column} is in the program's first language ({language}), which {base} is written in: "
+                    "remove the column, or list another language first in program.csv's languages"
+                )
+                problems.append(Problem(name, 1, column, said(message, column=column, language=lang, base=base)))
+            elif lang not in languages:
+                message = N_(
+                    "{column} is in a language the program does not declare ({language}): add {language} to "
+                    "program.csv's languages ({languages}), or remove the column"
+                )
+                declared = " ".join(languages)
+                problems.append(
+                    Problem(name, 1, column, said(message, column=column, language=lang, languages=declared))
+                )
 
 
 def check_sessions(
@@ -636,22 +805,34 @@ def check_sessions(
         found += [refs["theme"].problem("themes", slug) for slug in v["themes"] or ()]
         found = [item for item in found if item]
         if v["kind"] == "transfer" and not v["to_city"]:
-            found.append(("to_city", "a transfer needs the city it goes to"))
+            found.append(("to_city", said(N_("a transfer needs the city it goes to"))))
         if v["kind"] != "transfer" and v["to_city"]:
-            found.append(("to_city", "only a transfer has a to_city"))
+            found.append(("to_city", said(N_("only a transfer has a to_city"))))
         if v["venue"] in venues and v["city"] in refs["city"].known and v["city"] != venues[v["venue"]].city:
-            found.append(("venue", f"venue {v['venue']!r} is in {venues[v['venue']].city}, not {v['city']}"))
+            message = said(
+                N_("venue {venue} is in {venue_city}, not {city}"),
+                venue=repr(v["venue"]),
+                venue_city=venues[v["venue"]].city,
+                city=v["city"],
+            )
+            found.append(("venue", message))
         if not v["themes"] and v["kind"] not in LOGISTICS_KINDS:
-            found.append(("themes", f"a {v['kind']} needs at least one theme"))
+            found.append(("themes", said(N_("a {kind} needs at least one theme"), kind=v["kind"])))
         if v["end"] and not v["start"]:
-            found.append(("end", "an end time needs a start time"))
+            found.append(("end", said(N_("an end time needs a start time"))))
         if v["start"] and v["end"] and v["end"] <= v["start"]:
-            found.append(("end", f"end {v['end']:%H:%M} is not after start {v['start']:%H:%M}"))
+            message = said(
+                N_("end {end} is not after start {start}"), end=f"{v['end']:%H:%M}", start=f"{v['start']:%H:%M}"
+            )
+            found.append(("end", message))
         if v["date"] is None:
-            found.append(("date", "a time needs a date" if v["start"] else "required value is empty"))
+            found.append(
+                ("date", said(N_("a time needs a date")) if v["start"] else said(N_("required value is empty")))
+            )
         elif meta and not meta["start_date"] <= v["date"] <= meta["end_date"]:
-            span = f"{meta['start_date']} to {meta['end_date']}"
-            found.append(("date", f"{v['date']} is outside the program's dates ({span})"))
+            message = N_("{date} is outside the program's dates ({first} to {last})")
+            dates = {"date": str(v["date"]), "first": str(meta["start_date"]), "last": str(meta["end_date"])}
+            found.append(("date", said(message, **dates)))
         return found
 
     kept = keep_checked("sessions.csv", rows, check, problems)

@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kizuna.checks.sources import Tables
-from kizuna.program.problems import Problem
+from kizuna.i18n import N_
+from kizuna.program.problems import Problem, Said, said, said_data, said_from
 
 MEMORY_LIMIT = 1 * 2**30  # bytes of address space a worker may map (a 49,990-session workbook fits, in 4.6 s)
 TIME_LIMIT = 30  # seconds, wall clock and CPU, to read one file
@@ -51,7 +52,11 @@ log = logging.getLogger(__name__)
 
 
 class WorkerFailed(Exception):
-    """The worker did not answer within the limits: the reason, in words an organiser can read."""
+    """The worker did not answer within the limits: the problem's whole message, in words an organiser can read."""
+
+    def __init__(self, message: Said) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Busy(Exception):
@@ -65,7 +70,11 @@ class Limits:
     setup: str = ""  # Python run in the worker before it serves: tests stand in a reader that misbehaves
 
     def __str__(self) -> str:
-        return f"the limits are {self.memory / 2**30:g} GiB of memory and {self.seconds:g} s"
+        return f"the limits are {self.memory / 2**30:g} GiB of memory and {self.seconds:g} s"  # for the server's log
+
+    def values(self) -> dict[str, str]:
+        """The limits as a message's values: `memory` in GiB, `seconds`."""
+        return {"memory": f"{self.memory / 2**30:g}", "seconds": f"{self.seconds:g}"}
 
 
 class Worker:
@@ -102,14 +111,15 @@ class Worker:
         (length,) = HEADER.unpack(header)
         if length > MAX_RESULT_BYTES:
             self.stop()
-            raise WorkerFailed(f"its tables would be more than {MAX_RESULT_BYTES // 2**20} MiB")
+            message = N_("this file could not be read within the limits: its tables would be more than {size} MiB")
+            raise WorkerFailed(said(message, size=MAX_RESULT_BYTES // 2**20))
         try:
             answer = json.loads(self.read(length, deadline).decode("utf-8", "surrogatepass"))
         except ValueError:
             self.stop()
-            raise WorkerFailed("the reader's answer could not be understood") from None
+            raise WorkerFailed(not_understood()) from None
         if not isinstance(answer, dict):
-            raise WorkerFailed("the reader's answer could not be understood")
+            raise WorkerFailed(not_understood())
         return answer
 
     def read(self, size: int, deadline: float) -> bytes:
@@ -120,7 +130,8 @@ class Worker:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([stream], [], [], left)[0]:
                 self.stop()
-                raise WorkerFailed(f"it took longer than {self.limits.seconds:g} s")
+                message = N_("this file could not be read within the limits: it took longer than {seconds} s")
+                raise WorkerFailed(said(message, seconds=self.limits.values()["seconds"]))
             chunk = os.read(stream.fileno(), min(missing, 2**20))
             if not chunk:
                 raise WorkerFailed(self.ended())
@@ -128,7 +139,7 @@ class Worker:
             missing -= len(chunk)
         return b"".join(chunks)
 
-    def ended(self) -> str:
+    def ended(self) -> Said:
         """Why the worker stopped answering, from how it ended."""
         try:
             code = self.process.wait(timeout=5)
@@ -137,8 +148,16 @@ class Worker:
             code = self.process.returncode
         if code is not None and code < 0:
             name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else str(-code)
-            return f"the reader was stopped ({name}); {self.limits}"
-        return f"the reader ended (exit status {code}); {self.limits}"
+            message = N_(
+                "this file could not be read within the limits: the reader was stopped ({signal}); "
+                "the limits are {memory} GiB of memory and {seconds} s"
+            )
+            return said(message, signal=name, **self.limits.values())
+        message = N_(
+            "this file could not be read within the limits: the reader ended (exit status {code}); "
+            "the limits are {memory} GiB of memory and {seconds} s"
+        )
+        return said(message, code=str(code), **self.limits.values())
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -171,11 +190,11 @@ class Pool:
             tables.problems = [replace(p, file=str(path)) if p.file == str(where) else p for p in tables.problems]
             return tables
         except WorkerFailed as failure:
-            message = f"this file could not be read within the limits: {failure}"
+            message = failure.message
         except Busy:
-            message = "the server is busy checking other files: upload it again in a minute"
+            message = said(N_("the server is busy checking other files: upload it again in a minute"))
         except (KeyError, TypeError, ValueError):
-            message = "this file could not be read: the reader's answer could not be understood"
+            message = said(N_("this file could not be read: the reader's answer could not be understood"))
         return Tables(problems=[Problem(path.name, None, None, message)])
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -190,7 +209,11 @@ class Pool:
                 raise
             if "failure" in answer:  # the worker ends after saying so
                 worker.stop()
-                raise WorkerFailed(str(answer["failure"]))
+                try:
+                    failure = said_from(answer["failure"])
+                except (KeyError, TypeError, ValueError):
+                    failure = not_understood()
+                raise WorkerFailed(failure if isinstance(failure, Said) else not_understood())
             self.give_back(worker)
             return answer
         finally:
@@ -210,7 +233,8 @@ class Pool:
         try:
             worker = Worker(self.limits)
         except OSError as error:
-            raise WorkerFailed(f"no reader could be started ({error.strerror})") from None
+            message = N_("this file could not be read within the limits: no reader could be started ({error})")
+            raise WorkerFailed(said(message, error=error.strerror)) from None
         with self.lock:
             if worker.isolation != self.isolation:
                 self.isolation = worker.isolation
@@ -246,6 +270,10 @@ class Pool:
                 self.idle.get_nowait().stop()
             except queue.Empty:
                 return
+
+
+def not_understood() -> Said:
+    return said(N_("this file could not be read within the limits: the reader's answer could not be understood"))
 
 
 POOL = Pool()
@@ -297,7 +325,8 @@ def serve(memory: int = MEMORY_LIMIT, seconds: float = TIME_LIMIT) -> None:
         try:
             tables = sources.read_tables(Path(request["path"]), request["names"], request["optional"])
         except MemoryError:
-            send(answers, {"failure": f"it needed more than {memory / 2**30:g} GiB of memory"})
+            message = N_("this file could not be read within the limits: it needed more than {memory} GiB of memory")
+            send(answers, {"failure": said_data(said(message, memory=f"{memory / 2**30:g}"))})
             return  # a process that ran out of memory is not trusted with the next file
         send(answers, {"tables": tables.as_data()})
 

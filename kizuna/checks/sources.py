@@ -21,7 +21,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
-from kizuna.program.problems import MAX_PROBLEMS, Problem, left_out
+from kizuna.i18n import N_
+from kizuna.program.problems import MAX_PROBLEMS, Problem, said, said_data, said_from
 
 MAX_FILE_BYTES = 20 * 2**20  # a .zip, .xlsx or CSV file as uploaded
 MAX_UNPACKED_BYTES = 200 * 2**20  # all its members unpacked
@@ -29,7 +30,7 @@ MAX_RATIO = 200  # unpacked / packed size of a member above 1 MiB: beyond it, a 
 MAX_MEMBERS = 1_000  # members of a .zip or parts of an .xlsx (Excel writes about 20)
 MAX_ROWS = 50_000  # rows of one table
 MAX_CELLS = 2_000_000  # rows × columns of one sheet's grid, and cell elements in its XML
-MAX_COLUMNS = 100  # cells in a table's header row (a program's tables have at most 14 columns)
+MAX_COLUMNS = 100  # cells in a table's header row (a program's tables have at most 15 columns, 25 with translations)
 MAX_TABLE_CELLS = 1_000_000  # cells of all the tables as read (50,000 sessions of 14 columns are 700,000)
 MAX_CELL_CHARS = 10_000  # characters in one cell
 MAX_TEXT_CHARS = 10_000_000  # characters in all the cells: a 50,000-session program (the row limit) has about 9 million
@@ -101,11 +102,12 @@ class Tables:
         )
 
     def as_data(self) -> dict[str, Any]:
-        """The tables as JSON-ready data: what the worker process sends back (never pickle: it could run code)."""
+        """The tables as JSON-ready data: what the worker process sends back (never pickle: it could run code).
+        Messages keep their msgid and values, so they are shown in the reader's language."""
         return {
             "records": self.records,
-            "problems": [asdict(problem) for problem in self.problems],
-            "notices": self.notices,
+            "problems": [asdict(problem) | {"message": said_data(problem.message)} for problem in self.problems],
+            "notices": [said_data(notice) for notice in self.notices],
             "locator": asdict(self.locator),
             "unreadable": sorted(self.unreadable),
             "merged": self.merged,
@@ -121,7 +123,7 @@ class Tables:
         return cls(
             records=records,
             problems=[problem_from(problem) for problem in data["problems"]],
-            notices=[str(notice) for notice in data["notices"]],
+            notices=[said_from(notice) for notice in data["notices"]],
             locator=Locator(
                 str(locator["kind"]),
                 str(locator["container"]),
@@ -144,9 +146,15 @@ def problem_from(data: dict[str, Any]) -> Problem:
         str(data["file"]),
         None if row is None else int(row),
         text(data["column"]),
-        str(data["message"]),
+        said_from(data["message"]),
         text(data["cell"]),
     )
+
+
+def left_out(count: int) -> Problem:
+    """The line that stands for the problems past MAX_PROBLEMS."""
+    message = N_("and {count:,} more problems not listed: fix the ones above, then check the file again")
+    return Problem("(more)", None, None, said(message, count=count))
 
 
 CELL_NAME = re.compile(r"(?P<sheet>[^!]+)!(?P<column>[A-Z]{1,3})(?P<row>[0-9]{1,7})")
@@ -161,7 +169,8 @@ def read_tables(path: Path, names: Sequence[str], optional: Iterable[str] = ()) 
     except MemoryError:
         raise  # the worker reading it says so, and stops
     except Exception as error:  # a damaged file must not become a traceback
-        return Tables(problems=[Problem(path.name, None, None, f"cannot be read ({type(error).__name__})")])
+        message = said(N_("cannot be read ({error})"), error=type(error).__name__)
+        return Tables(problems=[Problem(path.name, None, None, message)])
     return within_size_limits(tables, path.name)
 
 
@@ -170,9 +179,8 @@ def read_any(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
         return read_folder(path, names, optional)
     if not path.exists():
         packed = path.suffix.lower() in {".zip", *WORKBOOK_SUFFIXES}
-        return Tables(
-            problems=[Problem(str(path), None, None, "file not found" if packed else "program folder not found")]
-        )
+        message = said(N_("file not found")) if packed else said(N_("program folder not found"))
+        return Tables(problems=[Problem(str(path), None, None, message)])
     too_big = file_too_big(path)
     if too_big:
         return Tables(problems=[too_big])
@@ -180,14 +188,16 @@ def read_any(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
         return read_zip(path, names, optional)
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return read_workbook(path, names, optional)
-    return Tables(problems=[Problem(path.name, None, None, "is not a program: give a folder, a .zip or an .xlsx")])
+    message = said(N_("is not a program: give a folder, a .zip or an .xlsx"))
+    return Tables(problems=[Problem(path.name, None, None, message)])
 
 
 def file_too_big(path: Path) -> Problem | None:
     size = path.stat().st_size
     if size <= MAX_FILE_BYTES:
         return None
-    return Problem(path.name, None, None, f"file is {size / 2**20:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB")
+    message = N_("file is {size:.1f} MiB; the limit is {limit} MiB")
+    return Problem(path.name, None, None, said(message, size=size / 2**20, limit=MAX_FILE_BYTES // 2**20))
 
 
 def within_size_limits(tables: Tables, name: str) -> Tables:
@@ -197,11 +207,13 @@ def within_size_limits(tables: Tables, name: str) -> Tables:
     cells = sum(len(row) for rows in tables.records.values() for row in rows)
     chars = sum(len(cell) for rows in tables.records.values() for row in rows for cell in row)
     if wide:
-        message = f"{wide[0][0]}: its header row has {wide[0][1]:,} cells; the limit is {MAX_COLUMNS} columns"
+        message = N_("{table}: its header row has {cells:,} cells; the limit is {limit} columns")
+        message = said(message, table=wide[0][0], cells=wide[0][1], limit=MAX_COLUMNS)
     elif cells > MAX_TABLE_CELLS:
-        message = f"holds {cells:,} cells; the limit is {MAX_TABLE_CELLS:,}"
+        message = said(N_("holds {cells:,} cells; the limit is {limit:,}"), cells=cells, limit=MAX_TABLE_CELLS)
     elif chars > MAX_TEXT_CHARS:
-        message = f"holds {chars:,} characters of text; the limit is {MAX_TEXT_CHARS:,}"
+        message = N_("holds {chars:,} characters of text; the limit is {limit:,}")
+        message = said(message, chars=chars, limit=MAX_TEXT_CHARS)
     else:
         if len(tables.problems) > MAX_PROBLEMS:
             tables.problems[MAX_PROBLEMS:] = [left_out(len(tables.problems) - MAX_PROBLEMS)]
@@ -227,8 +239,8 @@ def decode_csv(raw: bytes, name: str, problems: list[Problem]) -> str | None:
         pass
     before = raw[: failure.start].decode("utf-8-sig")
     row = max(len(list(csv.reader(io.StringIO(before, newline="")))), 1)
-    message = f"file is not UTF-8 (byte 0x{raw[failure.start]:02x}) nor Japanese CP932; save it as 'CSV UTF-8'"
-    problems.append(Problem(name, row, None, message))
+    message = N_("file is not UTF-8 (byte {byte}) nor Japanese CP932; save it as 'CSV UTF-8'")
+    problems.append(Problem(name, row, None, said(message, byte=f"0x{raw[failure.start]:02x}")))
     return None
 
 
@@ -241,13 +253,14 @@ def csv_records(text: str, name: str = "", problems: list[Problem] | None = None
     try:
         for record in reader:
             if len(records) > MAX_ROWS:
-                message = f"has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} rows"
+                message = said(N_("has more than {limit:,} rows; the limit is {limit:,} rows"), limit=MAX_ROWS)
                 problems.append(Problem(name, None, None, message))
                 return None
             records.append(csv_cells(record, records[0] if records else record, name, len(records) + 1, problems))
     except csv.Error:  # a field over the csv module's own limit (131,072 characters), far over ours
         row = len(records) + 1
-        problems.append(Problem(name, row, None, f"a cell holds over {MAX_CELL_CHARS:,} characters, the limit"))
+        message = said(N_("a cell holds over {limit:,} characters, the limit"), limit=MAX_CELL_CHARS)
+        problems.append(Problem(name, row, None, message))
         return None
     return records
 
@@ -258,8 +271,8 @@ def csv_cells(record: list[str], header: list[str], name: str, row: int, problem
     for index, cell in enumerate(record):
         if len(cell) > MAX_CELL_CHARS:
             column = header[index].strip() if index < len(header) and row > 1 else None
-            message = f"cell holds {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}"
-            problems.append(Problem(name, row, column or None, message))
+            message = N_("cell holds {chars:,} characters; the limit is {limit:,}")
+            problems.append(Problem(name, row, column or None, said(message, chars=len(cell), limit=MAX_CELL_CHARS)))
             cell = ""
         cells.append(unmarked(cell))
     return cells
@@ -293,10 +306,11 @@ def read_folder(folder: Path, names: Sequence[str], optional: set[str]) -> Table
             raw = b"" if too_big else path.read_bytes()
         except FileNotFoundError:
             if name not in optional:
-                tables.problems.append(Problem(name, None, None, "file is missing"))
+                tables.problems.append(Problem(name, None, None, said(N_("file is missing"))))
             continue
         except OSError as error:
-            tables.problems.append(Problem(name, None, None, f"file cannot be read ({error.strerror})"))
+            message = said(N_("file cannot be read ({error})"), error=error.strerror)
+            tables.problems.append(Problem(name, None, None, message))
             continue
         if too_big:
             tables.problems.append(too_big)
@@ -311,12 +325,12 @@ def read_folder(folder: Path, names: Sequence[str], optional: set[str]) -> Table
 # --- zip archives (a .zip of CSV files, and the .xlsx container) ------------------------------------------------
 
 
-def open_archive(path: Path, what: str) -> tuple[zipfile.ZipFile | None, Problem | None]:
+def open_archive(path: Path, unopened: str) -> tuple[zipfile.ZipFile | None, Problem | None]:
     """The archive, once its member names and sizes are safe to read; else the problem."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None, Problem(path.name, None, None, f"is not {what} (it cannot be opened as one)")
+        return None, Problem(path.name, None, None, unopened)
     problem = archive_refusal(path.name, archive.infolist())
     if problem:
         archive.close()
@@ -326,23 +340,25 @@ def open_archive(path: Path, what: str) -> tuple[zipfile.ZipFile | None, Problem
 
 def archive_refusal(name: str, members: list[zipfile.ZipInfo]) -> Problem | None:
     if len(members) > MAX_MEMBERS:
-        return Problem(name, None, None, f"holds {len(members):,} members; the limit is {MAX_MEMBERS:,}")
+        message = said(N_("holds {members:,} members; the limit is {limit:,}"), members=len(members), limit=MAX_MEMBERS)
+        return Problem(name, None, None, message)
     names = [m.filename for m in members]
     if len(set(names)) != len(names):  # readers may take either copy: the limits would bound only one
         twice = next(member for member in names if names.count(member) > 1)
-        return Problem(name, None, None, f"holds the member {twice!r} twice")
+        return Problem(name, None, None, said(N_("holds the member {member} twice"), member=repr(twice)))
     unsafe = [m.filename for m in members if unsafe_name(m.filename)]
     if unsafe:
-        return Problem(name, None, None, f"member name {unsafe[0]!r} points outside the archive")
+        message = said(N_("member name {member} points outside the archive"), member=repr(unsafe[0]))
+        return Problem(name, None, None, message)
     unpacked = sum(m.file_size for m in members)
     bombs = [m for m in members if m.file_size > 2**20 and m.file_size > MAX_RATIO * max(m.compress_size, 1)]
     if unpacked > MAX_UNPACKED_BYTES:
-        message = f"unpacks to {unpacked / 2**20:.0f} MiB; the limit is {MAX_UNPACKED_BYTES // 2**20} MiB"
-        return Problem(name, None, None, message)
+        message = N_("unpacks to {size:.0f} MiB; the limit is {limit} MiB")
+        return Problem(name, None, None, said(message, size=unpacked / 2**20, limit=MAX_UNPACKED_BYTES // 2**20))
     if bombs:
         ratio = bombs[0].file_size // max(bombs[0].compress_size, 1)
-        message = f"member {bombs[0].filename!r} unpacks to {ratio:,}× its size; the limit is {MAX_RATIO}×"
-        return Problem(name, None, None, message)
+        message = N_("member {member} unpacks to {ratio:,}× its size; the limit is {limit}×")
+        return Problem(name, None, None, said(message, member=repr(bombs[0].filename), ratio=ratio, limit=MAX_RATIO))
     return None
 
 
@@ -358,7 +374,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 
 
 def read_zip(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
-    archive, problem = open_archive(path, "a zip archive")
+    archive, problem = open_archive(path, said(N_("is not a zip archive (it cannot be opened as one)")))
     if archive is None:
         return Tables(problems=[problem])
     members: dict[str, str] = {}  # table name -> member name
@@ -372,8 +388,9 @@ def read_zip(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
             if len(member.parts) > 2:
                 continue  # only the archive's root or one folder in it
             if member.name in members:
-                message = f"holds {member.name} twice ({members[member.name]}, {info.filename})"
-                tables.problems.append(Problem(path.name, None, None, message))
+                message = N_("holds {file} twice ({first}, {second})")
+                found_twice = said(message, file=member.name, first=members[member.name], second=info.filename)
+                tables.problems.append(Problem(path.name, None, None, found_twice))
                 continue
             members[member.name] = info.filename
             found: list[Problem] = []
@@ -386,15 +403,16 @@ def read_zip(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
         return Tables(problems=[not_a_program_zip(path.name, {info.filename for info in infos}, names)])
     for name in names:
         if name not in members and name not in optional:
-            tables.problems.append(Problem(path.name, None, None, f"{name} is missing from the archive"))
+            message = said(N_("{file} is missing from the archive"), file=name)
+            tables.problems.append(Problem(path.name, None, None, message))
     return tables
 
 
 def not_a_program_zip(name: str, members: set[str], names: Sequence[str]) -> Problem:
     """One problem for a zip that holds none of a program's files, rather than one per missing file."""
     if "xl/workbook.xml" in members:
-        return Problem(name, None, None, "is an Excel workbook, not a zip of CSV files: name it .xlsx")
-    return Problem(name, None, None, f"holds none of a program's files ({', '.join(names)})")
+        return Problem(name, None, None, said(N_("is an Excel workbook, not a zip of CSV files: name it .xlsx")))
+    return Problem(name, None, None, said(N_("holds none of a program's files ({files})"), files=", ".join(names)))
 
 
 def zip_place(problem: Problem, members: dict[str, str]) -> str:
@@ -408,9 +426,9 @@ def zip_place(problem: Problem, members: dict[str, str]) -> str:
 def read_workbook(path: Path, names: Sequence[str], optional: set[str]) -> Tables:
     """One sheet per table, named like the CSV file without `.csv`; headers in row 1."""
     if path.suffix.lower() == ".xlsm":
-        message = "macro-enabled workbooks (.xlsm) are not accepted; save it as 'Excel Workbook (.xlsx)'"
+        message = said(N_("macro-enabled workbooks (.xlsm) are not accepted; save it as 'Excel Workbook (.xlsx)'"))
         return Tables(problems=[Problem(path.name, None, None, message)])
-    archive, problem = open_archive(path, "an Excel workbook (.xlsx)")
+    archive, problem = open_archive(path, said(N_("is not an Excel workbook (.xlsx) (it cannot be opened as one)")))
     if archive is None:
         return Tables(problems=[problem])
     with archive:
@@ -435,16 +453,17 @@ def read_workbook(path: Path, names: Sequence[str], optional: set[str]) -> Table
 
 
 def damaged(path: Path) -> Problem:
-    return Problem(path.name, None, None, "cannot be read as a workbook (its parts are damaged)")
+    return Problem(path.name, None, None, said(N_("cannot be read as a workbook (its parts are damaged)")))
 
 
 def workbook_refusal(parts: dict[str, zipfile.ZipInfo]) -> str | None:
     if "xl/workbook.xml" not in parts:
-        return "is not an Excel workbook (.xlsx): it has no workbook part; save it from Excel as .xlsx"
+        return said(N_("is not an Excel workbook (.xlsx): it has no workbook part; save it from Excel as .xlsx"))
     if any(name.lower().endswith("vbaproject.bin") for name in parts):
-        return "holds macros; save it as 'Excel Workbook (.xlsx)' without them"
+        return said(N_("holds macros; save it as 'Excel Workbook (.xlsx)' without them"))
     if any(name.lower().startswith("xl/externallinks/") for name in parts):  # zip names are any case
-        return "links to other workbooks (external links); break the links in Excel (Data → Edit Links) and save"
+        message = N_("links to other workbooks (external links); break the links in Excel (Data → Edit Links) and save")
+        return said(message)
     return None
 
 
@@ -534,27 +553,30 @@ class WorkbookReader:
         for key, title in titles.items():
             if key not in wanted and key not in IGNORED_SHEETS:
                 shown = title if len(title) <= 40 else f"{title[:39]}…"  # Excel's own titles are at most 31
-                tables.notices.append(f"{self.path.name}: sheet {shown!r} is not part of a program; ignored")
+                message = N_("{file}: sheet {sheet} is not part of a program; ignored")
+                tables.notices.append(said(message, file=self.path.name, sheet=repr(shown)))
         checked = {stem: self.within_limits(stem, self.xml[titles[stem]]) for stem in wanted if stem in titles}
         if not all(checked.values()):
             return tables  # a sheet over a limit: the others are not read either (nothing would be published)
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # the library raises its own kinds on a damaged file
-            tables.problems.append(Problem(self.path.name, None, None, f"cannot be read as a workbook ({error})"))
+            message = said(N_("cannot be read as a workbook ({error})"), error=str(error))
+            tables.problems.append(Problem(self.path.name, None, None, message))
             return tables
         with closing(workbook):
             for stem, name in wanted.items():
                 title = titles.get(stem)
                 if title is None:
                     if name not in self.optional:
-                        tables.problems.append(Problem(self.path.name, None, None, "sheet is missing", stem))
+                        tables.problems.append(Problem(self.path.name, None, None, said(N_("sheet is missing")), stem))
                     continue
                 try:
                     sheet = workbook.get_sheet_by_name(title)
                     values = sheet.to_python(skip_empty_area=False)
                 except Exception as error:  # the library's own kinds: a sheet's XML that is not well formed
-                    message = f"cannot be read as a workbook: sheet {title!r} is damaged ({type(error).__name__})"
+                    message = N_("cannot be read as a workbook: sheet {sheet} is damaged ({error})")
+                    message = said(message, sheet=repr(title), error=type(error).__name__)
                     tables.problems.append(Problem(self.path.name, None, None, message))
                     return tables
                 records = self.read_sheet(values, name)
@@ -568,13 +590,14 @@ class WorkbookReader:
         rows, columns = sheet_extent(part)
         merged = len(MERGE_TAG.findall(part))
         if rows > MAX_ROWS + 1:
-            message = f"has values down to row {rows:,}; the limit is {MAX_ROWS:,} rows"
+            message = said(N_("has values down to row {row:,}; the limit is {limit:,} rows"), row=rows, limit=MAX_ROWS)
         elif rows * columns > MAX_CELLS:
-            message = f"has values out to column {column_letter(columns)}; the limit is {MAX_CELLS:,} cells"
+            message = N_("has values out to column {column}; the limit is {limit:,} cells")
+            message = said(message, column=column_letter(columns), limit=MAX_CELLS)
         elif len(CELL_TAG.findall(part)) > MAX_CELLS:
-            message = f"holds more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}"
+            message = said(N_("holds more than {limit:,} cells; the limit is {limit:,}"), limit=MAX_CELLS)
         elif merged > MAX_MERGED:
-            message = f"has {merged:,} merged ranges; the limit is {MAX_MERGED:,}"
+            message = said(N_("has {merged:,} merged ranges; the limit is {limit:,}"), merged=merged, limit=MAX_MERGED)
         else:
             return True
         self.tables.problems.append(Problem(self.path.name, None, None, message, stem))
@@ -585,7 +608,8 @@ class WorkbookReader:
         header: list[str] = []
         for number, values in enumerate(rows, start=1):
             if number > MAX_ROWS + 1:  # the extent check counts rows as the library places them; this backs it up
-                message = f"has values down to row {len(rows):,}; the limit is {MAX_ROWS:,} rows"
+                message = N_("has values down to row {row:,}; the limit is {limit:,} rows")
+                message = said(message, row=len(rows), limit=MAX_ROWS)
                 self.tables.problems.append(Problem(self.path.name, None, None, message, name.removesuffix(".csv")))
                 return []
             columns = header + [""] * (len(values) - len(header))
@@ -608,7 +632,8 @@ class WorkbookReader:
         """A cell as the CSV file would hold it: dates ISO, times HH:MM, whole numbers without '.0'."""
         if isinstance(value, str):
             if len(value) > MAX_CELL_CHARS:
-                message = f"cell holds {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}"
+                message = N_("cell holds {chars:,} characters; the limit is {limit:,}")
+                message = said(message, chars=len(value), limit=MAX_CELL_CHARS)
                 self.tables.problems.append(self.at(name, row, index, column, message))
                 return ""
             return value
@@ -637,7 +662,7 @@ class WorkbookReader:
         """Merged cells leave all but their first cell empty: say so, rather than 'required value is empty'."""
         for (top, left), (bottom, right) in ranges:
             span = f"{column_letter(left + 1)}{top + 1}:{column_letter(right + 1)}{bottom + 1}"
-            message = "merged cells: unmerge them and fill in each cell"
+            message = said(N_("merged cells: unmerge them and fill in each cell"))
             self.tables.problems.append(Problem(self.path.name, top + 1, None, message, f"{stem}!{span}"))
             self.tables.merged.append((stem, top + 1, left + 1, bottom + 1, right + 1))
 
@@ -648,12 +673,14 @@ class WorkbookReader:
         header = self.headers[name]
         for count, (column, row, formula) in enumerate(UNCALCULATED.findall(part)):
             if count == MAX_FORMULAS_REPORTED:
-                message = "more formulas have no saved value; open the file in Excel and save it again"
+                message = said(N_("more formulas have no saved value; open the file in Excel and save it again"))
                 self.tables.problems.append(Problem(self.path.name, None, None, message, name.removesuffix(".csv")))
                 return
             index = column_number(column.decode()) - 1
             text = html.unescape(formula.decode(errors="replace"))[:40]
-            message = f"formula ={text} has no saved value; open the file in Excel and save it again"
+            message = said(
+                N_("formula ={formula} has no saved value; open the file in Excel and save it again"), formula=text
+            )
             problem = self.at(name, int(row), index, header[index] if index < len(header) else "", message)
             self.tables.problems.append(problem)
             self.tables.unreadable.add(problem.cell)

@@ -23,24 +23,31 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from kizuna.checks.loading import (
+    COLUMN_NAMES,
     LAT,
     LON,
     SCHEMA,
+    TRANSLATED,
     Column,
     ProgramInvalid,
     check_file,
     parse_colour,
     parse_date,
+    parse_languages,
     parse_slug,
     parse_slugs,
     parse_time,
     parse_utc,
     parse_zone,
+    translation_column,
     whole_number,
 )
 from kizuna.checks.sources import FORMULA_START, marked
 from kizuna.files import replace_file
+from kizuna.i18n import LANGUAGES, N_, cldr_locale, locale, organisers, speaking
 from kizuna.program.model import CONFIDENCES, KINDS, LOGISTICS_KINDS, PRECISIONS, STATUSES, THEME_GROUPS, within
+
+_ = organisers.gettext
 
 Records = dict[str, list[list[str]]]
 
@@ -73,144 +80,207 @@ NUMBER_CHECKS = {
 }
 
 FORMATS = {
-    parse_slug: "lower-case letters, digits and single hyphens; unique",
-    parse_slugs: "theme slugs from the themes sheet, separated by ;",
-    parse_date: "a date: type 2019-12-15 (shown as YYYY-MM-DD)",
-    parse_time: "a time, 24-hour: type 09:30",
-    parse_utc: "date and time in UTC, typed as text: YYYY-MM-DDTHH:MM:SSZ",
-    parse_zone: "a time zone name, e.g. Asia/Tokyo",
-    parse_colour: "a colour as #RRGGBB",
-    LAT: "a number from -90 to 90 (degrees north)",
-    LON: "a number from -180 to 180 (degrees east)",
-    whole_number: "a whole number, 0 or more",
+    parse_slug: N_("lower-case letters, digits and single hyphens; unique"),
+    parse_slugs: N_("theme slugs from the themes sheet, separated by ;"),
+    parse_date: N_("a date: type 2019-12-15 (shown as YYYY-MM-DD)"),
+    parse_time: N_("a time, 24-hour: type 09:30"),
+    parse_utc: N_("date and time in UTC, typed as text: YYYY-MM-DDTHH:MM:SSZ"),
+    parse_zone: N_("a time zone name, e.g. Asia/Tokyo"),
+    parse_colour: N_("a colour as #RRGGBB"),
+    parse_languages: N_("language tags separated by spaces, from: {tags}"),
+    LAT: N_("a number from -90 to 90 (degrees north)"),
+    LON: N_("a number from -180 to 180 (degrees east)"),
+    whole_number: N_("a whole number, 0 or more"),
 }
 SHEET_HELP = {
-    "": "Row 1 of every sheet holds the column names: keep them as they are. Fill one row per item from row 2. "
-    "Cells with a dropdown offer the allowed values. Check the finished workbook with: kizuna validate FILE.xlsx",
-    "program.csv": "The seminar itself: exactly one row.",
-    "themes.csv": "The themes sessions are tagged with, one row per theme. Fill it before the sessions.",
-    "cities.csv": "The cities the program visits, one row per city. Fill it before the venues and sessions.",
-    "venues.csv": "The places where sessions happen, one row per place. Each is in a city of the cities sheet.",
-    "sessions.csv": "The program: one row per session, arrival, transfers and departure included.",
-    "countries.csv": "Optional: the participants' home countries, drawn on the map. May stay empty.",
+    "": N_(
+        "Row 1 of every sheet holds the column names: keep them as they are. Fill one row per item from row 2. "
+        "Cells with a dropdown offer the allowed values. Check the finished workbook with: kizuna validate FILE.xlsx"
+    ),
+    "program.csv": N_("The seminar itself: exactly one row."),
+    "themes.csv": N_("The themes sessions are tagged with, one row per theme. Fill it before the sessions."),
+    "cities.csv": N_("The cities the program visits, one row per city. Fill it before the venues and sessions."),
+    "venues.csv": N_("The places where sessions happen, one row per place. Each is in a city of the cities sheet."),
+    "sessions.csv": N_("The program: one row per session, arrival, transfers and departure included."),
+    "countries.csv": N_("Optional: the participants' home countries, drawn on the map. May stay empty."),
 }
+TRANSLATIONS_HELP = N_(
+    "Texts people read may also be given in other languages, each in a column of its own: the column's name, _ and "
+    "the language (title_ja, description_ja; also _ko, _zh, _fr, _en). Every such language must be listed in the "
+    "program sheet's languages column. An empty translation cell shows the text of the program's first language."
+)
+# The translation columns the blank template has: the organisers' own language, next to each column it translates.
+TEMPLATE_LANGUAGES = ("ja",)
 REQUIRED = {
-    ("sessions.csv", "date"): "yes",
-    ("sessions.csv", "to_city"): "transfers only",
-    ("sessions.csv", "themes"): f"yes, except for {', '.join(kind for kind in KINDS if kind in LOGISTICS_KINDS)}",
+    ("sessions.csv", "date"): N_("yes"),
+    ("sessions.csv", "to_city"): N_("transfers only"),
+    ("sessions.csv", "themes"): N_("yes, except for {kinds}"),
 }
-# (table, column) -> (meaning, example), in plain words for the organisers.
+YES, NO = N_("yes"), N_("no")
+# (table, column) -> (meaning, example): the meaning in plain words for the organisers, the example as typed.
 COLUMN_HELP: dict[tuple[str, str], tuple[str, str]] = {
     ("program.csv", "id"): (
-        "The program's short name, part of every calendar entry's id. Choose it once and keep it.",
+        N_("The program's short name, part of every calendar entry's id. Choose it once and keep it."),
         "clair-seminar-2019",
     ),
     ("program.csv", "title"): (
-        "Full title, used as the calendar's name.",
+        N_("Full title, used as the calendar's name."),
         "Local Government Exchange and Cooperation Seminar 2019",
     ),
-    ("program.csv", "short_title"): ("Short title for the dashboard; empty: the full title.", "Kizuna Seminar 2019"),
-    ("program.csv", "start_date"): ("First day of the seminar.", "2019-12-15"),
-    ("program.csv", "end_date"): ("Last day; every session must fall between the first and last day.", "2019-12-21"),
-    ("program.csv", "timezone"): ("The time zone of every time in the sessions sheet.", "Asia/Tokyo"),
-    ("program.csv", "organiser"): ("Who runs the seminar.", "CLAIR Singapore office"),
+    ("program.csv", "short_title"): (
+        N_("Short title for the dashboard; empty: the full title."),
+        "Kizuna Seminar 2019",
+    ),
+    ("program.csv", "start_date"): (N_("First day of the seminar."), "2019-12-15"),
+    ("program.csv", "end_date"): (
+        N_("Last day; every session must fall between the first and last day."),
+        "2019-12-21",
+    ),
+    ("program.csv", "timezone"): (N_("The time zone of every time in the sessions sheet."), "Asia/Tokyo"),
+    ("program.csv", "organiser"): (N_("Who runs the seminar."), "CLAIR Singapore office"),
     ("program.csv", "updated"): (
-        "When you last changed the program, in UTC. Calendars use it to notice changes: update it on every edit.",
+        N_("When you last changed the program, in UTC. Calendars use it to notice changes: update it on every edit."),
         "2026-11-26T00:00:00Z",
     ),
     ("program.csv", "summary"): (
-        "One or two sentences on the seminar, shown under the dashboard's title.",
+        N_("One or two sentences on the seminar, shown under the dashboard's title."),
         "A one-week exchange for senior level government officials …",
     ),
     ("program.csv", "source"): (
-        "Where the program comes from; added to every calendar entry.",
+        N_("Where the program comes from; added to every calendar entry."),
         "Seminar report 2019 (CLAIR Singapore)",
     ),
-    ("themes.csv", "slug"): ("The theme's short name, used in the sessions sheet and in links.", "tourism-promotion"),
-    ("themes.csv", "label"): ("The theme's name on the dashboard and in calendars.", "Tourism Promotion"),
-    ("themes.csv", "colour"): ("Its colour on the map and the timeline.", "#E67E22"),
+    ("program.csv", "languages"): (
+        N_(
+            "The languages the program's texts are written in, its own language first: the columns without a "
+            "language ending (title, description …) are in the first, each translation column (title_ja …) in its "
+            "own. Empty: en."
+        ),
+        "en ja",
+    ),
+    ("themes.csv", "slug"): (
+        N_("The theme's short name, used in the sessions sheet and in links."),
+        "tourism-promotion",
+    ),
+    ("themes.csv", "label"): (N_("The theme's name on the dashboard and in calendars."), "Tourism Promotion"),
+    ("themes.csv", "colour"): (N_("Its colour on the map and the timeline."), "#E67E22"),
     ("themes.csv", "group"): (
-        "seminar: one of the seminar's announced themes; topic: another subject the program covers.",
+        N_("seminar: one of the seminar's announced themes; topic: another subject the program covers."),
         "seminar",
     ),
-    ("themes.csv", "description"): ("What the theme covers.", "One of the seminar's two themes."),
-    ("cities.csv", "slug"): ("The city's short name, used in the venues and sessions sheets.", "shimonoseki"),
-    ("cities.csv", "name"): ("English name.", "Shimonoseki"),
-    ("cities.csv", "name_ja"): ("Japanese name.", "下関"),
-    ("cities.csv", "prefecture"): ("Prefecture.", "Yamaguchi"),
-    ("cities.csv", "lat"): ("Latitude of the city centre, where transfer lines start and end.", "33.9579"),
-    ("cities.csv", "lon"): ("Longitude of the city centre.", "130.9413"),
-    ("venues.csv", "id"): ("The venue's short name, used in the sessions sheet.", "shimonoseki-city-hall"),
-    ("venues.csv", "name"): ("English name.", "Shimonoseki City Hall"),
-    ("venues.csv", "name_ja"): ("Japanese name.", "下関市役所"),
-    ("venues.csv", "address"): ("Postal address, or what is known of it.", "1-1 Nanbu-cho, Shimonoseki, Yamaguchi"),
+    ("themes.csv", "description"): (N_("What the theme covers."), "One of the seminar's two themes."),
+    ("cities.csv", "slug"): (N_("The city's short name, used in the venues and sessions sheets."), "shimonoseki"),
+    ("cities.csv", "name"): (
+        N_("Name, in the program's first language (English unless languages says otherwise)."),
+        "Shimonoseki",
+    ),
+    ("cities.csv", "name_ja"): (N_("Japanese name, shown to readers of Japanese."), "下関"),
+    ("cities.csv", "prefecture"): (N_("Prefecture."), "Yamaguchi"),
+    ("cities.csv", "lat"): (N_("Latitude of the city centre, where transfer lines start and end."), "33.9579"),
+    ("cities.csv", "lon"): (N_("Longitude of the city centre."), "130.9413"),
+    ("venues.csv", "id"): (N_("The venue's short name, used in the sessions sheet."), "shimonoseki-city-hall"),
+    ("venues.csv", "name"): (
+        N_("Name, in the program's first language (English unless languages says otherwise)."),
+        "Shimonoseki City Hall",
+    ),
+    ("venues.csv", "name_ja"): (
+        N_("Japanese name, shown to readers of Japanese and on the driver card."),
+        "下関市役所",
+    ),
+    ("venues.csv", "address"): (
+        N_("Postal address, or what is known of it."),
+        "1-1 Nanbu-cho, Shimonoseki, Yamaguchi",
+    ),
     ("venues.csv", "address_ja"): (
-        "The address in Japanese, as a taxi driver reads it: printed and shown on the driver card.",
+        N_("The address in Japanese, as a taxi driver reads it: printed and shown on the driver card."),
         "山口県下関市南部町1-1",
     ),
-    ("venues.csv", "city"): ("The city the venue is in.", "shimonoseki"),
-    ("venues.csv", "lat"): ("Latitude of the venue's point on the map.", "33.9579"),
-    ("venues.csv", "lon"): ("Longitude of the venue's point on the map.", "130.9413"),
+    ("venues.csv", "city"): (N_("The city the venue is in."), "shimonoseki"),
+    ("venues.csv", "lat"): (N_("Latitude of the venue's point on the map."), "33.9579"),
+    ("venues.csv", "lon"): (N_("Longitude of the venue's point on the map."), "130.9413"),
     ("venues.csv", "precision"): (
-        f"How close the point is to the real place: exact ({within('exact')}: the place itself), approximate "
-        f"({within('approximate')}: the place is known, the point estimated), district ({within('district')}: only "
-        "the area is known), "
-        "city (only the city is known: its centre).",
+        N_(
+            "How close the point is to the real place: exact ({exact}: the place itself), approximate "
+            "({approximate}: the place is known, the point estimated), district ({district}: only the area is "
+            "known), city (only the city is known: its centre)."
+        ),
         "approximate",
     ),
     ("venues.csv", "confidence"): (
-        "How sure we are that the seminar used this place at all: high, medium or low.",
+        N_("How sure we are that the seminar used this place at all: high, medium or low."),
         "medium",
     ),
-    ("venues.csv", "source"): ("Where the point comes from.", "ja.wikipedia 下関市 infobox"),
+    ("venues.csv", "source"): (N_("Where the point comes from."), "ja.wikipedia 下関市 infobox"),
     ("venues.csv", "note"): (
-        "What is uncertain; shown with the session and in calendars.",
+        N_("What is uncertain; shown with the session and in calendars."),
         "The report names the city only; the point is central Tokyo.",
     ),
     ("sessions.csv", "id"): (
-        "The session's short name, unique. Keep it once published: calendars recognise the session by it.",
+        N_("The session's short name, unique. Keep it once published: calendars recognise the session by it."),
         "visit-karato-market",
     ),
-    ("sessions.csv", "date"): ("The day of the session, within the program's first and last day.", "2019-12-19"),
-    ("sessions.csv", "start"): ("Local start time. Empty: the session is an all-day event.", "09:30"),
-    ("sessions.csv", "end"): ("Local end time; needs a start time and must be after it.", "11:00"),
-    ("sessions.csv", "city"): ("Where the session is; for a transfer, the city it leaves from.", "shimonoseki"),
-    ("sessions.csv", "to_city"): ("For a transfer only: the city it goes to.", "shimonoseki"),
+    ("sessions.csv", "date"): (
+        N_("The day of the session, within the program's first and last day."),
+        "2019-12-19",
+    ),
+    ("sessions.csv", "start"): (N_("Local start time. Empty: the session is an all-day event."), "09:30"),
+    ("sessions.csv", "end"): (N_("Local end time; needs a start time and must be after it."), "11:00"),
+    ("sessions.csv", "city"): (
+        N_("Where the session is; for a transfer, the city it leaves from."),
+        "shimonoseki",
+    ),
+    ("sessions.csv", "to_city"): (N_("For a transfer only: the city it goes to."), "shimonoseki"),
     ("sessions.csv", "venue"): (
-        "Where the session takes place; the venue must be in the session's city.",
+        N_("Where the session takes place; the venue must be in the session's city."),
         "karato-market",
     ),
-    ("sessions.csv", "title"): ("One line.", "Visit to Karato Market"),
+    ("sessions.csv", "title"): (N_("One line."), "Visit to Karato Market"),
     ("sessions.csv", "description"): (
-        "What happens; plain text, may have several lines.",
+        N_("What happens; plain text, may have several lines."),
         "One of the local tourist destinations visited in Shimonoseki.",
     ),
     ("sessions.csv", "kind"): (
-        "What kind of session. arrival, transfer, overnight and departure are travel, which the dashboard can hide.",
+        N_(
+            "What kind of session. arrival, transfer, overnight and departure are travel, which the dashboard can hide."
+        ),
         "visit",
     ),
     ("sessions.csv", "themes"): (
-        "The session's themes; the first one gives its colour on the map.",
+        N_("The session's themes; the first one gives its colour on the map."),
         "tourism-promotion;multiculturalism",
     ),
     ("sessions.csv", "order"): (
-        "Its place within the day: 1, 2, 3 … Timed sessions are listed by time; one without a time comes after "
-        "every session with a smaller order.",
+        N_(
+            "Its place within the day: 1, 2, 3 … Timed sessions are listed by time; one without a time comes after "
+            "every session with a smaller order."
+        ),
         "1",
     ),
     ("sessions.csv", "status"): (
-        "Whether it takes place. A cancelled session stays in calendars, marked as cancelled.",
+        N_("Whether it takes place. A cancelled session stays in calendars, marked as cancelled."),
         "confirmed",
     ),
     ("sessions.csv", "revision"): (
-        "Add 1 whenever you change the session, so subscribed calendars pick up the change. New sessions: 0.",
+        N_("Add 1 whenever you change the session, so subscribed calendars pick up the change. New sessions: 0."),
         "0",
     ),
-    ("countries.csv", "country"): ("A participant's home country, unique.", "Thailand"),
-    ("countries.csv", "capital"): ("Its capital.", "Bangkok"),
-    ("countries.csv", "lat"): ("Latitude of the capital.", "13.7500"),
-    ("countries.csv", "lon"): ("Longitude of the capital.", "100.5167"),
-    ("countries.csv", "timezone"): ("The capital's time zone.", "Asia/Bangkok"),
+    ("countries.csv", "country"): (N_("A participant's home country, unique."), "Thailand"),
+    ("countries.csv", "capital"): (N_("Its capital."), "Bangkok"),
+    ("countries.csv", "lat"): (N_("Latitude of the capital."), "13.7500"),
+    ("countries.csv", "lon"): (N_("Longitude of the capital."), "100.5167"),
+    ("countries.csv", "timezone"): (N_("The capital's time zone."), "Asia/Bangkok"),
+}
+# Examples of the template's translation columns, (table, column) -> example.
+TRANSLATION_EXAMPLES = {
+    ("program.csv", "title_ja"): "地方自治体交流協力セミナー2019",
+    ("program.csv", "short_title_ja"): "絆セミナー2019",
+    ("program.csv", "summary_ja"): "ASEAN諸国、インド及びスリランカの政府幹部職員を対象とする1週間の交流事業です …",
+    ("themes.csv", "label_ja"): "観光振興",
+    ("themes.csv", "description_ja"): "本セミナーの2つのテーマの一つです。",
+    ("sessions.csv", "title_ja"): "唐戸市場訪問",
+    ("sessions.csv", "description_ja"): "一行が下関を離れる前に訪れる地元の観光地の一つです。",
+    ("countries.csv", "country_ja"): "タイ",
+    ("countries.csv", "capital_ja"): "バンコク",
 }
 
 
@@ -224,8 +294,19 @@ def ordered(tables: Records) -> list[str]:
 
 
 def empty_tables() -> Records:
-    """Every table with its header and no rows: the blank template."""
-    return {name: [[column.name for column in SCHEMA[name]]] for name in TABLE_ORDER}
+    """Every table with its header and no rows: the blank template, with a translation column for each of
+    TEMPLATE_LANGUAGES next to each column it translates (`title`, `title_ja`)."""
+    return {name: [template_header(name)] for name in TABLE_ORDER}
+
+
+def template_header(name: str) -> list[str]:
+    header = []
+    for column in SCHEMA[name]:
+        header.append(column.name)
+        if column.name in TRANSLATED[name]:
+            translations = [f"{column.name}_{lang}" for lang in TEMPLATE_LANGUAGES]
+            header += [found for found in translations if found not in header and found not in COLUMN_NAMES[name]]
+    return header
 
 
 def valid_records(path: Path) -> tuple[Records, list[str]]:
@@ -309,12 +390,16 @@ def stamp_of(tables: Records) -> datetime:
     return EARLIEST_ZIP_TIME
 
 
-def write_workbook(tables: Records, path: Path, *, instructions: bool = True) -> None:
-    """An .xlsx to fill in: one sheet per table, typed cells, dropdowns, and first an instructions sheet."""
-    replace_file(Path(path), workbook_bytes(tables, instructions=instructions))
+def write_workbook(tables: Records, path: Path, *, instructions: bool = True, lang: str | None = None) -> None:
+    """An .xlsx to fill in: one sheet per table, typed cells, dropdowns, and first an instructions sheet; its
+    words (instructions, dropdown messages) in `lang`, or the current language."""
+    replace_file(Path(path), workbook_bytes(tables, instructions=instructions, lang=lang))
 
 
-def workbook_bytes(tables: Records, *, instructions: bool = True) -> bytes:
+def workbook_bytes(tables: Records, *, instructions: bool = True, lang: str | None = None) -> bytes:
+    if lang is not None:
+        with speaking(lang):
+            return workbook_bytes(tables, instructions=instructions)
     workbook = Workbook()
     workbook.remove(workbook.active)
     if instructions:
@@ -411,7 +496,9 @@ def validation_for(name: str, column_name: str, tables: Records) -> DataValidati
     key = (name, column_name)
     if key in VOCABULARIES:
         allowed = VOCABULARIES[key]
-        return check("list", f"Not a {column_name}", f"Choose one of: {', '.join(allowed)}.", f'"{",".join(allowed)}"')
+        title = _("Not a {column}").format(column=column_name)
+        error = _("Choose one of: {values}.").format(values=", ".join(allowed))
+        return check("list", title, error, f'"{",".join(allowed)}"')
     if key in REFERENCES:
         return reference_validation(column_name, *REFERENCES[key], tables)
     if key == ("sessions.csv", "themes"):
@@ -419,8 +506,13 @@ def validation_for(name: str, column_name: str, tables: Records) -> DataValidati
     column = {column.name: column for column in SCHEMA.get(name, ())}.get(column_name)
     if column is not None and column.parse in NUMBER_CHECKS:
         kind, operator, bounds = NUMBER_CHECKS[column.parse]
-        what = "a whole number, 0 or more" if kind == "whole" else f"a number from {bounds[0]} to {bounds[-1]}"
-        return check(kind, "Not a number", f"{column_name} is {what}.", *map(str, bounds), operator=operator)
+        if kind == "whole":
+            error = _("{column} is a whole number, 0 or more.").format(column=column_name)
+        else:
+            error = _("{column} is a number from {low} to {high}.").format(
+                column=column_name, low=bounds[0], high=bounds[-1]
+            )
+        return check(kind, _("Not a number"), error, *map(str, bounds), operator=operator)
     return None
 
 
@@ -447,8 +539,10 @@ def reference_validation(column_name: str, table: str, key: str, tables: Records
         return None
     letter = get_column_letter(header.index(key) + 1)
     source = f"{sheet_name(table)}!${letter}$2:${letter}${VALIDATED_ROWS + 1}"
-    error = f"Not in the {key} column of the {sheet_name(table)} sheet: add it there too."
-    return check("list", f"Unknown {column_name}", error, source, errorStyle="warning")
+    error = _("Not in the {column} column of the {sheet} sheet: add it there too.").format(
+        column=key, sheet=sheet_name(table)
+    )
+    return check("list", _("Unknown {column}").format(column=column_name), error, source, errorStyle="warning")
 
 
 def themes_hint(tables: Records) -> DataValidation:
@@ -457,11 +551,13 @@ def themes_hint(tables: Records) -> DataValidation:
     index = header.index("slug") if "slug" in header else None
     rows = tables["themes.csv"][1:] if index is not None else []
     slugs = [row[index].strip() for row in rows if len(row) > index and row[index].strip()]
-    prompt = "Theme slugs separated by semicolons (;)"
+    prompt = _("Theme slugs separated by semicolons (;)")
     if slugs:
-        prompt += ". In the themes sheet: " + ", ".join(slugs)
+        prompt = _("Theme slugs separated by semicolons (;). In the themes sheet: {slugs}").format(
+            slugs=", ".join(slugs)
+        )
     return DataValidation(
-        type=None, allow_blank=True, showInputMessage=True, promptTitle="Themes", prompt=shorten(prompt, 255)
+        type=None, allow_blank=True, showInputMessage=True, promptTitle=_("Themes"), prompt=shorten(prompt, 255)
     )
 
 
@@ -471,12 +567,21 @@ def shorten(text: str, limit: int) -> str:
 
 
 def add_instructions(workbook: Workbook, tables: Records) -> None:
+    """The instructions sheet, in the current language (the sheets' and columns' names stay as they are typed)."""
     sheet = workbook.create_sheet(INSTRUCTIONS)
-    rows = [["sheet", "column", "required?", "meaning", "allowed values / format", "example"]]
-    rows.append(["(every sheet)", "", "", SHEET_HELP[""], "", ""])
-    for name in ordered(empty_tables() | tables):
-        rows.append([sheet_name(name), "", "", SHEET_HELP.get(name, ""), "", ""])
-        rows += [instruction(name, column) for column in SCHEMA.get(name, ())]
+    headings = (N_("sheet"), N_("column"), N_("required?"), N_("meaning"), N_("allowed values / format"), N_("example"))
+    rows = [[_(heading) for heading in headings]]
+    rows.append([_("(every sheet)"), "", "", _(SHEET_HELP[""]), "", ""])
+    rows.append([_("(every sheet)"), "", "", _(TRANSLATIONS_HELP), "", ""])
+    blank = empty_tables()
+    for name in ordered(blank | tables):
+        rows.append([sheet_name(name), "", "", _(SHEET_HELP[name]) if name in SHEET_HELP else "", "", ""])
+        for column in SCHEMA.get(name, ()):
+            rows.append(instruction(name, column))
+            rows += [
+                translation_instruction(name, found, column.name)
+                for found in translation_columns(name, column.name, header_of(blank, name) + header_of(tables, name))
+            ]
     for row_number, row in enumerate(rows, start=1):
         for column_number, text in enumerate(row, start=1):
             if text:
@@ -484,17 +589,45 @@ def add_instructions(workbook: Workbook, tables: Records) -> None:
     style_header(sheet, rows, wrap=(3, 4))
 
 
+def translation_columns(name: str, base: str, header: list[str]) -> list[str]:
+    """The translation columns of `base` in a header, each once, in the order of LANGUAGES."""
+    found = {column for column in header if (translation_column(name, column) or ("", ""))[0] == base}
+    return sorted(found, key=lambda column: LANGUAGES.index(column.rpartition("_")[2]))
+
+
 def instruction(name: str, column: Column) -> list[str]:
     meaning, example = COLUMN_HELP.get((name, column.name), ("", ""))
-    required = REQUIRED.get((name, column.name), "yes" if column.required else "no")
-    return [sheet_name(name), column.name, required, meaning, allowed_values(name, column), example]
+    if meaning:
+        meaning = _(meaning).format(
+            exact=within("exact"), approximate=within("approximate"), district=within("district")
+        )
+    required = REQUIRED.get((name, column.name), YES if column.required else NO)
+    kinds = ", ".join(kind for kind in KINDS if kind in LOGISTICS_KINDS)
+    return [
+        sheet_name(name),
+        column.name,
+        _(required).format(kinds=kinds),
+        meaning,
+        allowed_values(name, column),
+        example,
+    ]
+
+
+def translation_instruction(name: str, column: str, base: str) -> list[str]:
+    lang = column.rpartition("_")[2]
+    language = cldr_locale(lang).get_display_name(locale()) or lang
+    meaning = _("{column} in {language} ({tag}), for readers of that language; empty: {column} as it is.")
+    meaning = meaning.format(column=base, language=language, tag=lang)
+    return [sheet_name(name), column, _(NO), meaning, _("text"), TRANSLATION_EXAMPLES.get((name, column), "")]
 
 
 def allowed_values(name: str, column: Column) -> str:
     key = (name, column.name)
     if key in VOCABULARIES:
-        return "one of: " + ", ".join(VOCABULARIES[key]) + " (dropdown)"
+        return _("one of: {values} (dropdown)").format(values=", ".join(VOCABULARIES[key]))
     if key in REFERENCES:
         table, ref = REFERENCES[key]
-        return f"one of the {ref}s in the {sheet_name(table)} sheet (dropdown)"
-    return FORMATS.get(column.parse, "text")
+        # Translators: {column} is a column's name (slug, id), {sheet} a sheet's: "one of the slugs in the cities
+        # sheet".
+        return _("one of the {column}s in the {sheet} sheet (dropdown)").format(column=ref, sheet=sheet_name(table))
+    return _(FORMATS[column.parse]).format(tags=" ".join(LANGUAGES)) if column.parse in FORMATS else _("text")

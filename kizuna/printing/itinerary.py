@@ -1,5 +1,7 @@
 """The printable itinerary: a view's sessions day by day, with the venues in Japanese, an overview map and a QR code
-back to the same view, as a PDF with every font embedded (fpdf2; the QR code by segno, both drawn as vectors)."""
+back to the same view, as a PDF with every font embedded (fpdf2; the QR code by segno, both drawn as vectors). Its
+labels, dates and program texts are in the reader's language (the current context's), set in a font that has the
+language's script (`fonts`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -18,11 +20,13 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from kizuna.printing.fonts import FONT_ENV, FontMissing, collection_index, japanese_font
-from kizuna.program.dates import day_month, day_range, long_day, time_span
+from kizuna.i18n import N_, SOURCE, language, visitors
+from kizuna.printing.fonts import FONT_ENV, FontMissing, printing_font
+from kizuna.program.dates import day_range, long_day, time_span
 from kizuna.program.filtering import describe
-from kizuna.program.model import Program, Session
-from kizuna.program.text import clean_text, counted, one_line
+from kizuna.program.languages import in_language
+from kizuna.program.model import City, Program, Session
+from kizuna.program.text import clean_text, kind_label, one_line
 from kizuna.views import basemap
 from kizuna.views.agenda import by_day
 from kizuna.views.maps import (
@@ -45,13 +49,14 @@ from kizuna.views.maps import (
 from kizuna.views.marks import Edition, published_line
 from kizuna.views.share import View, share_url
 
+_ = visitors.gettext
 FALLBACK_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Arabic, Hebrew, symbols (fonts-dejavu-core)
 PLACEHOLDERS = "\ufffd□"  # for a character no font has, the first one the fonts have (else ?)
 INVISIBLE = frozenset({"Cc", "Cn", "Co", "Cs", "Me", "Mn", "Sk"})  # left out when no font has them: skin tones…
 Colour = tuple[int, int, int]
 INK, MUTED, CANCELLED, CHANGED = (17, 24, 39), (75, 85, 99), (185, 28, 28), (180, 83, 9)
 EARTH_M = 40_075_016.686  # the equator's length: one Mercator unit
-NOTHING = "No sessions match this view."
+NOTHING = N_("No sessions match this view.")
 MIN_MODULE = 0.4 / 25.4 * 72  # 0.4 mm: the smallest QR module a phone camera reads from paper, in points
 
 
@@ -82,10 +87,13 @@ def print_view(
     """The itinerary of a view, its QR code and link opening that view on the dashboard at `base_url` (none
     without one): the CLI and the dashboard both call this, so the same view prints the same bytes. A published
     program's `edition` (views.marks.edition_of) says which version it is, and the sessions it changed are marked."""
+    if view.lang is None and language() != SOURCE:  # the QR code opens the view in the printout's language
+        view = replace(view, lang=language())
     link = share_url(base_url, view) if base_url else None
-    description = describe(program, view.filter)
-    sessions = view.filter.apply(program)
-    return itinerary_pdf(program, sessions, description=description, link=link, paper=paper, edition=edition)
+    shown = in_language(program, language())
+    description = describe(shown, view.filter)
+    sessions = view.filter.apply(shown)
+    return pdf_bytes(shown, sessions, description=description, link=link, paper=paper, edition=edition)
 
 
 def itinerary_pdf(
@@ -99,15 +107,34 @@ def itinerary_pdf(
 ) -> bytes:
     """The sessions as shown (filtered and ordered), day by day; `description` names the view (empty: the whole
     program). The same input gives the same bytes: the file's date is the program's last update."""
+    shown = in_language(program, language())
+    if shown is not program:  # the same sessions, their texts in the reader's language
+        sessions = [shown.sessions_by_id[session.id] for session in sessions]
+    return pdf_bytes(shown, sessions, description=description, link=link, paper=paper, edition=edition)
+
+
+def pdf_bytes(
+    program: Program,
+    sessions: Sequence[Session],
+    *,
+    description: str,
+    link: str | None,
+    paper: str = "a4",
+    edition: Edition | None = None,
+) -> bytes:
+    """`itinerary_pdf` of a program already in the reader's language."""
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
     pdf = Itinerary(PAPERS[paper], program, edition)
-    pdf.set_title(clean_text(f"{program.title} — {description or 'the whole program'}"))
-    pdf.set_subject(clean_text(description or "The whole program"))
+    if description:
+        pdf.set_title(clean_text(_("{title} — {view}").format(title=program.title, view=description)))
+    else:
+        pdf.set_title(clean_text(_("{title} — the whole program").format(title=program.title)))
+    pdf.set_subject(clean_text(description or _("The whole program")))
     pdf.add_page()
     header(pdf, program, sessions, description, link)
     if not sessions:
-        pdf.line_of(NOTHING, pdf.layout.heading, INK, bold=True)
+        pdf.line_of(_(NOTHING), pdf.layout.heading, INK, bold=True)
     else:
         overview_map(pdf, program, sessions)
         for day, entries in by_day(sessions):
@@ -131,25 +158,25 @@ class Itinerary(FPDF):
         self.set_creation_date(program.updated)
         self.set_author(clean_text(program.organiser))
         self.set_creator("Kizuna")
-        self.set_lang("en")
+        self.set_lang(language())
         self.alias_nb_pages()
         self.glyphs = self.load_font()
-        self.fallback = FALLBACK_FONT.is_file()  # loaded on the first character the Japanese font does not have
+        self.fallback = FALLBACK_FONT.is_file()  # loaded on the first character the main font does not have
         self.day: date | None = None  # the day being printed: a page that goes on with it says so at its top
 
     def load_font(self) -> set[int]:
-        """Embed the Japanese font; return the characters it can draw."""
-        path = japanese_font()
-        index = collection_index(path)
+        """Embed the font of the reader's language (which sets Japanese too); return the characters it can draw."""
+        font = printing_font(language())
         try:
-            self.add_font("japanese", fname=path, collection_font_number=index)
+            self.add_font("text", fname=font.path, collection_font_number=font.index)
         except Exception as error:  # fontTools raises many kinds for a file that is not a font
-            raise FontMissing(f"{path} cannot be read as a font ({type(error).__name__}); see ${FONT_ENV}") from None
-        self.set_font("japanese", size=self.layout.body)
-        return set(self.fonts["japanese"].cmap)
+            message = _("{file} cannot be read as a font ({error}); see ${setting}")
+            raise FontMissing(message.format(file=font.path, error=type(error).__name__, setting=FONT_ENV)) from None
+        self.set_font("text", size=self.layout.body)
+        return set(self.fonts["text"].cmap)
 
     def load_fallback(self) -> None:
-        """Add the fallback font for the characters the Japanese one lacks (it costs a font's parsing: only then)."""
+        """Add the fallback font for the characters the main one lacks (it costs a font's parsing: only then)."""
         self.fallback = False
         self.add_font("fallback", fname=FALLBACK_FONT)
         self.set_fallback_fonts(["fallback"])
@@ -170,6 +197,8 @@ class Itinerary(FPDF):
         category = unicodedata.category(char)
         if category == "Cf":
             return ""
+        if category == "Zs" and ord(char) not in self.glyphs:  # CLDR's thin and narrow spaces, which CJK fonts lack
+            return "\u00a0"
         if ord(char) not in self.glyphs and self.fallback:
             self.load_fallback()
         if ord(char) in self.glyphs:
@@ -198,14 +227,16 @@ class Itinerary(FPDF):
 
     def header(self) -> None:
         if self.day is not None:
-            self.line_of(f"{long_day(self.day)} (continued)", self.layout.body, MUTED, bold=True)
+            self.line_of(_("{day} (continued)").format(day=long_day(self.day)), self.layout.body, MUTED, bold=True)
             self.ln(self.layout.small * 0.5)
 
     def footer(self) -> None:
         self.set_y(-(self.layout.margin + self.layout.small))
-        self.set_font("japanese", size=self.layout.small)
+        self.set_font("text", size=self.layout.small)
         self.set_text_color(*MUTED)
-        footer = f"{self.printable(self.program.short_title)} · page {self.page_no()} of {{nb}}"
+        # Translators: the footer of every page; {total} is the number of pages.
+        page = _("page {number} of {total}").format(number=self.page_no(), total="{nb}")
+        footer = f"{self.printable(self.program.short_title)} · {page}"
         self.cell(0, self.layout.small, footer, align="R")
 
 
@@ -219,31 +250,47 @@ def header(pdf: Itinerary, program: Program, sessions: Sequence[Session], descri
     matrix = qr_matrix(link, layout.qr_size) if link else None
     room = layout.qr_size + layout.qr_size / 8 if matrix else 0  # the QR code's own quiet zone stays white
     pdf.set_right_margin(layout.margin + room)
-    cities = " → ".join(f"{c.name} ({c.name_ja})" if c.name_ja else c.name for c in program.cities.values())
+    cities = " → ".join(city_name(city) for city in program.cities.values())
     pdf.line_of(program.title, layout.title, INK, bold=True)
     pdf.line_of(f"{day_range(program.start_date, program.end_date)} · {cities}", layout.body, INK)
     pdf.ln(layout.body * 0.4)
-    shown = f"{counted(len(sessions), 'session')} of {len(program.sessions)}"
-    view = f"This view: {description} ({shown})" if description else f"The whole program ({shown})"
-    pdf.line_of(view, layout.body, INK)
+    pdf.line_of(view_line(description, len(sessions), len(program.sessions)), layout.body, INK)
     if pdf.edition:
         pdf.line_of(published_line(pdf.edition, program.timezone), layout.small, MUTED, bold=True)
         if pdf.edition.note:
-            pdf.line_of(f"Note: {pdf.edition.note}", layout.small, MUTED)
+            pdf.line_of(_("Note: {note}").format(note=pdf.edition.note), layout.small, MUTED)
         if pdf.marks:
-            marked = f"Sessions changed in version {pdf.edition.number} are marked “Changed in this version”."
-            pdf.line_of(marked, layout.small, MUTED)
+            marked = _("Sessions changed in version {number} are marked “Changed in this version”.")
+            pdf.line_of(marked.format(number=pdf.edition.number), layout.small, MUTED)
     else:
         updated = program.updated.date()
-        line = f"Printed from the program as updated on {day_month(updated)} {updated.year}."
+        line = _("Printed from the program as updated on {date}.").format(date=day_range(updated, updated))
         pdf.line_of(line, layout.small, MUTED)
     pdf.set_right_margin(layout.margin)
     if matrix:
         qr_code(pdf, matrix, link, pdf.w - layout.margin - layout.qr_size, top)
         pdf.set_y(max(pdf.y, top + layout.qr_size) + layout.small * 0.5)
     if link:
-        pdf.line_of(f"Open this view on your phone: {link}", layout.small, MUTED, link=link)
+        pdf.line_of(_("Open this view on your phone: {link}").format(link=link), layout.small, MUTED, link=link)
     pdf.ln(layout.body * 0.8)
+
+
+def city_name(city: City) -> str:
+    """'Tokyo (東京)': the city and, where it differs, its Japanese name."""
+    return f"{city.name} ({city.name_ja})" if city.name_ja and city.name_ja != city.name else city.name
+
+
+def view_line(description: str, count: int, total: int) -> str:
+    """'This view: Tourism Promotion · Shimonoseki (5 sessions of 19)', or 'The whole program (19 sessions of 19)'."""
+    if description:
+        return visitors.ngettext(
+            "This view: {description} ({count} session of {total})",
+            "This view: {description} ({count} sessions of {total})",
+            count,
+        ).format(description=description, count=count, total=total)
+    return visitors.ngettext(
+        "The whole program ({count} session of {total})", "The whole program ({count} sessions of {total})", count
+    ).format(count=count, total=total)
 
 
 def qr_matrix(link: str, size: float) -> tuple[bytearray, ...] | None:
@@ -299,22 +346,23 @@ def session_lines(pdf: Itinerary, program: Program, session: Session) -> list[Li
     route = f"{program.cities[session.city].name} → {program.cities[session.to_city].name}" if session.to_city else ""
     where = route or program.cities[session.city].name
     cancelled = session.status == "cancelled"
-    lines = [Line("Cancelled: this session will not take place.", layout.body, CANCELLED, True)] if cancelled else []
+    lines = [Line(_("Cancelled: this session will not take place."), layout.body, CANCELLED, True)] if cancelled else []
     mark = pdf.marks.get(session.id)
-    lines += [Line(f"Changed in this version: {mark}", layout.body, CHANGED, True)] if mark else []
-    when = f"{time_span(session.start, session.end)} · {where} · {session.kind.replace('-', ' ')}"
+    changed = _("Changed in this version: {change}").format(change=mark) if mark else ""
+    lines += [Line(changed, layout.body, CHANGED, True)] if mark else []
+    when = f"{time_span(session.start, session.end)} · {where} · {kind_label(session.kind)}"
     lines += [
         Line(session.title, layout.body + 1, MUTED if cancelled else INK, True),
         Line(when, layout.body, MUTED),
         Line(venue.name, layout.body, INK),
     ]
-    lines += [Line(venue.name_ja, layout.body + 2, INK)] if venue.name_ja else []
+    lines += [Line(venue.name_ja, layout.body + 2, INK)] if venue.name_ja and venue.name_ja != venue.name else []
     lines += [Line(venue.address_ja, layout.body + 2, INK)] if venue.address_ja else []
     lines += [Line(venue.address, layout.body, INK)] if venue.address else []
     if venue.note or point_note(venue):
         lines.append(Line(location_note(venue), layout.small, MUTED))
     if session.to_city:
-        lines.append(Line(ROUTE_ONLY, layout.small, MUTED))
+        lines.append(Line(_(ROUTE_ONLY), layout.small, MUTED))
     return lines
 
 

@@ -12,20 +12,65 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
 
+from kizuna.i18n import N_, SOURCE, language, visitors
 from kizuna.program.dates import long_day, time_span
 from kizuna.program.model import Program, Session
+from kizuna.program.text import kind_label, listed
+
+_ = visitors.gettext
 
 ADDED, REMOVED, CANCELLED, RESTORED, MOVED, EDITED = "added", "removed", "cancelled", "restored", "moved", "edited"
 KINDS = (MOVED, CANCELLED, REMOVED, ADDED, RESTORED, EDITED)  # the order a summary names them in
 WHEN_WHERE = ("date", "time", "city", "venue")  # a change of any of these moves the session
 WHAT = ("title", "description", "themes", "kind")
 FIELDS = (*WHEN_WHERE, *WHAT, "status")
-VERBS = {MOVED: "moves", CANCELLED: "cancels", REMOVED: "removes", ADDED: "adds", RESTORED: "restores", EDITED: "edits"}
+FIELD_NAMES = {  # each of FIELDS as a reader reads it in a change ('date: Friday 20 December → …', 'Edited: title')
+    "date": N_("date"),
+    "time": N_("time"),
+    "city": N_("city"),
+    "venue": N_("venue"),
+    "title": N_("title"),
+    "description": N_("description"),
+    "themes": N_("themes"),
+    "kind": N_("kind"),
+    "status": N_("status"),
+}
+STATUS_NAMES = {"confirmed": N_("confirmed"), "cancelled": N_("cancelled")}
+HEADS = {  # a change's line begins with its kind and the session's title
+    MOVED: N_("Moved: {title}"),
+    CANCELLED: N_("Cancelled: {title}"),
+    REMOVED: N_("Removed: {title}"),
+    ADDED: N_("Added: {title}"),
+    RESTORED: N_("Restored: {title}"),
+    EDITED: N_("Edited: {title}"),
+}
+# A summary names each kind of change with its number, the first with the noun ('moves 2 sessions'), the others
+# without ('cancels 1'): a whole phrase per kind, which a language words in its own order ('セッションの中止1件').
+FIRST = {
+    # Translators: the first part of a summary of changes: 'moves 2 sessions, cancels 1, adds 1'.
+    MOVED: lambda n: visitors.ngettext("moves {count} session", "moves {count} sessions", n),
+    CANCELLED: lambda n: visitors.ngettext("cancels {count} session", "cancels {count} sessions", n),
+    REMOVED: lambda n: visitors.ngettext("removes {count} session", "removes {count} sessions", n),
+    ADDED: lambda n: visitors.ngettext("adds {count} session", "adds {count} sessions", n),
+    RESTORED: lambda n: visitors.ngettext("restores {count} session", "restores {count} sessions", n),
+    EDITED: lambda n: visitors.ngettext("edits {count} session", "edits {count} sessions", n),
+}
+LATER = {
+    # Translators: a later part of a summary of changes, its sessions named by the first: 'moves 2 sessions,
+    # cancels 1, adds 1'.
+    MOVED: lambda n: visitors.ngettext("moves {count}", "moves {count}", n),
+    CANCELLED: lambda n: visitors.ngettext("cancels {count}", "cancels {count}", n),
+    REMOVED: lambda n: visitors.ngettext("removes {count}", "removes {count}", n),
+    ADDED: lambda n: visitors.ngettext("adds {count}", "adds {count}", n),
+    RESTORED: lambda n: visitors.ngettext("restores {count}", "restores {count}", n),
+    EDITED: lambda n: visitors.ngettext("edits {count}", "edits {count}", n),
+}
 
 
 @dataclass(frozen=True)
 class Facts:
-    """A session as a participant reads it: each compared field as the text the dashboard shows."""
+    """A session as a participant reads it: each compared field as the text the dashboard shows, in the language
+    current when it was worded (its kind and status as the data gives them, put into words by `details`)."""
 
     title: str
     values: tuple[str, ...]  # in FIELDS order
@@ -76,7 +121,8 @@ class SessionChange:
 
 class Wording:
     """A program's sessions as Facts. Each day, time span, place and list of themes is put into words once and the
-    same text shared by every session that has it: comparing 10,000 sessions makes few new strings."""
+    same text shared by every session that has it: comparing 10,000 sessions makes few new strings. One Wording
+    speaks one language: the current one when it is made."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -100,9 +146,7 @@ class Wording:
         themes = self.themes.get(session.themes)
         if themes is None:
             labels = self.program.themes
-            themes = self.themes[session.themes] = ", ".join(
-                labels[t].label if t in labels else t for t in session.themes
-            )
+            themes = self.themes[session.themes] = listed(labels[t].label if t in labels else t for t in session.themes)
         values = (day, when, city, where, session.title, session.description, themes, session.kind, session.status)
         return Facts(session.title, values)
 
@@ -110,7 +154,10 @@ class Wording:
         venue = self.program.venues.get(venue_id)
         if venue is None:
             return ""
-        return f"{venue.name}, {venue.address}" if venue.address else venue.name
+        if not venue.address:
+            return venue.name
+        # Translators: a venue's name and its address: 'Karato Market, 5-50 Karato-cho, Shimonoseki'.
+        return _("{venue}, {address}").format(venue=venue.name, address=venue.address)
 
     def route(self, city: str, to_city: str | None) -> str:
         cities = self.program.cities
@@ -198,18 +245,39 @@ def summary(changes: Iterable[SessionChange]) -> str:
     """'moves 2 sessions, cancels 1, adds 1, edits 3', or 'changes no session'."""
     counted = counts(changes)
     if not counted:
-        return "changes no session"
-    parts = [f"{VERBS[kind]} {number}" for kind, number in counted.items()]
-    parts[0] += " session" if next(iter(counted.values())) == 1 else " sessions"
-    return ", ".join(parts)
+        return _("changes no session")
+    return listed(
+        (FIRST if index == 0 else LATER)[kind](number).format(count=number)
+        for index, (kind, number) in enumerate(counted.items())
+    )
 
 
 def described(change: SessionChange) -> str:
     """One line for a list of changes: 'Moved: Visit to X — date: Friday 20 December → Thursday 19 December'."""
-    head = f"{change.kind.capitalize()}: {change.title}"
-    return f"{head} — {details(change)}" if change.fields else head
+    head = _(HEADS[change.kind]).format(title=change.title)
+    if not change.fields:
+        return head
+    # Translators: a changed session and what changed: 'Moved: Visit to X — date: Friday 20 December → Thursday …'.
+    return _("{change} — {details}").format(change=head, details=details(change))
 
 
 def details(change: SessionChange) -> str:
     """The fields that differ, old → new: 'date: Friday 20 December → Thursday 19 December' ('' for none)."""
-    return "; ".join(f"{c.field}: {c.old or '(none)'} → {c.new or '(none)'}" for c in change.fields)
+    # Translators: joins the changed fields of a session: 'date: Friday → Thursday; time: 09:30 → 10:00'.
+    return listed((field_change(c) for c in change.fields), _("{items}; {item}"))
+
+
+def field_change(change: FieldChange) -> str:
+    """'date: Friday 20 December → Thursday 19 December', 'time: (none) → 10:00'."""
+    old, new = (field_value(change.field, value) or _("(none)") for value in (change.old, change.new))
+    return _("{field}: {old} → {new}").format(field=_(FIELD_NAMES[change.field]), old=old, new=new)
+
+
+def field_value(field: str, value: str) -> str:
+    """A compared value as the reader reads it: a status or a kind in the reader's words (English keeps the data's
+    own word for a kind, 'courtesy-call', as it always has); the other fields are worded already."""
+    if field == "status" and value in STATUS_NAMES:
+        return _(STATUS_NAMES[value])
+    if field == "kind" and value and language() != SOURCE:
+        return kind_label(value)
+    return value

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import date
 
+from kizuna.i18n import visitors
 from kizuna.program.dates import day_month
 from kizuna.program.model import Program, Session
+from kizuna.program.text import kind_label
 
 FACETS = ("themes", "cities", "days", "kinds", "sessions")
 # The CLI's option names (--theme …), also the share links' query keys, and the facet each one sets.
@@ -77,16 +79,25 @@ def parse_filter(program: Program, **raw: list[str]) -> tuple[Filter, dict[str, 
 
 
 def describe(program: Program, view_filter: Filter) -> str:
-    """A short human label for the filter, e.g. 'Tourism Promotion · Shimonoseki'."""
+    """A short human label for the filter, e.g. 'Tourism Promotion · Shimonoseki', in the reader's language (days and
+    kinds; the names are the program's)."""
     titles = {s.id: s.title for s in program.sessions if s.id in view_filter.sessions} if view_filter.sessions else {}
     parts = [
         " + ".join(program.themes[slug].label for slug in sorted(view_filter.themes)),
         " + ".join(program.cities[slug].name for slug in sorted(view_filter.cities)),
         " + ".join(day_month(day, short=True) for day in sorted(view_filter.days)),
-        " + ".join(kind.replace("-", " ") for kind in sorted(view_filter.kinds)),
+        " + ".join(kind_label(kind) for kind in sorted(view_filter.kinds)),
         " + ".join(titles.get(i, i) for i in sorted(view_filter.sessions)),
     ]
     return " · ".join(part for part in parts if part)
+
+
+def shown_of(shown: int, total: int) -> str:
+    """'5 of 19 sessions' ('セッション19件中5件'): how many sessions a view shows of the program's."""
+    # Translators: how many sessions the view shows of the program's; the plural follows {total}.
+    return visitors.ngettext("{shown} of {total} session", "{shown} of {total} sessions", total).format(
+        shown=shown, total=total
+    )
 
 
 def slug(program: Program, view_filter: Filter) -> str:

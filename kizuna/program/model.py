@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
+from types import MappingProxyType
+
+from kizuna.i18n import visitors
+
+_ = visitors.gettext
 
 KINDS = (
     "arrival",
@@ -28,8 +33,49 @@ PRECISIONS = tuple(PRECISION_RADIUS_M)
 def within(precision: str) -> str:
     """How far the map point may be from the place, in words: 'within about 500 m', 'within about 3 km'."""
     metres = PRECISION_RADIUS_M[precision]
-    return f"within about {metres // 1000:g} km" if metres >= 1000 else f"within about {metres} m"
+    if metres >= 1000:
+        return _("within about {km} km").format(km=f"{metres // 1000:g}")
+    return _("within about {metres} m").format(metres=metres)
 
+
+class Translations(Mapping[str, Mapping[str, str]]):
+    """An item's texts in other languages: language → field → text (`{"ja": {"title": "…"}}`), only those given.
+    Immutable and hashable, like the records that hold it."""
+
+    __slots__ = ("hashed", "texts")
+
+    def __init__(self, texts: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        given = {lang: {name: text for name, text in fields.items() if text} for lang, fields in (texts or {}).items()}
+        self.texts = {lang: MappingProxyType(fields) for lang, fields in given.items() if fields}
+        self.hashed: int | None = None
+
+    def __getitem__(self, lang: str) -> Mapping[str, str]:
+        return self.texts[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.texts)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Translations):
+            return self.texts == other.texts
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        if self.hashed is None:
+            self.hashed = hash(frozenset((lang, frozenset(fields.items())) for lang, fields in self.texts.items()))
+        return self.hashed
+
+    def __reduce__(self) -> tuple:
+        return Translations, ({lang: dict(fields) for lang, fields in self.texts.items()},)
+
+    def __repr__(self) -> str:
+        return f"Translations({ {lang: dict(fields) for lang, fields in self.texts.items()}!r})"
+
+
+NO_TRANSLATIONS = Translations()
 
 CONFIDENCES = ("high", "medium", "low")
 STATUSES = ("confirmed", "cancelled")
@@ -43,6 +89,7 @@ class Theme:
     colour: str
     group: str
     description: str = ""
+    translations: Translations = NO_TRANSLATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +100,7 @@ class City:
     prefecture: str
     lat: float
     lon: float
+    translations: Translations = NO_TRANSLATIONS  # `name_ja` is the Japanese name, given here too
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +117,7 @@ class Venue:
     source: str
     note: str = ""
     address_ja: str = ""  # the address as a driver in Japan reads it
+    translations: Translations = NO_TRANSLATIONS  # `name_ja` is the Japanese name, given here too
 
     @property
     def radius_m(self) -> int:
@@ -82,6 +131,7 @@ class Country:
     lat: float
     lon: float
     timezone: str
+    translations: Translations = NO_TRANSLATIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +153,7 @@ class Session:
     # Set by the store for a published program (kizuna.publishing.history), None in a programs directory: when the
     # version that last changed this session was published (the calendar's LAST-MODIFIED).
     modified: datetime | None = None
+    translations: Translations = NO_TRANSLATIONS
 
     @property
     def is_logistics(self) -> bool:
@@ -156,6 +207,18 @@ class Program:
     venues: dict[str, Venue] = field(default_factory=dict)
     sessions: tuple[Session, ...] = ()
     countries: tuple[Country, ...] = ()
+    # The languages its texts are written in, the program's own first: the base columns are in it, `translations`
+    # (here and on each item) in the others. `kizuna.program.languages.in_language` makes the program as a reader of
+    # one language reads it: `translated_to` that language, `untranslated` the program as loaded.
+    languages: tuple[str, ...] = ("en",)
+    translations: Translations = NO_TRANSLATIONS
+    translated_to: str = ""
+    untranslated: Program | None = field(default=None, repr=False)
+
+    @cached_property
+    def in_languages(self) -> dict[str, Program]:
+        """`kizuna.program.languages.in_language`'s cache: this program as read in each language."""
+        return {}
 
     @cached_property
     def sessions_by_id(self) -> dict[str, Session]:

@@ -1,8 +1,14 @@
-"""Text cleaning and escaping shared by the loader, the calendar export and the page."""
+"""Text cleaning and escaping shared by the loader, the calendar export and the page; counts, lists and a session's
+kind in the reader's words."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from kizuna.i18n import N_, visitors
+
+_ = visitors.gettext
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")  # and lone surrogates
 LINE_BREAKS = re.compile(r"\s*[\r\n\x85\u2028\u2029]+\s*")
@@ -71,5 +77,43 @@ def swatch(colour: str) -> str:
 
 
 def counted(number: int, noun: str) -> str:
-    """'1 session', '12 sessions'."""
+    """'1 session', '12 sessions' ('セッション12件'): a session, day or problem count in the reader's language, any
+    other noun in English."""
+    if noun == "session":
+        return visitors.ngettext("{count} session", "{count} sessions", number).format(count=number)
+    if noun == "day":
+        return visitors.ngettext("{count} day", "{count} days", number).format(count=number)
+    if noun == "problem":
+        return visitors.ngettext("{count} problem", "{count} problems", number).format(count=number)
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def listed(items: Iterable[str], pattern: str | None = None) -> str:
+    """'Tourism, Culture, Sport' ('観光、文化、スポーツ'): items in one line, joined two at a time by `pattern` (a
+    translated '{items}…{item}'), by default as the reader's language writes a list."""
+    # Translators: joins the items of a list one at a time: 'Tourism Promotion, Regional Revitalisation'.
+    pattern = pattern or _("{items}, {item}")
+    written: str | None = None
+    for item in items:
+        written = item if written is None else pattern.format(items=written, item=item)
+    return written or ""
+
+
+KIND_LABELS = {  # model.KINDS as a reader reads them, lower case (they follow a date or a place in a line)
+    "arrival": N_("arrival"),
+    "lecture": N_("lecture"),
+    "visit": N_("visit"),
+    "briefing": N_("briefing"),
+    "courtesy-call": N_("courtesy call"),
+    "exchange": N_("exchange"),
+    "transfer": N_("transfer"),
+    "overnight": N_("overnight"),
+    "departure": N_("departure"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """'courtesy call' ('表敬訪問'): a session's kind as the agenda, the filter, the kinds picker and the printout
+    name it."""
+    label = KIND_LABELS.get(kind)
+    return _(label) if label else kind.replace("-", " ")

@@ -11,14 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kizuna.i18n import language, visitors
 from kizuna.program.changes import FIELDS, REMOVED, SessionChange, compare, counts, described, details, summary
-from kizuna.program.text import counted
+from kizuna.program.languages import in_language
 
 if TYPE_CHECKING:
     from kizuna.program.changes import Facts
     from kizuna.program.model import Program
     from kizuna.publishing.history import Step
     from kizuna.publishing.store import Store, Version
+
+_ = visitors.gettext
 
 
 class CannotCompare(ValueError):
@@ -39,11 +42,23 @@ class Comparison:
     def first(self) -> bool:
         return self.base is None
 
-    def headline(self, subject: str = "This publish") -> str:
-        """'This publish moves 2 sessions, cancels 1, adds 1, edits 3', or says it is the first version."""
+    def headline(self, number: int | None = None) -> str:
+        """'This publish moves 2 sessions, cancels 1, adds 1, edits 3' ('Version 3 moves …' with its number), or says
+        it is the first version."""
         if self.base is None:
-            return f"{subject} is the first version of {self.program_id}: nothing published before to compare it with."
-        return f"{subject} {summary(self.changes)}."
+            if number is None:
+                first = _(
+                    "This publish is the first version of {program}: nothing published before to compare it with."
+                )
+            else:
+                first = _(
+                    "Version {number} is the first version of {program}: nothing published before to compare it with."
+                )
+            return first.format(number=number, program=self.program_id)
+        if number is None:
+            # Translators: {changes} is a list such as "moves 2 sessions, cancels 1" (its words translated too).
+            return _("This publish {changes}.").format(changes=summary(self.changes))
+        return _("Version {number} {changes}.").format(number=number, changes=summary(self.changes))
 
     def lines(self) -> list[str]:
         """One line per changed session, old → new (`changes.described`)."""
@@ -54,11 +69,13 @@ class Comparison:
         removed = sum(change.kind == REMOVED for change in self.changes)
         if not removed:
             return None
-        them = "it" if removed == 1 else "them"
-        return (
-            f"It removes {counted(removed, 'session')}: the calendar feeds keep {them} as cancelled, so subscribers' "
-            f"calendars will show {them} as cancelled."
-        )
+        return visitors.ngettext(
+            "It removes {count} session: the calendar feeds keep it as cancelled, so subscribers' calendars will show "
+            "it as cancelled.",
+            "It removes {count} sessions: the calendar feeds keep them as cancelled, so subscribers' calendars will "
+            "show them as cancelled.",
+            removed,
+        ).format(count=removed)
 
     def record(self) -> dict:
         """`kizuna changes --json` of two versions."""
@@ -108,7 +125,13 @@ def before_publish(store: Store | None, program: Program) -> Comparison:
     if live is None:
         return Comparison(program.id, None, None, ())
     old, version = live
-    return Comparison(program.id, version, None, compare(old, program))
+    return Comparison(program.id, version, None, compared(old, program))
+
+
+def compared(old: Program, new: Program) -> tuple[SessionChange, ...]:
+    """The changes as the reader reads them: each version's texts in the current language, worded in it."""
+    lang = language()
+    return compare(in_language(old, lang), in_language(new, lang))
 
 
 def replaced(versions: Sequence[Version], number: int) -> Version | None:
@@ -126,7 +149,7 @@ def versions_compared(store: Store, program_id: str, base: Version | None, targe
     new = store.load(program_id, target.number)[0]
     if base is None:
         return Comparison(program_id, None, target, ())
-    return Comparison(program_id, base, target, compare(store.load(program_id, base.number)[0], new))
+    return Comparison(program_id, base, target, compared(store.load(program_id, base.number)[0], new))
 
 
 def published_versions(store: Store | None, program_id: str) -> list[Version]:
@@ -134,7 +157,11 @@ def published_versions(store: Store | None, program_id: str) -> list[Version]:
     found = store.versions(program_id) if store is not None else []
     if not found:
         known = ", ".join(store.history()) if store is not None else ""
-        raise CannotCompare(f"no published program {program_id!r}; published: {known or '(none)'}")
+        raise CannotCompare(
+            _("no published program {program}; published: {programs}").format(
+                program=repr(program_id), programs=known or _("(none)")
+            )
+        )
     return found
 
 
@@ -148,23 +175,33 @@ def between(store: Store | None, program_id: str, older: int | None, newer: int 
         version = by_number.get(number)
         if version is None:
             numbers = ", ".join(str(n) for n in sorted(by_number))
-            raise CannotCompare(f"{option} {number}: no version {number} of {program_id!r}; its versions: {numbers}")
+            raise CannotCompare(
+                _("{option} {number}: no version {number} of {program}; its versions: {numbers}").format(
+                    option=option, number=number, program=repr(program_id), numbers=numbers
+                )
+            )
         if version.withdrawn:
             kept = ", ".join(str(v.number) for v in sorted(versions, key=lambda v: v.number) if not v.withdrawn)
             raise CannotCompare(
-                f"{option} {number}: version {number} of {program_id!r} was withdrawn; "
-                f"its versions not withdrawn: {kept or '(none)'}"
+                _(
+                    "{option} {number}: version {number} of {program} was withdrawn; its versions not withdrawn: "
+                    "{numbers}"
+                ).format(option=option, number=number, program=repr(program_id), numbers=kept or _("(none)"))
             )
         return version
 
     if older is not None and newer is not None and older >= newer:
-        raise CannotCompare(f"--from {older} must be older than --to {newer}")
+        raise CannotCompare(_("--from {older} must be older than --to {newer}").format(older=older, newer=newer))
     if newer is None:
         target = next((version for version in versions if not version.withdrawn), None)
         if target is None:
-            raise CannotCompare(f"no version of {program_id!r} is published now: every one was withdrawn")
+            raise CannotCompare(
+                _("no version of {program} is published now: every one was withdrawn").format(program=repr(program_id))
+            )
         if older is not None and older >= target.number:
-            raise CannotCompare(f"--from {older} must be older than the live version, {target.number}")
+            raise CannotCompare(
+                _("--from {older} must be older than the live version, {live}").format(older=older, live=target.number)
+            )
     else:
         target = chosen(newer, "--to")
     base = chosen(older, "--from") if older is not None else replaced(versions, target.number)
@@ -176,18 +213,23 @@ def moment_title(step: Step) -> str:
     published'."""
     moment = step.moment
     if not moment.withdrawal:
-        return f"Version {moment.cause} published"
+        return _("Version {number} published").format(number=moment.cause)
     if moment.number is None:
-        return f"Version {moment.cause} withdrawn: nothing is published"
-    return f"Version {moment.cause} withdrawn: version {moment.number} is shown again"
+        return _("Version {number} withdrawn: nothing is published").format(number=moment.cause)
+    return _("Version {number} withdrawn: version {shown} is shown again").format(
+        number=moment.cause, shown=moment.number
+    )
 
 
 def moment_summary(step: Step, first: bool) -> str:
     """What the moment did to the sessions: 'moves 1 session, cancels 1', or how many the first version holds."""
     if first and step.program is not None:
-        return f"the first version, {counted(len(step.program.sessions), 'session')}"
+        count = len(step.program.sessions)
+        return visitors.ngettext(
+            "the first version, {count} session", "the first version, {count} sessions", count
+        ).format(count=count)
     if step.program is None:
-        return "no session is shown any more"
+        return _("no session is shown any more")
     return summary(step.changes)
 
 

@@ -5,6 +5,10 @@ Served states, not versions, are compared: a withdrawal that brings an older ver
 Per session, SEQUENCE starts at the organiser's `revision` and rises by one at every served change of it (never
 falling, also across withdrawals); LAST-MODIFIED is when that change was served. A session that leaves the program
 stays in it as cancelled, so calendars that had it drop it instead of keeping a ghost.
+
+Which sessions a step changed is read from their texts as `program.changes` words them, in the current language; the
+stamps are made from a history worded in the source language (`stamping_history`), so every replica stamps alike
+whoever reads, and a reader's history (`told_in`) is the same steps worded in their language.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from kizuna.i18n import SOURCE, speaking
 from kizuna.program.changes import SessionChange, compare
+from kizuna.program.languages import in_language
 from kizuna.program.model import Program, Session, ordered
 
 
@@ -61,11 +67,34 @@ def moments(versions: Sequence) -> list[Moment]:
 
 
 def history(versions: Sequence, load: Callable[[int], Program]) -> list[Step]:
-    """Every moment with its changes; `load(number)` reads a version's program (each is read once)."""
+    """Every moment with its changes, worded in the current language; `load(number)` reads a version's program (each
+    is read once)."""
+    return steps_of(moments(versions), load)
+
+
+def stamping_history(versions: Sequence, load: Callable[[int], Program]) -> list[Step]:
+    """The history `stamped` reads: the programs as stored, worded in the source language, so a session's SEQUENCE
+    and LAST-MODIFIED do not depend on who asks first."""
+    with speaking(SOURCE):
+        return history(versions, load)
+
+
+def told_in(steps: Sequence[Step], lang: str) -> tuple[Step, ...]:
+    """The same moments as a reader of `lang` reads them: each version's texts in that language (`in_language`) and
+    worded in it; the steps themselves when that changes nothing."""
+    stored = {step.moment.number: step.program for step in steps if step.program is not None}
+    shown = {number: in_language(program, lang) for number, program in stored.items()}
+    if lang == SOURCE and all(shown[number] is stored[number] for number in stored):
+        return tuple(steps)
+    with speaking(lang):
+        return tuple(steps_of([step.moment for step in steps], shown.__getitem__))
+
+
+def steps_of(found: Sequence[Moment], load: Callable[[int], Program]) -> list[Step]:
     programs: dict[int, Program] = {}
     steps = []
     previous: Program | None = None
-    for moment in moments(versions):
+    for moment in found:
         program = None
         if moment.number is not None:
             program = programs.get(moment.number) or programs.setdefault(moment.number, load(moment.number))
@@ -80,7 +109,8 @@ def history(versions: Sequence, load: Callable[[int], Program]) -> list[Step]:
 
 def stamped(steps: Sequence[Step]) -> Program | None:
     """The program served after the last step, each session with its SEQUENCE (as `revision`) and LAST-MODIFIED
-    (`modified`) derived from the steps, and every session that left it kept as cancelled. None: nothing served.
+    (`modified`) derived from the steps (a `stamping_history`'s), and every session that left it kept as cancelled.
+    None: nothing served.
 
     A change's `modified` is the moment it was served, or just after the DTSTAMP calendars already had for the
     session when that is later (an organiser's `updated` ahead of the store's clock): DTSTAMP, the later of `updated`

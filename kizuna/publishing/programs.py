@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from kizuna import config
 from kizuna.calendars.feeds import feeds_current, write_feeds, write_feeds_logged
 from kizuna.checks.loading import Problem, ProgramInvalid, data_hash, load_program, read_program
+from kizuna.i18n import N_, organisers
+from kizuna.program.problems import said
 from kizuna.publishing.published import published_programs
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ PACKED_SUFFIXES = (".zip", ".xlsx")
 ROOT_FEEDS = frozenset({"clair-seminar-2019"})
 
 log = logging.getLogger(__name__)
+_ = organisers.gettext
 
 
 class UnknownProgram(LookupError):
@@ -148,7 +151,7 @@ def catalog_of(read: list[tuple[Entry, tuple]], folder: Path | None) -> Catalog:
         if first is None:
             valid.append(entry)
             continue
-        message = f"program id {entry.id!r} is already the id of {first.path.name}"
+        message = said(N_("program id {id} is already the id of {name}"), id=repr(entry.id), name=first.path.name)
         invalid.append(Entry(entry.path, title=entry.title, problems=(Problem(entry.path.name, None, "id", message),)))
     valid.sort(key=lambda e: (e.start_date, e.id), reverse=True)
     version = hashlib.sha256(repr([str(folder), *((str(e.path), key) for e, key in read)]).encode()).hexdigest()[:16]
@@ -238,7 +241,7 @@ def resolve_program(value: str | Path | None) -> Path:
             return catalog.default.path
         if catalog.invalid:  # let the command report what is wrong with it
             return catalog.invalid[0].path
-        raise UnknownProgram(f"no program in {catalog.folder}; set ${PROGRAMS_ENV} or pass a program")
+        raise UnknownProgram(no_program(catalog))
     if Path(value).exists():
         return Path(value)
     catalog = list_programs()
@@ -278,7 +281,7 @@ def choose_program(value: str | Path | None, version: int | None = None) -> Chos
         if value is None and catalog.invalid and catalog.invalid[0].path is not None:
             load_program(catalog.invalid[0].path)  # raises ProgramInvalid: the command says what is wrong
         if value is None:
-            raise UnknownProgram(f"no program in {catalog.folder}; set ${PROGRAMS_ENV} or pass a program")
+            raise UnknownProgram(no_program(catalog))
         raise UnknownProgram(unknown_message(str(value), catalog))
     if entry.path is not None:
         return Chosen(load_program(entry.path), default_id, none_pinned(entry.id or "", version))
@@ -286,24 +289,42 @@ def choose_program(value: str | Path | None, version: int | None = None) -> Chos
 
     shown = show_published(entry.id or "", entry.published or 0, version)
     if version is not None and shown.pinned != version:
-        why = "was withdrawn" if shown.withdrawn else "does not exist"
-        raise UnknownProgram(f"version {version} of {entry.id!r} {why}; its live version is {entry.published}")
+        if shown.withdrawn:
+            why = _("version {number} of {program} was withdrawn; its live version is {live}")
+        else:
+            why = _("version {number} of {program} does not exist; its live version is {live}")
+        raise UnknownProgram(why.format(number=version, program=repr(entry.id), live=entry.published))
     return Chosen(shown.program, default_id, shown.pinned, shown)
 
 
 def none_pinned(program_id: str, version: int | None) -> None:
     """A program of the directory has no versions: --version names one of the store's."""
     if version is not None:
-        raise UnknownProgram(f"{program_id} is not a published program: --version applies to the store's programs")
+        raise UnknownProgram(
+            _("{program} is not a published program: --version applies to the store's programs").format(
+                program=program_id
+            )
+        )
+
+
+def no_program(catalog: Catalog) -> str:
+    return _("no program in {folder}; set ${variable} or pass a program").format(
+        folder=catalog.folder, variable=PROGRAMS_ENV
+    )
 
 
 def unknown_message(value: str, catalog: Catalog) -> str:
-    known = ", ".join(catalog.ids) or "(none)"
-    where = f"in {catalog.folder}" if catalog.folder else "served"
-    message = f"no program folder, zip or workbook {value!r}, and no program with that id {where}"
-    message += f"; known ids: {known}"
+    known = ", ".join(catalog.ids) or _("(none)")
+    if catalog.folder:
+        message = _(
+            "no program folder, zip or workbook {value}, and no program with that id in {folder}; known ids: {ids}"
+        )
+    else:
+        message = _("no program folder, zip or workbook {value}, and no program with that id served; known ids: {ids}")
+    message = message.format(value=repr(value), folder=catalog.folder, ids=known)
     if catalog.invalid:
-        message += f" (not valid: {', '.join(entry.path.name for entry in catalog.invalid)}; see kizuna validate)"
+        invalid = ", ".join(entry.path.name for entry in catalog.invalid)
+        message += " " + _("(not valid: {names}; see kizuna validate)").format(names=invalid)
     return message
 
 

@@ -4,6 +4,9 @@ Every replica reads the same database (`KIZUNA_DATABASE_URL`) and nothing else, 
 and, made from them, the same feed bytes. A replica looks at the store's revision at most every `POLL_SECONDS`
 and reads the list of programs again only when it moved; versions are immutable, so a loaded one is kept. With no
 database configured and no database file, the store is never opened (nor created, nor its library imported).
+
+What a version holds and how it is stamped is the same in every language; what changed, and the feeds, are worded
+in the reader's language and kept per language.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import TYPE_CHECKING
 from kizuna import config
 from kizuna.calendars.feeds import feed_bytes
 from kizuna.config import DATABASE_URL_ENV, database_url, shown_url
-from kizuna.publishing.history import Step, history, stamped
+from kizuna.i18n import language, speaking
+from kizuna.publishing.history import Step, stamped, stamping_history, told_in
 
 if TYPE_CHECKING:
     from kizuna.program.model import Program
@@ -56,10 +60,11 @@ class Shelf:
     live: tuple[Version, ...] = ()
     checked: float = float("-inf")
     store: Store | None = None
-    loaded: dict[tuple[str, int], tuple[Program, Version, tuple[Step, ...]]] = field(default_factory=dict)
+    loaded: dict[tuple[str, int], tuple[Program, Version, int]] = field(default_factory=dict)  # stamped, steps shown
     numbered: dict[tuple[str, int], Version | None] = field(default_factory=dict)
     listed: dict[str, tuple[Version, ...]] = field(default_factory=dict)  # every version of a program, per revision
-    histories: dict[str, tuple[Step, ...]] = field(default_factory=dict)  # a program's history, per revision
+    # A program's history, per revision: (id, None) the one stamping reads, (id, language) as a reader reads it.
+    histories: dict[tuple[str, str | None], tuple[Step, ...]] = field(default_factory=dict)
     failing: bool = False  # the last look at the database failed (logged once, until it answers again)
     lock: threading.Lock = field(default_factory=threading.Lock)
     opening: threading.Lock = field(default_factory=threading.Lock)
@@ -126,29 +131,41 @@ class Shelf:
         return program, version
 
     def steps(self, program_id: str, number: int) -> tuple[Step, ...]:
-        """The program's history up to the last time that version was served (what its What changed view lists)."""
+        """The program's history up to the last time that version was served (what its What changed view lists), in
+        the current language."""
         return self.served(program_id, number)[2]
 
-    def history(self, program_id: str) -> tuple[Step, ...]:
-        """The program's whole history, made once per revision: every version is read once, whichever and however
-        many versions links ask for."""
-        if program_id not in self.histories:
+    def stamping(self, program_id: str) -> tuple[Step, ...]:
+        """The program's whole history as stamping reads it (`history.stamping_history`), made once per revision:
+        every version is read once, whichever and however many versions links ask for."""
+        key = (program_id, None)
+        if key not in self.histories:
             store = self.open()
-            steps = history(self.versions(program_id), lambda number: store.load(program_id, number)[0])
-            self.histories[program_id] = tuple(steps)
-        return self.histories[program_id]
+            steps = stamping_history(self.versions(program_id), lambda number: store.load(program_id, number)[0])
+            self.histories[key] = tuple(steps)
+        return self.histories[key]
+
+    def history(self, program_id: str) -> tuple[Step, ...]:
+        """The program's whole history in the current language, made once per revision and language from the
+        versions stamping read."""
+        key = (program_id, language())
+        if key not in self.histories:
+            self.histories[key] = told_in(self.stamping(program_id), key[1])
+        return self.histories[key]
 
     def served(self, program_id: str, number: int) -> tuple[Program, Version, tuple[Step, ...]]:
+        """The version's program, stamped alike in every language, and the history up to it in the current one."""
         key = (program_id, number)
         found = self.loaded.get(key)
         if found is None:
             store = self.open()
             program, version = store.load(program_id, number)
-            steps = self.history(program_id)
+            steps = self.stamping(program_id)
             last = max((index for index, step in enumerate(steps) if step.moment.number == number), default=None)
-            shown = tuple(steps[: last + 1]) if last is not None else ()
-            found = self.loaded[key] = ((stamped(shown) or program) if shown else program, version, shown)
-        return found
+            shown = last + 1 if last is not None else 0
+            found = self.loaded[key] = ((stamped(steps[:shown]) or program) if shown else program, version, shown)
+        program, version, shown = found
+        return program, version, self.history(program_id)[:shown] if shown else ()
 
 
 _shelves: dict[str, Shelf] = {}
@@ -264,8 +281,9 @@ class FeedCache:
 _feeds = FeedCache()
 
 
-def published_feed(version: Version, name: str, base_url: str | None) -> FeedFile | None:
-    """The feed `name` of that published version (None when it has none), made once per version and base URL.
+def published_feed(version: Version, name: str, base_url: str | None, lang: str | None = None) -> FeedFile | None:
+    """The feed `name` of that published version (None when it has none) in `lang`, the language its name says
+    (default: the current language), made once per version, base URL and language.
 
     Raises Unavailable when the version cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -273,12 +291,14 @@ def published_feed(version: Version, name: str, base_url: str | None) -> FeedFil
     store_shelf = shelf()
     if store_shelf is None:
         raise Unavailable(version.program_id)
+    lang = lang or language()
 
     def make() -> bytes | None:
         program, _ = store_shelf.load(version.program_id, version.number)
-        return feed_bytes(program, name, base_url)
+        with speaking(lang):
+            return feed_bytes(program, name, base_url)
 
-    key = (version.program_id, version.number, version.content_hash, store_shelf.revision, base_url, name)
+    key = (version.program_id, version.number, version.content_hash, store_shelf.revision, base_url, lang, name)
     try:
         body = _feeds.get(key, make)
     except (KeyError, SQLAlchemyError) as error:
@@ -289,9 +309,10 @@ def published_feed(version: Version, name: str, base_url: str | None) -> FeedFil
     return FeedFile(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', version)
 
 
-def published_changes(version: Version, base_url: str | None) -> FeedFile:
-    """The Atom feed of what each publish and withdrawal of the program changed (calendars.atom), made once per
-    revision of the store and base URL. Raises Unavailable when the program cannot be read."""
+def published_changes(version: Version, base_url: str | None, lang: str | None = None) -> FeedFile:
+    """The Atom feed of what each publish and withdrawal of the program changed (calendars.atom) in `lang` (default:
+    the current language), made once per revision of the store, base URL and language. Raises Unavailable when the
+    program cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kizuna.calendars.atom import CHANGES_FEED, changes_atom
@@ -299,13 +320,23 @@ def published_changes(version: Version, base_url: str | None) -> FeedFile:
     store_shelf = shelf()
     if store_shelf is None:
         raise Unavailable(version.program_id)
+    lang = lang or language()
 
     def make() -> bytes:
-        program, _, steps = store_shelf.served(version.program_id, version.number)
-        notes = {other.number: other.note for other in store_shelf.versions(version.program_id)}
-        return changes_atom(program, steps, notes, base_url)
+        with speaking(lang):
+            program, _, steps = store_shelf.served(version.program_id, version.number)
+            notes = {other.number: other.note for other in store_shelf.versions(version.program_id)}
+            return changes_atom(program, steps, notes, base_url)
 
-    key = (version.program_id, version.number, version.content_hash, store_shelf.revision, base_url, CHANGES_FEED)
+    key = (
+        version.program_id,
+        version.number,
+        version.content_hash,
+        store_shelf.revision,
+        base_url,
+        lang,
+        CHANGES_FEED,
+    )
     try:
         body = _feeds.get(key, make)
     except (KeyError, SQLAlchemyError) as error:

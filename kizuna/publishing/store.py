@@ -51,8 +51,9 @@ from sqlalchemy.schema import CreateColumn
 from kizuna import config
 from kizuna.checks.loading import ProgramInvalid, Reading, check_file, read_source
 from kizuna.checks.sources import MAX_FILE_BYTES, MAX_UNPACKED_BYTES
+from kizuna.i18n import N_, organisers
 from kizuna.program.model import Program
-from kizuna.program.problems import Problem
+from kizuna.program.problems import Problem, said
 from kizuna.program.text import clean_text
 
 DATABASE_ENV = config.DATABASE_URL_ENV
@@ -67,6 +68,7 @@ WRITE = "kizuna_write"  # execution option: this transaction writes (SQLite: BEG
 MIGRATION_LOCK = 0x6B697A756E61  # PostgreSQL advisory lock held while the schema is changed ("kizuna")
 
 log = logging.getLogger(__name__)
+_ = organisers.gettext
 
 
 def database_url() -> str:
@@ -102,6 +104,15 @@ def version_state(version: Version, live: Version | None) -> str:
     return "live" if live is not None and version.number == live.number else "kept"
 
 
+# Translators: a version's state in a list of versions: shown to visitors now, taken back, or kept for old links.
+STATES = {"live": N_("live"), "withdrawn": N_("withdrawn"), "kept": N_("kept")}
+
+
+def state_label(state: str) -> str:
+    """A `version_state` as organisers read it, in their language."""
+    return _(STATES[state])
+
+
 @dataclass(frozen=True)
 class Published:
     version: Version
@@ -114,12 +125,18 @@ class PublishConflict(Exception):
     def __init__(self, program_id: str, version: Version | None) -> None:
         self.program_id, self.version = program_id, version
         if version is None:
-            super().__init__(f"{program_id}: another publish of this program came first; nothing was stored")
+            super().__init__(
+                _("{program}: another publish of this program came first; nothing was stored").format(
+                    program=program_id
+                )
+            )
             return
         when = f"{version.published_at:%Y-%m-%d %H:%M:%S} UTC"
         super().__init__(
-            f"{program_id}: version {version.number} was published at {when} while this publish was being "
-            "checked; nothing of this one was stored. Look at it, then publish again to replace it"
+            _(
+                "{program}: version {number} was published at {when} while this publish was being checked; nothing "
+                "of this one was stored. Look at it, then publish again to replace it"
+            ).format(program=program_id, number=version.number, when=when)
         )
 
 
@@ -271,7 +288,7 @@ def create_store_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseUrlError("the database URL cannot be read (dialect://user:password@host/database)") from None
+        raise DatabaseUrlError(_("the database URL cannot be read (dialect://user:password@host/database)")) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     backend = parsed.get_backend_name()
@@ -280,7 +297,11 @@ def create_store_engine(url: str) -> Engine:
         timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": CONNECT_TIMEOUT_S}
         return create_engine(parsed, pool_pre_ping=True, connect_args=timeout)
     if backend != "sqlite":
-        raise DatabaseUrlError(f"{config.shown_url(url)}: only sqlite:/// and postgresql+psycopg:// are supported")
+        raise DatabaseUrlError(
+            _("{database}: only sqlite:/// and postgresql+psycopg:// are supported").format(
+                database=config.shown_url(url)
+            )
+        )
     if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S})
@@ -529,13 +550,19 @@ def version_values(prepared: Prepared, number: int, note: str, revision: int) ->
 
 
 def missing(program_id: str, number: int | None) -> str:
-    return f"no published version of {program_id!r}" if number is None else f"no version {number} of {program_id!r}"
+    if number is None:
+        return _("no published version of {program}").format(program=repr(program_id))
+    return _("no version {number} of {program}").format(number=number, program=repr(program_id))
 
 
 def clean_note(note: str) -> str:
     note = clean_text(note).strip()
     if len(note) > MAX_NOTE_CHARS:
-        raise NoteTooLong(f"the note has {len(note):,} characters; the limit is {MAX_NOTE_CHARS}")
+        raise NoteTooLong(
+            _("the note has {count} characters; the limit is {limit}").format(
+                count=f"{len(note):,}", limit=MAX_NOTE_CHARS
+            )
+        )
     return note
 
 
@@ -552,10 +579,18 @@ def prepare(reading: Reading, name: str) -> Prepared:
         raise ProgramInvalid(path, reading.problems)
     program = reading.program
     if len(program.sessions) > MAX_SESSIONS:
-        message = f"holds {len(program.sessions):,} sessions; the limit is {MAX_SESSIONS:,} per program"
+        message = said(
+            N_("holds {count:,} sessions; the limit is {limit:,} per program"),
+            count=len(program.sessions),
+            limit=MAX_SESSIONS,
+        )
         raise ProgramInvalid(path, [Problem(path.name, None, None, message)])
     if len(program.id) > MAX_ID_CHARS:
-        message = f"the program id has {len(program.id):,} characters; the limit is {MAX_ID_CHARS}"
+        message = said(
+            N_("the program id has {count:,} characters; the limit is {limit}"),
+            count=len(program.id),
+            limit=MAX_ID_CHARS,
+        )
         raise ProgramInvalid(path, [Problem(path.name, None, "id", message)])
     records = {
         table: [rows[0], *(row for row in rows[1:] if any(cell.strip() for cell in row))]
@@ -565,9 +600,15 @@ def prepare(reading: Reading, name: str) -> Prepared:
     content = zip_bytes(members, stamp_of(records))
     unpacked = sum(len(data) for _, data in members)
     if len(content) > MAX_FILE_BYTES or unpacked > MAX_UNPACKED_BYTES:
-        message = (
-            f"makes {len(content) / 2**20:.1f} MiB packed, {unpacked / 2**20:.0f} MiB of CSV; the limits are "
-            f"{MAX_FILE_BYTES // 2**20} MiB and {MAX_UNPACKED_BYTES // 2**20} MiB"
+        message = said(
+            N_(
+                "makes {packed:.1f} MiB packed, {unpacked:.0f} MiB of CSV; the limits are {packed_limit} MiB and "
+                "{unpacked_limit} MiB"
+            ),
+            packed=len(content) / 2**20,
+            unpacked=unpacked / 2**20,
+            packed_limit=MAX_FILE_BYTES // 2**20,
+            unpacked_limit=MAX_UNPACKED_BYTES // 2**20,
         )
         raise ProgramInvalid(path, [Problem(path.name, None, None, message)])
     # The content is these tables written as CSV, which reads back as exactly this program (tests/test_workbook.py

@@ -3,6 +3,9 @@
 An upload is one workbook, one `.zip`, or some of the six CSV files. Its file names come from the browser and are
 never trusted: a workbook or zip is saved as `upload.xlsx` or `upload.zip` (its own name is only shown, cleaned), and
 a CSV file is accepted only under one of the six names a program folder holds.
+
+What it says to the organiser (problems, notices, the upload's name) is kept as `problems.said` messages: shown in the
+language of whoever reads the page, also after they change it.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from pathlib import Path, PurePosixPath
 
 from kizuna.checks.loading import SCHEMA, Reading, check_file
 from kizuna.checks.sources import MAX_FILE_BYTES, WORKBOOK_SUFFIXES, marked
+from kizuna.i18n import N_
 from kizuna.program.model import Program
-from kizuna.program.problems import Problem
+from kizuna.program.problems import Problem, Said, said
 from kizuna.program.text import one_line
 
 PACKED = (*sorted(WORKBOOK_SUFFIXES), ".zip")  # one file that holds the whole program
@@ -39,7 +43,7 @@ class Upload:
 class Checked:
     """What checking an upload found: the program when it is valid, else every problem, and what was ignored."""
 
-    name: str  # the upload, as the organiser knows it: its file's name, or "3 CSV files"
+    name: str  # the upload, as the organiser knows it: its file's name, or "3 CSV files" (a Said: `problems.shown`)
     program: Program | None
     problems: tuple[Problem, ...]
     notices: tuple[str, ...]
@@ -78,15 +82,19 @@ def upload_hash(files: Sequence[Upload]) -> str:
 def upload_refusal(files: Sequence[Upload]) -> list[Problem]:
     """Why these files cannot be one program, before anything is saved; [] when they can be."""
     if not files:
-        return [Problem("upload", None, None, "no file: upload a workbook, a .zip or the program's CSV files")]
+        message = said(N_("no file: upload a workbook, a .zip or the program's CSV files"))
+        return [Problem("upload", None, None, message)]
     too_big = [f for f in files if len(f.data) > MAX_FILE_BYTES]
     if too_big:
-        size = len(too_big[0].data) / 2**20
-        message = f"file is {size:.1f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB"
+        message = said(
+            N_("file is {size:.1f} MiB; the limit is {limit} MiB"),
+            size=len(too_big[0].data) / 2**20,
+            limit=MAX_FILE_BYTES // 2**20,
+        )
         return [Problem(shown_name(too_big[0].name), None, None, message)]
     packed = [f for f in files if suffix(f.name) in PACKED]
     if packed and len(files) > 1:
-        message = "a workbook or a .zip goes alone: upload it by itself, or only the CSV files together"
+        message = said(N_("a workbook or a .zip goes alone: upload it by itself, or only the CSV files together"))
         return [Problem(shown_name(packed[0].name), None, None, message)]
     if packed:
         return []
@@ -100,10 +108,12 @@ def csv_refusals(files: Sequence[Upload]) -> list[Problem]:
         name = shown_name(upload.name)
         table = name.lower()
         if table not in TABLES:
-            message = f"is not one of a program's files ({', '.join(TABLES)}), a workbook (.xlsx) or a .zip"
+            message = said(
+                N_("is not one of a program's files ({tables}), a workbook (.xlsx) or a .zip"), tables=", ".join(TABLES)
+            )
             problems.append(Problem(name, None, None, message))
         elif table in seen:
-            problems.append(Problem(name, None, None, "uploaded twice"))
+            problems.append(Problem(name, None, None, said(N_("uploaded twice"))))
         seen.add(table)
     return problems
 
@@ -131,9 +141,19 @@ def saved(files: Sequence[Upload]) -> Iterator[Path]:
 
 
 def upload_label(files: Sequence[Upload]) -> str:
+    """The upload's file name, or how many files it is ("3 CSV files": never one)."""
     if len(files) == 1:
         return shown_name(files[0].name)
-    return f"{len(files)} CSV files" if all(suffix(f.name) == ".csv" for f in files) else f"{len(files)} files"
+    if all(suffix(f.name) == ".csv" for f in files):
+        return said(N_("{count} CSV files"), count=len(files))
+    return said(N_("{count} files"), count=len(files))
+
+
+def renamed(notice: str, own: str, label: str) -> str:
+    """A notice about the file as saved (`own`), about the organiser's file (`label`) instead."""
+    if isinstance(notice, Said):
+        return Said(notice.msgid, {key: label if value == own else value for key, value in notice.params.items()})
+    return label + notice.removeprefix(own) if notice.startswith(own) else notice
 
 
 def check_upload(files: Sequence[Upload]) -> Checked:
@@ -146,7 +166,7 @@ def check_upload(files: Sequence[Upload]) -> Checked:
         reading = check_file(path)  # in a worker: nothing the file holds can harm this process
     own = path.name  # upload.xlsx or upload.zip: say the organiser's own name instead
     problems = tuple(replace(p, file=label) if p.file == own else p for p in reading.problems)
-    notices = tuple(label + n.removeprefix(own) if n.startswith(own) else n for n in reading.notices)
+    notices = tuple(renamed(notice, own, label) for notice in reading.notices)
     return Checked(label, reading.program, problems, notices, digest, reading.records)
 
 

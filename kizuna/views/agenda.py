@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TypeVar
 
+from kizuna.i18n import visitors
 from kizuna.program.dates import short_moment
 from kizuna.program.model import Program, Session
+from kizuna.program.text import kind_label
 
 PAGE_SIZE = 40
 Item = TypeVar("Item")
@@ -37,7 +39,8 @@ def by_day(sessions: Sequence[Session]) -> list[tuple[date, list[Session]]]:
 def entry_details(program: Program, session: Session) -> str:
     """'Tue 17 Dec · Tokyo · JNTO head office · visit': the line under an agenda entry."""
     parts = [short_moment(session.date, session.start), program.cities[session.city].name]
-    parts += [program.venues[session.venue_id].name, session.kind.replace("-", " ")]
+    parts += [program.venues[session.venue_id].name, kind_label(session.kind)]
     if session.status == "cancelled":
-        parts.append("cancelled")
+        # Translators: a cancelled session, at the end of its line in the agenda (ja 中止).
+        parts.append(visitors.gettext("cancelled"))
     return " · ".join(parts)

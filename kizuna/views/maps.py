@@ -10,31 +10,50 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from kizuna.config import TileStyle
+from kizuna.i18n import N_, visitors
 from kizuna.program.dates import short_moment
-from kizuna.program.model import Program, Session, Venue, within
+from kizuna.program.model import Program, Session, Venue
 from kizuna.program.text import channels
 from kizuna.views import basemap
 
+_ = visitors.gettext
+
 LOGISTICS_COLOUR = "#6B7280"
+# How precise a venue's point is, each precision's radius as model.within words it (tests check they agree); shown
+# translated: `precision_label`.
 PRECISION_LABELS = {
-    "exact": f"exact ({within('exact')})",
-    "approximate": f"approximate ({within('approximate')})",
-    "district": f"district only ({within('district')})",
-    "city": "city only: the venue is not known",
+    "exact": N_("exact (within about 100 m)"),
+    "approximate": N_("approximate (within about 500 m)"),
+    "district": N_("district only (within about 3 km)"),
+    "city": N_("city only: the venue is not known"),
+}
+CONFIDENCE_LABELS = {
+    # Translators: how sure the program is of a venue: 'confidence in the venue: high'.
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip
 FIT_PIXELS = (260, 340)  # what the first view must fit: a phone's map less room for labels
-ROUTE_ONLY = "Route only: from city to city, not the way travelled."
-MARKS = {  # the map's legend, one entry per kind of mark
-    "exact": "Filled dot: exact place.",
-    "halo": "Ring with a halo: approximate; the halo shows how far off it may be.",
-    "transfer": f"Grey lines: transfers. {ROUTE_ONLY}",
+ROUTE_ONLY = N_("Route only: from city to city, not the way travelled.")  # shown translated: _(ROUTE_ONLY)
+MARKS = {  # the map's legend, one entry per kind of mark (shown translated)
+    "exact": N_("Filled dot: exact place."),
+    "halo": N_("Ring with a halo: approximate; the halo shows how far off it may be."),
+    "transfer": N_("Grey lines: transfers. Route only: from city to city, not the way travelled."),
 }
+
+
+def precision_label(precision: str) -> str:
+    """'approximate (within about 500 m)' in the reader's language."""
+    return _(PRECISION_LABELS[precision])
 
 
 def location_note(venue: Venue, with_note: bool = True) -> str:
     """How precise the venue's point is and how sure the program is of the venue, with the venue's note."""
-    line = f"Location: {PRECISION_LABELS[venue.precision]} · confidence in the venue: {venue.confidence}"
+    confidence = CONFIDENCE_LABELS.get(venue.confidence)
+    line = _("Location: {precision} · confidence in the venue: {confidence}").format(
+        precision=precision_label(venue.precision), confidence=_(confidence) if confidence else venue.confidence
+    )
     return f"{line} · {venue.note}" if with_note and venue.note else line
 
 
@@ -54,17 +73,21 @@ def session_colour(program: Program, session: Session) -> str:
 def session_line(session: Session, marks: Mapping[str, str]) -> str:
     """'Fri 20 Dec · Visit to X (cancelled) — Moved from Friday 20 December': a session in a tooltip."""
     line = f"{short_moment(session.date, session.start)} · {session.title}"
-    line += " (cancelled)" if session.status == "cancelled" else ""
+    if session.status == "cancelled":
+        line = _("{session} (cancelled)").format(session=line)
     mark = marks.get(session.id)
-    return f"{line} — {mark}" if mark and mark != "Cancelled" else line
+    if not mark or mark == _("Cancelled"):
+        return line
+    # Translators: a session in a map tooltip and its change mark: 'Fri 20 Dec · Visit to X — Moved from …'.
+    return _("{session} — {change}").format(session=line, change=mark)
 
 
 def venue_lines(venue: Venue, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> list[str]:
     """A venue's sessions, its names and how precise its point is: one block of a marker's tooltip; a session's
     change mark (`marks`, by id: views.marks) and whether it is cancelled follow its title."""
-    names = f"{venue.name} / {venue.name_ja}" if venue.name_ja else venue.name
+    names = f"{venue.name} / {venue.name_ja}" if venue.name_ja and venue.name_ja != venue.name else venue.name
     lines = [session_line(s, marks or {}) for s in sessions]
-    return [*lines, names, f"Location: {PRECISION_LABELS[venue.precision]}"]
+    return [*lines, names, _("Location: {precision}").format(precision=precision_label(venue.precision))]
 
 
 def place_label(program: Program, sessions: Sequence[Session], marks: Mapping[str, str] | None = None) -> str:
@@ -74,7 +97,12 @@ def place_label(program: Program, sessions: Sequence[Session], marks: Mapping[st
         by_venue.setdefault(session.venue_id, []).append(session)
     blocks = ["\n".join(venue_lines(program.venues[venue_id], group, marks)) for venue_id, group in by_venue.items()]
     if len(sessions) > MAX_LISTED:
-        blocks.append(f"… and {len(sessions) - MAX_LISTED} more (click to list them)")
+        more = len(sessions) - MAX_LISTED
+        blocks.append(
+            visitors.ngettext(
+                "… and {count} more (click to list them)", "… and {count} more (click to list them)", more
+            ).format(count=more)
+        )
     return "\n\n".join(blocks)
 
 
@@ -139,7 +167,7 @@ def transfer_lines(program: Program, sessions: Sequence[Session], marks: Mapping
                     "from": [origin.lon, origin.lat],
                     "to": [destination.lon, destination.lat],
                     "session_ids": [session.id],
-                    "label": f"{session_line(session, marks or {})}\n{ROUTE_ONLY}",
+                    "label": f"{session_line(session, marks or {})}\n{_(ROUTE_ONLY)}",
                 }
             )
     return lines
@@ -159,8 +187,11 @@ def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     if not program.countries or not program.sessions:
         return [], []
     hub = program.cities[program.sessions[0].city]
+    # Translators: a participant's country and its capital on the map: 'Cambodia: Phnom Penh'.
+    capital = _("{country}: {capital}")
     capitals = [
-        {"position": [c.lon, c.lat], "name": c.country, "label": f"{c.country}: {c.capital}"} for c in program.countries
+        {"position": [c.lon, c.lat], "name": c.country, "label": capital.format(country=c.country, capital=c.capital)}
+        for c in program.countries
     ]
     links = [{"from": item["position"], "to": [hub.lon, hub.lat], "label": item["label"]} for item in capitals]
     return capitals, links
@@ -253,13 +284,14 @@ def build_deck(
         pdk.Layer(
             "TextLayer",
             id="cities",
-            data=city_labels(program, sessions),
+            data=(cities := city_labels(program, sessions)),
             get_position="position",
             get_text="name",
             get_size=15,
             get_color=[17, 24, 39, 255],
             get_alignment_baseline=pdk.types.String("top"),
             get_pixel_offset=[0, 14],
+            **characters(cities),
         ),
     ]
     if open_session:
@@ -290,14 +322,20 @@ def build_deck(
     )
 
 
+def characters(rows: Sequence[Mapping]) -> dict:
+    """A TextLayer draws only ASCII by default: names in another script (東京, 서울) or with accents ask it to draw
+    every character they use."""
+    return {"character_set": pdk.types.String("auto")} if any(not row["name"].isascii() for row in rows) else {}
+
+
 def map_legend(
     tiles: TileStyle | None = None, program: Program | None = None, sessions: Sequence[Session] | None = None
 ) -> str:
     """What the map's marks are, only those the sessions draw (every kind when not given), and whose land and tiles
     lie under them."""
     shown = MARKS.keys() if program is None or sessions is None else marks_drawn(program, sessions)
-    parts = [text for mark, text in MARKS.items() if mark in shown]
-    parts.append("Land and borders: Natural Earth (public domain).")
+    parts = [_(text) for mark, text in MARKS.items() if mark in shown]
+    parts.append(_("Land and borders: Natural Earth (public domain)."))
     return " ".join([*parts, tiles.attribution] if tiles else parts)
 
 
@@ -387,6 +425,7 @@ def home_layers(capitals: list[dict], links: list[dict]) -> list[pdk.Layer]:
             get_size=12,
             get_color=[55, 65, 81, 255],
             get_pixel_offset=[0, 14],
+            **characters(capitals),
         ),
     ]
 

@@ -13,21 +13,39 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from kizuna.program.changes import ADDED, CANCELLED, EDITED, MOVED, REMOVED, RESTORED, WHAT, SessionChange, described
+from kizuna.i18n import N_, visitors
+from kizuna.program.changes import (
+    ADDED,
+    CANCELLED,
+    EDITED,
+    FIELD_NAMES,
+    MOVED,
+    REMOVED,
+    RESTORED,
+    WHAT,
+    SessionChange,
+    described,
+)
 from kizuna.program.dates import clock, day_heading, long_day, time_span
 from kizuna.program.model import Program, Session
-from kizuna.program.text import counted
+from kizuna.program.text import listed
 from kizuna.publishing.history import Step
 
 if TYPE_CHECKING:
     from kizuna.publishing.published import Shown
 
-SIMPLE = {
-    ADDED: "New",
-    REMOVED: "Removed from the program",
-    CANCELLED: "Cancelled",
-    RESTORED: "Back on the program",
+_ = visitors.gettext
+
+SIMPLE = {  # a session's mark, by kind of change
+    # Translators: the mark of a session added to the program.
+    ADDED: N_("New"),
+    REMOVED: N_("Removed from the program"),
+    # Translators: the mark of a cancelled session (ja 中止).
+    CANCELLED: N_("Cancelled"),
+    RESTORED: N_("Back on the program"),
 }
+# Translators: in 'Edited: details', when the change is in nothing a participant reads by name.
+DETAILS = N_("details")
 
 
 def step_marks(steps: Sequence[Step]) -> dict[str, str]:
@@ -52,31 +70,36 @@ def recent_marks(steps: Sequence[Step], now: datetime, days: int) -> dict[str, s
 def mark(change: SessionChange, before: Program, after: Program) -> str:
     """One session's mark; a move names where it was ('Moved from Friday 20 December', 'Time changed from 09:30')."""
     if change.kind in SIMPLE:
-        return SIMPLE[change.kind]
+        return _(SIMPLE[change.kind])
     old, new = before.sessions_by_id[change.session_id], after.sessions_by_id[change.session_id]
     parts = moved(old, new, before) if change.kind == MOVED else []
     edited = [field.field for field in change.fields if field.field in WHAT]
     if edited or change.kind == EDITED:
-        parts.append("Edited: " + ", ".join(edited or ["details"]))
+        names = [_(FIELD_NAMES[name]) for name in edited] or [_(DETAILS)]
+        # Translators: a session's mark: 'Edited: title, description'.
+        parts.append(_("Edited: {fields}").format(fields=listed(names)))
     return " · ".join(parts)
 
 
 def moved(old: Session, new: Session, before: Program) -> list[str]:
     parts = []
     if old.date != new.date:
-        parts.append(f"Moved from {day_heading(old.date)}")
+        # Translators: a moved session's mark, naming the day it was on: 'Moved from Friday 20 December'.
+        parts.append(_("Moved from {day}").format(day=day_heading(old.date)))
     if (old.start, old.end) != (new.start, new.end):
         if old.start is None:
-            parts.append(f"Time added: {time_span(new.start, new.end)}")
+            parts.append(_("Time added: {time}").format(time=time_span(new.start, new.end)))
         elif new.start is None:
-            parts.append(f"Time removed (was {time_span(old.start, old.end)})")
+            parts.append(_("Time removed (was {time})").format(time=time_span(old.start, old.end)))
         else:
-            parts.append(f"Time changed from {time_span(old.start, old.end)}")
+            # Translators: the time a session had before: 'Time changed from 09:30–11:00'.
+            parts.append(_("Time changed from {time}").format(time=time_span(old.start, old.end)))
     if (old.city, old.to_city) != (new.city, new.to_city):
-        parts.append(f"City changed from {before.cities[old.city].name}")
+        parts.append(_("City changed from {city}").format(city=before.cities[old.city].name))
     if old.venue_id != new.venue_id:
-        parts.append(f"Venue changed from {before.venues[old.venue_id].name}")
-    return parts or ["Moved"]
+        parts.append(_("Venue changed from {venue}").format(venue=before.venues[old.venue_id].name))
+    # Translators: the mark of a session whose day, time or place changed (no more said).
+    return parts or [_("Moved")]
 
 
 @dataclass(frozen=True)
@@ -105,13 +128,18 @@ def edition_of(shown: Shown) -> Edition:
 
 def published_line(edition: Edition, timezone: str) -> str:
     """'Version 2, published Sunday 6 December 2026 at 15:20 (Asia/Tokyo).'"""
-    return f"Version {edition.number}, published {moment_text(edition.published_at, timezone)}."
+    moment = moment_text(edition.published_at, timezone)
+    # Translators: {moment} is a day and time: 'Sunday 6 December 2026 at 15:20 (Asia/Tokyo)'.
+    return _("Version {number}, published {moment}.").format(number=edition.number, moment=moment)
 
 
 def moment_text(at: datetime, timezone: str) -> str:
     """'Sunday 6 December 2026 at 15:20 (Asia/Tokyo)': a UTC moment in the program's time zone."""
     local = at.replace(tzinfo=at.tzinfo or UTC).astimezone(ZoneInfo(timezone))
-    return f"{long_day(local.date())} at {clock(local.time())} ({timezone})"
+    # Translators: a day, a time and the time zone's name: 'Sunday 6 December 2026 at 15:20 (Asia/Tokyo)'.
+    return _("{day} at {time} ({timezone})").format(
+        day=long_day(local.date()), time=clock(local.time()), timezone=timezone
+    )
 
 
 @dataclass(frozen=True)
@@ -129,18 +157,32 @@ def change_log(edition: Edition, timezone: str) -> list[LogEntry]:
     notes = dict(edition.notes)
     entries = []
     for index, step in enumerate(edition.steps):
-        moment, when = step.moment, moment_text(step.moment.at, timezone)
-        if moment.withdrawal:
-            again = f"; version {moment.number} is shown again" if moment.number is not None else ""
-            heading, note = f"Version {moment.cause} withdrawn {when}{again}", ""
-        else:
-            heading, note = f"Version {moment.cause}, published {when}", notes.get(moment.cause, "")
+        moment = step.moment
+        heading, note = log_heading(step, timezone), "" if moment.withdrawal else notes.get(moment.cause, "")
         if index == 0 and step.program is not None:
-            lines: tuple[str, ...] = (f"First published, with {counted(len(step.program.sessions), 'session')}.",)
+            count = len(step.program.sessions)
+            first = visitors.ngettext(
+                "First published, with {count} session.", "First published, with {count} sessions.", count
+            )
+            lines: tuple[str, ...] = (first.format(count=count),)
         else:
-            lines = tuple(described(change) for change in step.changes) or ("No session changed.",)
+            lines = tuple(described(change) for change in step.changes) or (_("No session changed."),)
         entries.append(LogEntry(heading, note, lines))
     return entries[::-1]
+
+
+def log_heading(step: Step, timezone: str) -> str:
+    """'Version 2, published Sunday 6 December 2026 at 15:20 (Asia/Tokyo)', 'Version 3 withdrawn Monday 7 December
+    2026 at 09:00 (Asia/Tokyo); version 2 is shown again'."""
+    moment = step.moment
+    when = moment_text(moment.at, timezone)
+    if not moment.withdrawal:
+        return _("Version {version}, published {moment}").format(version=moment.cause, moment=when)
+    if moment.number is None:
+        return _("Version {version} withdrawn {moment}").format(version=moment.cause, moment=when)
+    return _("Version {version} withdrawn {moment}; version {shown} is shown again").format(
+        version=moment.cause, moment=when, shown=moment.number
+    )
 
 
 def changed_when(edition: Edition, timezone: str) -> str:
@@ -151,5 +193,5 @@ def changed_when(edition: Edition, timezone: str) -> str:
     moment = edition.steps[-1].moment
     when = moment_text(moment.at, timezone)
     if moment.withdrawal:
-        return f"Changed when version {moment.cause} was withdrawn, {when}."
-    return f"Changed in version {moment.cause}, published {when}."
+        return _("Changed when version {version} was withdrawn, {moment}.").format(version=moment.cause, moment=when)
+    return _("Changed in version {version}, published {moment}.").format(version=moment.cause, moment=when)

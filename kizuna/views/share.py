@@ -6,15 +6,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from kizuna.i18n import LANGUAGES, language_name, language_tag, visitors
 from kizuna.program.filtering import OPTION_FACETS, Filter, parse_filter
 from kizuna.program.model import LOGISTICS_KINDS, Program
-from kizuna.program.text import shortened
+from kizuna.program.text import listed, shortened
+
+_ = visitors.gettext
 
 QUERY_KEYS = OPTION_FACETS  # each narrows the view, as the same option does on the command line
 OPEN_SESSION_KEY = "session"  # the session whose card is open; it does not narrow the view (the CLI has no cards)
 LAYERS_KEY = "show"  # what else the page shows: show=home (a map layer), show=changes (the What changed view)
 PROGRAM_KEY = "program"  # a program of the directory by id; absent: the default program, so older links still work
 VERSION_KEY = "version"  # a published program's version, by number: pins it; absent: its live version
+LANGUAGE_KEY = "lang"  # the page's language, a BCP 47 tag; absent: the browser's, so a link opens in its reader's
 LAYERS = ("home", "changes")
 MAX_VALUES = 50  # per key: a link with more is hostile or broken
 MAX_LENGTH = 100  # per value
@@ -30,13 +34,19 @@ class View:
     program: str | None = None  # the link's program key (`program_key`); None: the default program
     version: int | None = None  # a pinned version of a published program; None: its live version
     show_changes: bool = False  # the What changed view is open
+    lang: str | None = None  # the language chosen (`kizuna.i18n.LANGUAGES`); None: the browser's decides
     notices: tuple[str, ...] = field(default=(), compare=False)
 
 
 def listing(values: Sequence[str]) -> str:
     """At most five values, each cut short: a notice never echoes a hostile link whole."""
-    return ", ".join(shortened(value) for value in values[:5]) + (
-        f" and {len(values) - 5} more" if len(values) > 5 else ""
+    shown = listed(shortened(value) for value in values[:5])
+    if len(values) <= 5:
+        return shown
+    more = len(values) - 5
+    # Translators: a list of values cut short: "'a', 'b', 'c', 'd', 'e' and 995 more"
+    return visitors.ngettext("{values} and {count} more", "{values} and {count} more", more).format(
+        values=shown, count=more
     )
 
 
@@ -49,9 +59,10 @@ def link_program(params: Mapping[str, Sequence[str]], known: Sequence[str], defa
 def program_notices(program: Program, asked: Sequence[str]) -> list[str]:
     """What `link_program` left aside: a program the dashboard does not have (the default opened instead)."""
     if asked and asked[0] != program.id:
-        return [f"The program in the link, {shortened(asked[0])}, is not on this dashboard; showing {program.title}."]
+        notice = _("The program in the link, {asked}, is not on this dashboard; showing {title}.")
+        return [notice.format(asked=shortened(asked[0]), title=program.title)]
     if len(asked) > 1:
-        return [f"Ignored more programs in the link: {listing(asked[1:])}."]
+        return [_("Ignored more programs in the link: {values}.").format(values=listing(asked[1:]))]
     return []
 
 
@@ -78,11 +89,33 @@ def version_notices(
         return []  # shown, or asked of another program (whose notice says it is not on this dashboard)
     number = link_version(params, program.id)
     if number is None:
-        return [f"Ignored the version in the link, {shortened(asked[0])}: a version is a number from 1."]
+        notice = _("Ignored the version in the link, {asked}: a version is a number from 1.")
+        return [notice.format(asked=shortened(asked[0]))]
     if live is None:
-        return [f"{program.title} has no published versions; ignored version {number} in the link."]
-    why = "was withdrawn" if withdrawn else "does not exist"
-    return [f"Version {number} of {program.title} {why}; showing the latest, version {live}."]
+        notice = _("{title} has no published versions; ignored version {number} in the link.")
+        return [notice.format(title=program.title, number=number)]
+    if withdrawn:
+        notice = _("Version {number} of {title} was withdrawn; showing the latest, version {live}.")
+    else:
+        notice = _("Version {number} of {title} does not exist; showing the latest, version {live}.")
+    return [notice.format(number=number, title=program.title, live=live)]
+
+
+def link_language(params: Mapping[str, Sequence[str]]) -> str | None:
+    """The language a link asks for, as Kizuna names it ('zh-Hans' → 'zh'), or None: none asked for, or one Kizuna
+    does not speak (`read_view` says so)."""
+    asked = [value for value in params.get(LANGUAGE_KEY, []) if value]
+    return language_tag(asked[0][:MAX_LENGTH]) if asked else None
+
+
+def language_notices(asked: Sequence[str]) -> list[str]:
+    """What `link_language` left aside: a tag Kizuna has no catalogue for, or more than one language."""
+    if asked and language_tag(asked[0]) is None:
+        notice = _("Ignored the language in the link, {asked}: this page speaks {languages}.")
+        return [notice.format(asked=shortened(asked[0]), languages=listed(map(language_name, LANGUAGES)))]
+    if len(asked) > 1:
+        return [_("Ignored more languages in the link: {values}.").format(values=listing(asked[1:]))]
+    return []
 
 
 def read_view(
@@ -99,37 +132,49 @@ def read_view(
     version otherwise (both decided before the program was read: `link_version`, `version_notices`)."""
     found: list[str] = []
     raw: dict[str, list[str]] = {}
-    own_keys = (OPEN_SESSION_KEY, LAYERS_KEY, PROGRAM_KEY, VERSION_KEY)
+    own_keys = (OPEN_SESSION_KEY, LAYERS_KEY, PROGRAM_KEY, VERSION_KEY, LANGUAGE_KEY)
     unknown_keys = [key for key in params if key not in QUERY_KEYS and key not in own_keys]
     if unknown_keys:
-        found.append(f"Ignored unknown link options: {listing(unknown_keys)}.")
+        found.append(_("Ignored unknown link options: {values}.").format(values=listing(unknown_keys)))
     for key, values in params.items():
         if key in unknown_keys:
             continue
         if not all(values):
-            found.append(f"Ignored empty values for {key!r}.")
+            found.append(_("Ignored empty values for {key}.").format(key=repr(key)))
         values = [value for value in values if value]
         if len(values) > MAX_VALUES:
-            found.append(f"Used the first {MAX_VALUES} of {len(values)} values for {key!r}.")
+            notice = _("Used the first {limit} of {count} values for {key}.")
+            found.append(notice.format(limit=MAX_VALUES, count=len(values), key=repr(key)))
             values = values[:MAX_VALUES]
         raw[key] = [value[:MAX_LENGTH] for value in values]
     facets = {QUERY_KEYS[key]: list(dict.fromkeys(values)) for key, values in raw.items() if key in QUERY_KEYS}
     view_filter, rejected = parse_filter(program, **facets)
     key_of = {facet: key for key, facet in QUERY_KEYS.items()}
     for facet, bad in rejected.items():
-        found.append(f"Ignored unknown {key_of[facet]} value(s) in the link: {listing(bad)}.")
+        # Translators: {key} is a link's option name, as in the address: theme, city, day, kind or id
+        notice = _("Ignored unknown {key} value(s) in the link: {values}.")
+        found.append(notice.format(key=key_of[facet], values=listing(bad)))
     asked = raw.get(OPEN_SESSION_KEY, [])
     known = [value for value in asked if value in program.sessions_by_id]
     missing = [value for value in asked if value not in program.sessions_by_id]
     if missing:
-        found.append(f"Sessions in the link that are not in this program: {listing(missing)}.")
+        found.append(_("Sessions in the link that are not in this program: {values}.").format(values=listing(missing)))
     layers = raw.get(LAYERS_KEY, [])
     if set(layers) - set(LAYERS):
-        found.append(f"Ignored unknown views in the link: {listing([v for v in layers if v not in LAYERS])}.")
+        unknown = listing([v for v in layers if v not in LAYERS])
+        found.append(_("Ignored unknown views in the link: {values}.").format(values=unknown))
+    found += language_notices(raw.get(LANGUAGE_KEY, []))
     found[:0] = [*program_notices(program, raw.get(PROGRAM_KEY, [])), *notices]
-    open_session = known[0] if known else None
-    linked_program = program_key(program.id, default_program, version)
-    return View(view_filter, open_session, "home" in layers, linked_program, version, "changes" in layers, tuple(found))
+    return View(
+        view_filter,
+        open_session=known[0] if known else None,
+        show_home="home" in layers,
+        program=program_key(program.id, default_program, version),
+        version=version,
+        show_changes="changes" in layers,
+        lang=link_language(raw),
+        notices=tuple(found),
+    )
 
 
 def program_key(program_id: str, default_program: str | None, version: int | None) -> str | None:
@@ -153,6 +198,8 @@ def view_query(view: View) -> dict[str, list[str]]:
     shown = [name for name, on in (("changes", view.show_changes), ("home", view.show_home)) if on]
     if shown:
         query[LAYERS_KEY] = shown
+    if view.lang:
+        query[LANGUAGE_KEY] = [view.lang]
     return query
 
 

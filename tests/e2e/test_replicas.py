@@ -32,6 +32,7 @@ from kizuna.calendars.feeds import REFRESH
 from kizuna.calendars.ics import export_ics
 from kizuna.checks.loading import load_program
 from kizuna.cli import main as kizuna
+from kizuna.i18n import speaking
 from kizuna.program.filtering import Filter
 from kizuna.publishing.history import history, stamped
 from kizuna.publishing.store import Store
@@ -41,6 +42,7 @@ from .conftest import wait_ready
 PROGRAM_ID = "replicas-2030"
 KEY = "e2e-replicas-organiser-key-5d1e"
 FEED = f"/app/static/feeds/{PROGRAM_ID}/kizuna-2030.ics"
+JAPANESE = f"/app/static/feeds/{PROGRAM_ID}/kizuna-2030.ja.ics"
 GOOD = ROOT / "tests" / "fixtures" / "good"
 WITHIN = 60  # seconds: every replica serves a publish within a minute
 
@@ -242,6 +244,13 @@ def test_what_one_replica_publishes_the_other_serves_and_a_killed_publish_leaves
         eventually(lambda url=url: fetch(url + FEED) == (200, first_feed), f"the feed through replica {name}")
     assert fetch(replicas.pinned["a"] + FEED) == fetch(replicas.pinned["b"] + FEED)
     assert validators(replicas.pinned["a"] + FEED) == validators(replicas.pinned["b"] + FEED)
+    with speaking("ja"):  # the same feed in Japanese, at its own address, alike through either replica
+        japanese = expected_feed(first)
+    assert japanese != first_feed
+    for name, url in replicas.pinned.items():
+        eventually(lambda url=url: fetch(url + JAPANESE) == (200, japanese), f"the Japanese feed through {name}")
+    assert validators(replicas.pinned["a"] + JAPANESE) == validators(replicas.pinned["b"] + JAPANESE)
+    assert fetch(replicas.url + FEED.replace(".ics", ".de.ics"))[0] == 404  # no language Kizuna speaks
     assert not (tmp_path / "static" / "feeds" / PROGRAM_ID).exists()  # made from the database, not from a disk
 
     # Another version, killed inside its transaction, with replica A, while B serves.

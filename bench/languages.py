@@ -25,7 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @contextmanager
 def speaking(query: Mapping[str, str], static: Path) -> Iterator[Mapping[str, str]]:
-    with patch.dict(os.environ, {PROGRAM_ENV: str(ROOT / "data" / "2019"), STATIC_DIR_ENV: str(static)}):
+    """The 2019 program, opened by a link with `query`; AppTest words the widgets' options in this thread, so it
+    speaks the link's language too."""
+    settings = {PROGRAM_ENV: str(ROOT / "data" / "2019"), STATIC_DIR_ENV: str(static)}
+    with patch.dict(os.environ, settings), i18n.speaking(query.get("lang", i18n.SOURCE)):
         os.environ.pop(PROGRAMS_ENV, None)
         yield query
 

@@ -573,9 +573,9 @@ def run_withdraw(args: argparse.Namespace, store: Store) -> int:
         if numbers:
             unknown = _("no version {number} of {program}; its versions: {numbers}")
         else:
-            unknown = _("no version {number} of {program}; published: {numbers}")
-            numbers = ", ".join(store.history()) or _("(none)")
-        raise UsageError(unknown.format(number=number, program=repr(program_id), numbers=numbers))
+            unknown = _("no version {number} of {program}; published: {programs}")
+        programs = ", ".join(store.history()) or _("(none)")
+        raise UsageError(unknown.format(number=number, program=repr(program_id), numbers=numbers, programs=programs))
     if before.withdrawn:
         print(_("{program}: version {number} was already withdrawn").format(program=program_id, number=number))
         return 0

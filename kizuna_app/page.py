@@ -145,8 +145,8 @@ def app_url() -> str:
 def show_problems(folder: Path, problems: list) -> None:
     count = len(problems)
     message = visitors.ngettext(
-        "The program in {folder} has {count} problem(s); fix them and reload the page.",
-        "The program in {folder} has {count} problem(s); fix them and reload the page.",
+        "The program in {folder} has {count} problem; fix it and reload the page.",
+        "The program in {folder} has {count} problems; fix them and reload the page.",
         count,
     )
     st.error(message.format(folder=plain(str(folder)), count=count))

@@ -22,6 +22,10 @@ SHOTS = {
     ),
     "phone.png": ("", PHONE, False),
     "phone-card.png": ("?session=courtesy-call-mayor", PHONE, False),
+    "ja-desktop.png": ("?lang=ja&theme=tourism-promotion", DESKTOP, False),
+    "ko-desktop.png": ("?lang=ko&session=visit-karato-market", DESKTOP, False),
+    "ja-phone.png": ("?lang=ja", PHONE, False),
+    "ko-phone.png": ("?lang=ko&session=courtesy-call-mayor", PHONE, False),
 }
 
 

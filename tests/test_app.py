@@ -520,7 +520,7 @@ def test_an_invalid_program_shows_an_error_panel_naming_file_row_and_column(
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     (error,) = at.error
-    assert "problem(s)" in error.value
+    assert "has 1 problem; fix it and reload the page." in error.value
     assert plain(str(folder)) in error.value
     (table,) = at.dataframe
     problems = table.value.to_dict("records")
@@ -537,7 +537,7 @@ def test_a_missing_program_folder_shows_an_error_panel(tmp_path: Path, monkeypat
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "1 problem(s)" in at.error[0].value
+    assert "has 1 problem; fix it" in at.error[0].value
     assert "program folder not found" in at.code[0].value
 
 

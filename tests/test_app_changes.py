@@ -35,10 +35,9 @@ def settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(published, "DEFAULT_DATABASE", tmp_path / "var" / "kizuna.sqlite3")
 
 
-@pytest.fixture
-def two_versions(database: Store, tmp_path: Path) -> Store:
+def publish_twice(database: Store, tmp_path: Path) -> Path:
     """next-2031 published twice: version 2 moves the Osaka Castle visit a day earlier, at 10:00–11:30, and cancels
-    the Tokyo lecture; nothing else."""
+    the Tokyo lecture; nothing else. The second version's folder."""
     for number, note in ((1, "First cut"), (2, "The castle visit moves")):
         folder = tmp_path / f"v{number}"
         shutil.copytree(MINIMAL, folder)
@@ -48,6 +47,12 @@ def two_versions(database: Store, tmp_path: Path) -> Store:
             edit_sessions(folder, {"visit-osaka-castle": castle, "lecture-tourism": {"status": "cancelled"}})
         database.publish(folder, note=note)
     published.look_again()
+    return folder
+
+
+@pytest.fixture
+def two_versions(database: Store, tmp_path: Path) -> Store:
+    publish_twice(database, tmp_path)
     return database
 
 

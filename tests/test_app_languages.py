@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from directories import SOURCES, TWO, edit_sessions, programs_directory, set_program_id
+from directories import SOURCES, TWO, edit_sessions, programs_directory
 from google.protobuf.message import Message
 from pages import APP, card, card_texts, card_title, dashboard, downloaded, record_downloads
 from streamlit.testing.v1 import AppTest
+from test_app_changes import publish_twice
 
 import kizuna.i18n
 from kizuna import catalogues
@@ -483,16 +484,7 @@ def published_twice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database: S
     monkeypatch.setenv("KIZUNA_PROGRAMS", str(programs_directory(tmp_path / "programs", TWO)))
     monkeypatch.setenv("KIZUNA_STATIC_DIR", str(tmp_path / "static"))
     monkeypatch.setattr(published, "DEFAULT_DATABASE", tmp_path / "var" / "kizuna.sqlite3")
-    for number, note in ((1, "First cut"), (2, "The castle visit moves")):
-        folder = tmp_path / f"v{number}"
-        shutil.copytree(MINIMAL, folder)
-        set_program_id(folder, "next-2031")
-        if number == 2:
-            castle = {"date": "2020-03-03", "start": "10:00", "end": "11:30"}
-            edit_sessions(folder, {"visit-osaka-castle": castle, "lecture-tourism": {"status": "cancelled"}})
-        database.publish(folder, note=note)
-    published.look_again()
-    return load_program(folder)
+    return load_program(publish_twice(database, tmp_path))
 
 
 def test_every_text_of_a_published_program_s_changes_goes_through_the_catalogues(

@@ -45,7 +45,8 @@ def test_every_broken_program_shows_its_problems_in_a_panel_not_a_traceback(
     assert not at.exception, [e.value for e in at.exception]
     expected = (folder / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert at.code[0].value.splitlines() == expected
-    assert f"{len(expected)} problem(s)" in at.error[0].value
+    noun = "problem; fix it" if len(expected) == 1 else "problems; fix them"
+    assert f"has {len(expected)} {noun}" in at.error[0].value
     rows = at.dataframe[0].value.to_dict("records")
     assert len(rows) == len(expected)
     for row, line in zip(rows, expected, strict=True):

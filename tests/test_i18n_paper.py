@@ -4,12 +4,10 @@ feeds of each language served by a replica beside today's English ones."""
 
 from __future__ import annotations
 
-import asyncio
 import gettext
 import re
 import shutil
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 from checkers import require
 from directories import TWO, edit_sessions, edited_copy, programs_directory, set_program_id
 from icalendar import Calendar
+from test_published import call
 
 import kizuna.i18n
 from kizuna.calendars.atom import changes_atom
@@ -36,7 +35,6 @@ from kizuna.publishing.programs import DEFAULT_ENV, PROGRAM_ENV, PROGRAMS_ENV, c
 from kizuna.publishing.store import Store
 from kizuna.views.share import View
 from kizuna_app import served_feeds
-from kizuna_app.served_feeds import PublishedFeeds
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAM = load_program(BUILT_IN_PROGRAM)
@@ -209,31 +207,6 @@ def test_every_label_of_the_changes_feed_in_japanese_comes_from_the_catalogue(ps
         labelled = [line for line in lines if not line.startswith("- ")]  # a change's line is program.changes'
         assert all(map(wrapped, labelled)), labelled
     assert "⟦The first version: 4 sessions.⟧" in parsed.entries[-1].content[0].value
-
-
-def call(path: str, headers: list[tuple[bytes, bytes]] = ()) -> tuple[int, dict[str, str], bytes, list[str]]:
-    """One GET through the middleware; what reached the app behind it (Streamlit's) is listed."""
-    passed: list[str] = []
-    sent: list[dict] = []
-
-    async def streamlit(scope, receive, send) -> None:
-        passed.append(scope["path"])
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"from static/"})
-
-    async def receive() -> dict:
-        return {"type": "http.request", "body": b""}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    scope = {"type": "http", "method": "GET", "path": path, "headers": list(headers), "query_string": b""}
-    middleware = PublishedFeeds(streamlit)
-    middleware.prefix = ""
-    with ThreadPoolExecutor(1) as thread:  # an event loop of its own, as the browser tests keep one running here
-        thread.submit(asyncio.run, middleware(scope, receive, send)).result()
-    head = {key.decode(): value.decode() for key, value in sent[0]["headers"]}
-    return sent[0]["status"], head, b"".join(message.get("body", b"") for message in sent[1:]), passed
 
 
 @pytest.fixture

@@ -552,3 +552,29 @@ def test_a_font_collection_that_is_not_a_font_is_refused_in_every_language(
     monkeypatch.setenv(FONT_ENV, str(broken))
     with pytest.raises(FontMissing, match="cannot be read as a font"):
         printing_font(lang)
+
+
+@pytest.mark.skipif(not NOTO_CJK.is_file(), reason="fonts-noto-cjk is not installed")
+@pytest.mark.parametrize(("lang", "dates"), [("ja", "2019年12月15日～21日"), ("ko", "2019년 12월 15일~21일")])
+def test_kizuna_print_lang_labels_and_dates_the_printout_from_the_shipped_catalogue(
+    tmp_path: Path, lang: str, dates: str
+) -> None:
+    """What an organiser runs: `kizuna print --lang`, read back by pdftotext, against the catalogue as shipped."""
+    from babel.messages.pofile import read_po
+
+    from kizuna.i18n import catalogue_path
+
+    with catalogue_path(lang, "visitors").open("rb") as file:
+        shipped = read_po(file)
+    labels = [
+        shipped.get(msgid).string for msgid in ("Printed from the program as updated on {date}.", "time not given")
+    ]
+    path = printed(tmp_path, "--lang", lang)
+    text = text_of(path)
+    assert dates in text
+    for label in labels:  # each label's own words, around its placeholders
+        words = [part.strip() for part in re.split(r"\{\w+\}", label) if part.strip()]
+        assert words, label
+        assert all(part in text for part in words), (label, text[:500])
+    assert "Printed from the program" not in text
+    assert all_embedded(path), fonts(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -51,6 +52,12 @@ _ = visitors.gettext
 PROGRAMS_AGE = 1.0  # seconds a rerun may reuse the list of programs before looking at their files' times again
 ORGANISERS_FILE = Path(__file__).resolve().parent / "organisers_page.py"  # the Organisers page (navigation.py)
 LANGUAGE = "language"  # session state: the language the visitor chose (link or picker); None: the browser's decides
+# The key of a container holding a program text shown in another language than the page's starts `lang-<language>-`,
+# and that of a card's body `dialog-lang-<language>-` when the card's title (the dialog's) is such a text: the page's
+# script (navigation.TEXT_LANGUAGES) gives the container, or the dialog's title, that `lang` attribute.
+TEXT_LANGUAGE = "lang-"
+TITLE_LANGUAGE = "dialog-lang-"
+OTHER_LANGUAGE_TEXTS = "texts-in-other-languages"  # set once a run drew such a container: the page needs the script
 
 
 @dataclass(frozen=True)
@@ -319,7 +326,8 @@ def sync_link(view: View, board: Board = VISITORS) -> str:
 
 
 def header(program: Program, edition: Edition | None = None, board: Board = VISITORS) -> None:
-    st.title(plain(program.title), anchor=False)  # no link to the heading: its address would be made of the title
+    with in_text_language(program, board.key("title"), (program, "title")):
+        st.title(plain(program.title), anchor=False)  # no link to the heading: its address would be made of the title
     cities = " → ".join(city.name for city in program.cities.values())
     seminar = [t for t in program.themes.values() if t.group == "seminar"]
     st.markdown(
@@ -374,10 +382,11 @@ def what_changed(program: Program, edition: Edition | None, board: Board) -> Non
         )
 
 
-def about(program: Program) -> None:
+def about(program: Program, board: Board = VISITORS) -> None:
     if program.summary:
         with st.expander(_("About this seminar")):
-            st.markdown(plain(program.summary))
+            with in_text_language(program, board.key("about"), (program, "summary")):
+                st.markdown(plain(program.summary))
             note = untranslated(program, (program, "summary"))
             if note:
                 st.caption(plain(note))
@@ -402,6 +411,38 @@ def untranslated(program: Program, *texts: tuple[Any, str]) -> str | None:
         return None
     # Translators: beside a program text shown in the program's own language ({language}: 'English', named in yours)
     return _("In {language}, not translated").format(language=language_called(own))
+
+
+def text_language(program: Program, *texts: tuple[Any, str]) -> str | None:
+    """The language these texts (an item and its field) are shown in when it is not the page's: the program's own,
+    for want of a translation into the reader's. None when they are in the reader's language, empty, or in several
+    languages (which no one attribute says)."""
+    shown = {language_of(program, item, name) for item, name in texts if getattr(item, name, "")}
+    lang = shown.pop() if len(shown) == 1 else None
+    return lang if lang != language() else None
+
+
+def in_text_language(program: Program, key: str, *texts: tuple[Any, str]) -> AbstractContextManager:
+    """Where these texts are drawn: in a container keyed `lang-<language>-<key>` when they are in another language than
+    the page's (the page's script gives it that `lang` attribute, for screen readers and fonts: the texts are never
+    marked up, so no attribute can be written around them), else where the page is drawing. `key` is unique in the
+    run and the same in every run. The plain-text note (`untranslated`) stays, for the reader who sees the page."""
+    lang = text_language(program, *texts)
+    if not lang:
+        return nullcontext()
+    st.session_state[OTHER_LANGUAGE_TEXTS] = True
+    return st.container(key=f"{TEXT_LANGUAGE}{lang}-{key}")
+
+
+def title_language(program: Program, session: Session, board: Board) -> AbstractContextManager:
+    """Where a session's card draws its body: in a container keyed `dialog-lang-<language>-…` when the session's title,
+    the dialog's (which Streamlit draws), is in another language than the page's: the page's script gives the dialog's
+    title that `lang` attribute, and the body keeps the page's. Else where the page is drawing."""
+    lang = text_language(program, (session, "title"))
+    if not lang:
+        return nullcontext()
+    st.session_state[OTHER_LANGUAGE_TEXTS] = True
+    return st.container(key=f"{TITLE_LANGUAGE}{lang}-{board.key('card')}")
 
 
 def untranslated_program(program: Program) -> str | None:
@@ -439,6 +480,20 @@ def session_card(
 ) -> None:
     """The card's body, inside the dialog; or what to show a taxi driver, which the card opens in its place.
     `change` is the session's change mark and when it came, if it has one."""
+    with title_language(program, session, board):
+        card_body(program, session, in_view, version, view, board, change)
+
+
+def card_body(
+    program: Program,
+    session: Session,
+    in_view: list[Session],
+    version: str,
+    view: View,
+    board: Board,
+    change: tuple[str, str] = ("", ""),
+) -> None:
+    """What `session_card` shows."""
     if board.get("driver"):
         driver_view(program, session, board)
         return
@@ -453,7 +508,9 @@ def session_card(
     if mark:
         st.warning(plain(mark), icon=":material/update:")
         st.caption(plain(when))
-    st.markdown(plain(venue_location(venue)))
+    named_in_japanese = venue.name_ja and venue.name_ja != venue.name  # the line has the Japanese name too
+    with nullcontext() if named_in_japanese else in_text_language(program, board.key("card-venue"), (venue, "name")):
+        st.markdown(plain(venue_location(venue)))
     if venue.address_ja:
         st.markdown(plain(venue.address_ja))
     st.markdown(plain(location_note(venue)))
@@ -461,7 +518,8 @@ def session_card(
         labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
         st.markdown(plain(" · ".join(labels)))
     if session.description:
-        st.markdown(plain(session.description))
+        with in_text_language(program, board.key("card-description"), (session, "description")):
+            st.markdown(plain(session.description))
     take_along(program, session, version, view, board)
     one = Filter.of(sessions=[session.id])
     st.markdown("**" + _("Add to your calendar") + "**")
@@ -591,13 +649,14 @@ def agenda(
         for session in entries:
             colour = swatch(program.themes[session.themes[0]].colour) if session.themes else "⬜"
             title = plain(session.title)
-            st.button(
-                f"{colour} ~~{title}~~" if session.status == "cancelled" else f"{colour} {title}",
-                key=board.key(f"agenda-{session.id}"),
-                on_click=set_open_session,
-                args=(session.id, board),
-                type="tertiary",
-            )
+            with in_text_language(program, board.key(f"agenda-{session.id}"), (session, "title")):
+                st.button(
+                    f"{colour} ~~{title}~~" if session.status == "cancelled" else f"{colour} {title}",
+                    key=board.key(f"agenda-{session.id}"),
+                    on_click=set_open_session,
+                    args=(session.id, board),
+                    type="tertiary",
+                )
             details, note = entry_details(program, session), untranslated(program, (session, "title"))
             st.caption(plain(f"{details} · {note}" if note else details))
             if session.id in marks:
@@ -822,4 +881,4 @@ def show_program(
         width="stretch",
     )
     agenda(program, sessions, view_filter, board, marks)
-    about(program)
+    about(program, board)

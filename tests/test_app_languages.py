@@ -20,10 +20,12 @@ from directories import SOURCES, TWO, edit_sessions, programs_directory
 from google.protobuf.message import Message
 from pages import APP, card, card_texts, card_title, dashboard, downloaded, record_downloads
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 from test_app_changes import publish_twice
 
 import kizuna.i18n
 from kizuna import catalogues
+from kizuna.calendars.ics import venue_location
 from kizuna.checks.loading import load_program
 from kizuna.i18n import DOMAINS, LANGUAGES, language, language_name, speaking
 from kizuna.printing import itinerary
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "2019"
 PROGRAM = load_program(DATA)
 MINIMAL = ROOT / "tests" / "fixtures" / "good" / "minimal"
+TRANSLATED = ROOT / "tests" / "fixtures" / "good" / "translated"  # en ja ko, some texts without ja or ko
 JNTO = "visit-jnto"
 ENGLISH_DATES = "15–21 December 2019"
 JAPANESE_DATES = "2019年12月15日～21日"
@@ -95,13 +98,48 @@ def address(at: AppTest) -> dict[str, list[str]]:
 
 
 def document_language(at: AppTest) -> str:
-    """What the page's script sets as the top document's `lang`."""
-    (script,) = [html.proto.body for html in at.get("html") if "documentElement.lang" in html.proto.body]
+    """What the page's script sets as the top document's `lang`; without the script, Streamlit's page's own: "en"."""
+    scripts = [html.proto.body for html in at.get("html") if "documentElement.lang" in html.proto.body]
+    if not scripts:
+        return "en"
+    (script,) = scripts
     return re.search(r'documentElement\.lang = "([^"]*)"', script).group(1)
+
+
+def test_an_english_page_with_nothing_in_another_language_sends_no_script() -> None:
+    """Streamlit's html element brings its sanitizer to the browser (13 kB on a first visit): only pages that need
+    the script get it, and once a session had it, every later run, so going back to English sets `lang` back."""
+    at = dashboard()
+    assert not [html for html in at.get("html") if "documentElement.lang" in html.proto.body]
+    picker(at).set_value("ja").run()
+    assert document_language(at) == "ja"
+    with speaking("ja"):
+        picker(at).set_value("en").run()
+    assert [html for html in at.get("html") if "documentElement.lang" in html.proto.body]
+    assert document_language(at) == "en"
 
 
 def picker(at: AppTest):
     return at.sidebar.selectbox(key="language-picker")
+
+
+def in_other_languages(at: AppTest) -> dict[str, Block]:
+    """The containers keyed with the language of the program texts they hold (`lang-<language>-…`, or for a card
+    whose title is such a text `dialog-lang-<language>-…`), by key: the page's script gives each its `lang`."""
+    found = {}
+
+    def walk(node: object) -> None:
+        proto = getattr(node, "proto", None)
+        if isinstance(node, Block) and proto is not None and proto.id.startswith("$$ID-"):
+            key = proto.id.split("-", 2)[2]  # the frontend's class is `st-key-<key>`
+            if key.startswith((page.TEXT_LANGUAGE, page.TITLE_LANGUAGE)):
+                assert key not in found, key
+                found[key] = node
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
 
 
 # Choosing the language
@@ -116,6 +154,7 @@ def test_a_japanese_link_shows_the_page_in_japanese(monkeypatch: pytest.MonkeyPa
     assert picker(at).value == "ja"
     assert document_language(at) == "ja"
     assert address(at)[LANGUAGE_KEY] == ["ja"]  # the link keeps it
+    assert in_other_languages(at) == {}  # the 2019 program has every text in Japanese
 
 
 def test_english_stays_english() -> None:
@@ -276,6 +315,10 @@ def test_the_language_attribute_is_set_by_a_hidden_element_that_changes_only_wit
     assert html.proto.unsafe_allow_javascript
     assert "display: none" in html.proto.body  # hidden
     assert "http" not in html.proto.body  # and no other host
+    # it gives the program's texts in another language theirs too, Chinese as the page's attribute names it, once
+    assert '{"zh": "zh-Hans"}' in html.proto.body
+    assert html.proto.body.count("new MutationObserver") == 1
+    assert "if (!window.kizunaTextLanguages)" in html.proto.body
 
 
 # Downloads in the reader's language
@@ -327,6 +370,17 @@ def test_a_program_without_the_reader_s_language_says_so_once_under_its_title(mo
     at = dashboard({LANGUAGE_KEY: "ko", "session": JNTO})
     notes = [caption.value for caption in at.main.caption if "translat" in caption.value]
     assert notes == [plain("⟦This program has no translation into 한국어; its texts are in 영어.⟧")]
+    # and each of its texts a screen reader reads, or a font draws, is in a container saying it is English
+    found = in_other_languages(at)
+    assert [title.value for title in found.pop("lang-en-title").title] == [plain(PROGRAM.title)]
+    for entry in PROGRAM.sessions:  # the agenda, one page
+        (button,) = found.pop(f"lang-en-agenda-{entry.id}").button
+        assert plain(entry.title) in button.label
+    jnto = PROGRAM.sessions_by_id[JNTO]
+    assert [text.value for text in found.pop("lang-en-card-description").markdown] == [plain(jnto.description)]
+    assert found.pop("dialog-lang-en-card").button(key="close-card")  # the card's body: its title is the dialog's
+    assert [text.value for text in found.pop("lang-en-about").markdown] == [plain(PROGRAM.summary)]
+    assert found == {}  # the venue's line also names it in Japanese: no one language to say
 
 
 def test_a_text_without_a_translation_is_marked_in_plain_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -349,11 +403,54 @@ def test_a_text_without_a_translation_is_marked_in_plain_text(monkeypatch: pytes
     assert entry.endswith(plain(f" · {note}"))
     translated = [caption.value for caption in at.main.caption if "⟦In 英語" in caption.value]
     assert len(translated) == 1  # the other sessions have their Japanese
+    # and the English texts are in containers saying so, for their lang attribute (the venue's name is Japanese)
+    english = {"lang-en-agenda-visit-jnto", "dialog-lang-en-card", "lang-en-card-description"}
+    assert set(in_other_languages(at)) == english
 
 
 def test_english_readers_see_no_translation_notes() -> None:
     at = dashboard({"session": JNTO})
     assert not any("translat" in caption.value for caption in at.caption)
+    assert in_other_languages(at) == {}  # nor any container for a text in another language
+
+
+def test_texts_without_a_translation_sit_in_containers_keyed_with_their_language(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A reader of Japanese, of a program in English with Japanese texts where some are missing: each text shown in
+    English is in a container whose key says so (the page's script gives it lang="en"), beside its note, and the
+    keys stay the same on a rerun."""
+    monkeypatch.setenv("KIZUNA_PROGRAM", str(TRANSLATED))
+    fake_catalogue(monkeypatch, "ja")
+    program = load_program(TRANSLATED)
+    castle = program.sessions_by_id["visit-osaka-castle"]  # no title_ja; its venue has no name_ja
+    at = opened({LANGUAGE_KEY: "ja", "session": castle.id})
+    found = in_other_languages(at)
+    assert set(found) == {"lang-en-agenda-visit-osaka-castle", "dialog-lang-en-card", "lang-en-card-venue"}
+    (button,) = found["lang-en-agenda-visit-osaka-castle"].button
+    assert button.label == f"🟥 {plain(castle.title)}"
+    assert card_title(at) == plain(castle.title)
+    assert found["dialog-lang-en-card"].button(key="close-card")  # the card's body, in the dialog: whose title
+    venue = program.venues[castle.venue_id]
+    assert [text.value for text in found["lang-en-card-venue"].markdown] == [plain(venue_location(venue))]
+    assert plain("⟦In 英語, not translated⟧") in [caption.value for caption in card(at).caption]  # the note stays
+    with speaking("ja"):  # AppTest words the widgets' values again in the test's thread
+        at.run()
+    assert set(in_other_languages(at)) == set(found)
+
+    # in Korean: the program's title is translated, two session titles and its summary are not, nor any description
+    at = opened({LANGUAGE_KEY: "ko", "session": "transfer-to-osaka"})
+    found = in_other_languages(at)
+    assert set(found) == {
+        "lang-en-agenda-transfer-to-osaka",
+        "lang-en-agenda-visit-osaka-castle",
+        "dialog-lang-en-card",
+        "lang-en-card-description",
+        "lang-en-about",  # the venue's line names it in Japanese too: not one language
+    }
+    transfer = program.sessions_by_id["transfer-to-osaka"]
+    assert [text.value for text in found["lang-en-card-description"].markdown] == [plain(transfer.description)]
+    assert [text.value for text in found["lang-en-about"].markdown] == [plain(program.summary)]
 
 
 # Every text a visitor reads goes through the catalogues

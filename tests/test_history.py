@@ -516,3 +516,22 @@ def test_a_removed_session_whose_venue_moved_to_a_new_city_in_the_new_version_is
     assert program.sessions_by_id[KARATO].status == "cancelled"
     assert program.venues["karato-market"].city == "osaka"
     assert b"STATUS:CANCELLED" in vevents(export_ics(program))[KARATO]
+
+
+def test_a_change_to_a_translation_alone_raises_the_session_s_sequence_and_is_told_in_that_language_only() -> None:
+    from kizuna.program.model import Translations
+    from kizuna.publishing.history import stamping_history, told_in
+
+    karato = PROGRAM.sessions_by_id[KARATO]
+    texts = {lang: dict(fields) for lang, fields in karato.translations.items()}
+    texts["ja"] = {**texts.get("ja", {}), "title": "唐戸市場の見学"}
+    retitled = edited(PROGRAM, KARATO, translations=Translations(texts))
+    versions, programs = [version(1, 0), version(2, 10)], {1: PROGRAM, 2: retitled}
+    steps = stamping_history(versions, programs.__getitem__)
+    program = stamped(steps)
+    assert program.sessions_by_id[KARATO].revision == karato.revision + 1
+    assert program.sessions_by_id[KARATO].modified == at(10)
+    assert all(program.sessions_by_id[s.id] == s for s in PROGRAM.sessions if s.id != KARATO)
+    assert [step.changes for step in told_in(steps, "en")][1] == ()  # nothing an English reader reads changed
+    (change,) = told_in(steps, "ja")[1].changes
+    assert (change.session_id, change.after.title) == (KARATO, "唐戸市場の見学")

@@ -42,6 +42,10 @@ class Step:
     program: Program | None
     changes: tuple[SessionChange, ...]
 
+    @property
+    def changed(self) -> set[str]:
+        return {change.session_id for change in self.changes}
+
 
 def moments(versions: Sequence) -> list[Moment]:
     """The moments the served version changed, oldest first, from the store's versions (any order): each publish,
@@ -74,18 +78,24 @@ def history(versions: Sequence, load: Callable[[int], Program]) -> list[Step]:
 
 def stamping_history(versions: Sequence, load: Callable[[int], Program]) -> list[Step]:
     """The history `stamped` reads: the programs as stored, worded in the source language, so a session's SEQUENCE
-    and LAST-MODIFIED do not depend on who asks first."""
+    and LAST-MODIFIED do not depend on who asks first. A session whose translation alone changed (a new `title_ja`)
+    counts as changed too: the calendars in that language show it."""
     with speaking(SOURCE):
-        return history(versions, load)
+        steps = history(versions, load)
+    translated = sorted({lang for step in steps if step.program for lang in step.program.languages[1:]})
+    for lang in translated:
+        steps = [
+            replace(step, changes=(*step.changes, *(c for c in told.changes if c.session_id not in step.changed)))
+            for step, told in zip(steps, told_in(steps, lang), strict=True)
+        ]
+    return steps
 
 
 def told_in(steps: Sequence[Step], lang: str) -> tuple[Step, ...]:
     """The same moments as a reader of `lang` reads them: each version's texts in that language (`in_language`) and
-    worded in it; the steps themselves when that changes nothing."""
+    worded in it (the changes a stamping history holds of other languages' texts left out)."""
     stored = {step.moment.number: step.program for step in steps if step.program is not None}
     shown = {number: in_language(program, lang) for number, program in stored.items()}
-    if lang == SOURCE and all(shown[number] is stored[number] for number in stored):
-        return tuple(steps)
     with speaking(lang):
         return tuple(steps_of([step.moment for step in steps], shown.__getitem__))
 
@@ -123,7 +133,7 @@ def stamped(steps: Sequence[Step]) -> Program | None:
         if step.program is None:
             continue
         previous, served, at = served, step.program, step.moment.at
-        changed = {change.session_id for change in step.changes}
+        changed = step.changed
         for session in served.sessions:
             old = current.get(session.id)
             if old is None:

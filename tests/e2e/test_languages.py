@@ -86,6 +86,7 @@ def expect_japanese_dashboard(page: Page) -> None:
     expect(page.get_by_role("button", name="この表示をダウンロード（.ics）")).to_be_visible()
     expect(language_picker(page, "言語")).to_have_value("日本語")
     assert english_left(page) == []
+    expect(page.locator('[class*="st-key-lang-"]')).to_have_count(0)  # every text in Japanese: none marked English
 
 
 def test_a_japanese_link_shows_the_dashboard_in_japanese_and_axe_finds_nothing_serious(
@@ -224,6 +225,7 @@ def test_a_link_in_korean_chinese_or_french_shows_the_dashboard_in_it(page: Page
     expect_document_language(page, reading.attribute)
     expect(page.get_by_role("heading", level=1)).to_have_text(PROGRAM_EN)
     expect(page.get_by_text(reading.untranslated, exact=True)).to_be_visible()
+    expect(page.locator('[lang="en"]').get_by_role("heading", level=1)).to_have_text(PROGRAM_EN)  # said English
     expect(page.get_by_text(reading.dates, exact=True)).to_be_visible()
     expect(page.get_by_text(reading.count, exact=True)).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")

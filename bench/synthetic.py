@@ -62,6 +62,7 @@ def write_program(folder: Path, sessions: int, seed: int = 2019) -> Path:
                 "updated": "2030-01-01T00:00:00Z",
                 "summary": "Generated for benchmarks.",
                 "source": "bench/synthetic.py",
+                "languages": "en ja",  # the 2019 themes and countries it copies carry Japanese
             }
         ],
     )

@@ -481,82 +481,73 @@ def session_card(
     """The card's body, inside the dialog; or what to show a taxi driver, which the card opens in its place.
     `change` is the session's change mark and when it came, if it has one."""
     with title_language(program, session, board):
-        card_body(program, session, in_view, version, view, board, change)
-
-
-def card_body(
-    program: Program,
-    session: Session,
-    in_view: list[Session],
-    version: str,
-    view: View,
-    board: Board,
-    change: tuple[str, str] = ("", ""),
-) -> None:
-    """What `session_card` shows."""
-    if board.get("driver"):
-        driver_view(program, session, board)
-        return
-    venue = program.venues[session.venue_id]
-    st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
-    note = untranslated(program, (session, "title"), (session, "description"), (venue, "name"))
-    if note:
-        st.caption(plain(note))
-    if session.status == "cancelled":
-        st.error(_("This session is cancelled."), icon=":material/event_busy:")
-    mark, when = change
-    if mark:
-        st.warning(plain(mark), icon=":material/update:")
-        st.caption(plain(when))
-    named_in_japanese = venue.name_ja and venue.name_ja != venue.name  # the line has the Japanese name too
-    with nullcontext() if named_in_japanese else in_text_language(program, board.key("card-venue"), (venue, "name")):
-        st.markdown(plain(venue_location(venue)))
-    if venue.address_ja:
-        st.markdown(plain(venue.address_ja))
-    st.markdown(plain(location_note(venue)))
-    if session.themes:
-        labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
-        st.markdown(plain(" · ".join(labels)))
-    if session.description:
-        with in_text_language(program, board.key("card-description"), (session, "description")):
-            st.markdown(plain(session.description))
-    take_along(program, session, version, view, board)
-    one = Filter.of(sessions=[session.id])
-    st.markdown("**" + _("Add to your calendar") + "**")
-    links = st.container(horizontal=True)
-    lang = language()
-    links.download_button(
-        _("Apple Calendar and others (.ics)"),
-        data=lambda: calendar_bytes(program, version, one, config.base_url(), lang),
-        file_name=file_name(program, one),
-        mime="text/calendar",
-        key=board.key("card-ics"),
-        icon=":material/event:",
-        on_click="ignore",
-    )
-    for service, link in add_links(program, session).items():
-        links.link_button(service, link, icon=":material/open_in_new:")
-    here = same_place(program, in_view, session)
-    if len(here) > 1:
-        count = len(here)
-        same = visitors.ngettext(
-            "At the same place on the map ({count} session)", "At the same place on the map ({count} sessions)", count
+        if board.get("driver"):
+            driver_view(program, session, board)
+            return
+        venue = program.venues[session.venue_id]
+        st.markdown(f"**{plain(long_day(session.date))}** · {plain(time_span(session.start, session.end))}")
+        note = untranslated(program, (session, "title"), (session, "description"), (venue, "name"))
+        if note:
+            st.caption(plain(note))
+        if session.status == "cancelled":
+            st.error(_("This session is cancelled."), icon=":material/event_busy:")
+        mark, when = change
+        if mark:
+            st.warning(plain(mark), icon=":material/update:")
+            st.caption(plain(when))
+        named_in_japanese = venue.name_ja and venue.name_ja != venue.name  # the line has the Japanese name too
+        with (
+            nullcontext() if named_in_japanese else in_text_language(program, board.key("card-venue"), (venue, "name"))
+        ):
+            st.markdown(plain(venue_location(venue)))
+        if venue.address_ja:
+            st.markdown(plain(venue.address_ja))
+        st.markdown(plain(location_note(venue)))
+        if session.themes:
+            labels = [f"{swatch(program.themes[t].colour)} {program.themes[t].label}" for t in session.themes]
+            st.markdown(plain(" · ".join(labels)))
+        if session.description:
+            with in_text_language(program, board.key("card-description"), (session, "description")):
+                st.markdown(plain(session.description))
+        take_along(program, session, version, view, board)
+        one = Filter.of(sessions=[session.id])
+        st.markdown("**" + _("Add to your calendar") + "**")
+        links = st.container(horizontal=True)
+        lang = language()
+        links.download_button(
+            _("Apple Calendar and others (.ics)"),
+            data=lambda: calendar_bytes(program, version, one, config.base_url(), lang),
+            file_name=file_name(program, one),
+            mime="text/calendar",
+            key=board.key("card-ics"),
+            icon=":material/event:",
+            on_click="ignore",
         )
-        st.markdown(f"**{same.format(count=count)}**")
-        for other in here:
-            label = f"{short_day(other.date)} · {other.title}"
-            if other.id == session.id:
-                # Translators: the card's own session, in its list of the sessions at the same place
-                st.markdown(plain("▸ " + _("{session} (this one)").format(session=label)))
-            elif st.button(
-                plain(label), key=board.key(f"here-{other.id}"), type="tertiary", icon=":material/chevron_right:"
-            ):
-                set_open_session(other.id, board)
-                st.rerun()
-    # Translators: closes a session's card
-    if st.button(_("Close"), key=board.key("close-card"), icon=":material/close:"):
-        set_open_session(None, board)
-        st.rerun()
+        for service, link in add_links(program, session).items():
+            links.link_button(service, link, icon=":material/open_in_new:")
+        here = same_place(program, in_view, session)
+        if len(here) > 1:
+            count = len(here)
+            same = visitors.ngettext(
+                "At the same place on the map ({count} session)",
+                "At the same place on the map ({count} sessions)",
+                count,
+            )
+            st.markdown(f"**{same.format(count=count)}**")
+            for other in here:
+                label = f"{short_day(other.date)} · {other.title}"
+                if other.id == session.id:
+                    # Translators: the card's own session, in its list of the sessions at the same place
+                    st.markdown(plain("▸ " + _("{session} (this one)").format(session=label)))
+                elif st.button(
+                    plain(label), key=board.key(f"here-{other.id}"), type="tertiary", icon=":material/chevron_right:"
+                ):
+                    set_open_session(other.id, board)
+                    st.rerun()
+        # Translators: closes a session's card
+        if st.button(_("Close"), key=board.key("close-card"), icon=":material/close:"):
+            set_open_session(None, board)
+            st.rerun()
 
 
 def take_along(program: Program, session: Session, version: str, view: View, board: Board) -> None:

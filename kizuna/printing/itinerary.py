@@ -92,8 +92,9 @@ def print_view(
     link = share_url(base_url, view) if base_url else None
     shown = in_language(program, language())
     description = describe(shown, view.filter)
-    sessions = view.filter.apply(shown)
-    return pdf_bytes(shown, sessions, description=description, link=link, paper=paper, edition=edition)
+    return itinerary_pdf(
+        shown, view.filter.apply(shown), description=description, link=link, paper=paper, edition=edition
+    )
 
 
 def itinerary_pdf(
@@ -107,22 +108,9 @@ def itinerary_pdf(
 ) -> bytes:
     """The sessions as shown (filtered and ordered), day by day; `description` names the view (empty: the whole
     program). The same input gives the same bytes: the file's date is the program's last update."""
-    shown = in_language(program, language())
+    shown = in_language(program, language())  # the program itself when it is in the reader's language already
     if shown is not program:  # the same sessions, their texts in the reader's language
-        sessions = [shown.sessions_by_id[session.id] for session in sessions]
-    return pdf_bytes(shown, sessions, description=description, link=link, paper=paper, edition=edition)
-
-
-def pdf_bytes(
-    program: Program,
-    sessions: Sequence[Session],
-    *,
-    description: str,
-    link: str | None,
-    paper: str = "a4",
-    edition: Edition | None = None,
-) -> bytes:
-    """`itinerary_pdf` of a program already in the reader's language."""
+        program, sessions = shown, [shown.sessions_by_id[session.id] for session in sessions]
     if paper not in PAPERS:
         raise ValueError(f"paper must be one of {', '.join(PAPERS)}, not {paper!r}")
     pdf = Itinerary(PAPERS[paper], program, edition)

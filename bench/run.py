@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from unittest.mock import patch
 
@@ -210,12 +211,18 @@ DRAWN = (
 )
 
 
-def cold_start(browser, script: Path, env: dict[str, str] | None = None) -> tuple[float, float | None]:
-    """Seconds from process start to the first finished render, and to the map and chart drawn (if any)."""
+def cold_start(
+    browser, script: Path, env: dict[str, str] | None = None, root: Path = ROOT, watch=None
+) -> tuple[float, float | None]:
+    """Seconds from process start to the first finished render, and to the map and chart drawn (if any).
+    `root`: the checkout the server runs in; `watch` (bench/basemap.py) sees the page open and, once the map and
+    chart are drawn, goes on watching it."""
     context = browser.new_context()
     page = context.new_page()
+    if watch:
+        watch.opened(page)
     began = time.perf_counter()
-    process, url = start(script, env=env)
+    process, url = start(script, env=env, root=root)
     try:
         open_when_up(page, url + "/", time.monotonic() + 60)
         page.wait_for_selector(f"{READY} h1", timeout=60_000)
@@ -224,7 +231,10 @@ def cold_start(browser, script: Path, env: dict[str, str] | None = None) -> tupl
             return rendered, None
         for selector in DRAWN:
             page.wait_for_selector(selector, timeout=60_000)
-        return rendered, time.perf_counter() - began
+        drawn = time.perf_counter() - began
+        if watch:
+            watch.drawn(page, began)
+        return rendered, drawn
     finally:
         context.close()
         stop(process)
@@ -242,8 +252,11 @@ def cold_starts(browser, runs: int) -> dict[str, tuple[list[float], list[float]]
     return times
 
 
-def spread(values: list[float]) -> str:
+def spread(values: list[float], milliseconds: bool = False) -> str:
     """Median, with the range in brackets."""
+    if milliseconds:
+        values = [value * 1000 for value in values]
+        return f"{statistics.median(values):.0f} ms ({min(values):.0f}–{max(values):.0f})"
     return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
 
@@ -565,6 +578,68 @@ def languages_rows(reruns: int, rounds: int = 7) -> list[str]:
     return [*rows, row("reading and compiling the Japanese catalogues, once per process", catalogues, "", "", "", None)]
 
 
+def against_rows(browser, rev: str, runs: int, reruns: int, ours: str | None = None) -> list[str]:
+    """This tree (or commit `ours`) against commit `rev`, taking turns in the same run (bench/basemap.py): cold starts
+    until the map and timeline are drawn and until the map's picture is final; the filter rerun at the 2019 program."""
+    from bench.basemap import BUSY, TOLERANCE, figures
+
+    found = figures(browser, rev, runs, reruns, ours)
+    labels, cold, rerun = found["labels"], found["cold"], found["rerun"]
+    imported = {name: str(paths[1]) for name, paths in found["imported"].items()}
+    shots = "/".join(f"{statistics.median(cold[name]['shot']) * 1000:.0f}" for name in ("ours", "theirs"))
+    quiet = found["others"] < BUSY
+
+    def compare(what: str, ours: list[float], their: list[float], budget: bool, milliseconds: bool = False) -> str:
+        ratio = statistics.median(ours) / statistics.median(their)
+        turns = [mine / other for mine, other in zip(ours, their, strict=True)]
+        return row(
+            f"{what}, {labels['ours']} against {labels['theirs']}",
+            spread(ours, milliseconds),
+            spread(their, milliseconds),
+            f"{ratio:.2f}× (each round {min(turns):.2f}–{max(turns):.2f})",
+            f"≤ {TOLERANCE:.2f}×{'' if quiet else ' (not judged: a busy machine)'}" if budget else "",
+            ratio <= TOLERANCE if budget and quiet else None,
+        )
+
+    return [
+        row("the kizuna each server imported", imported["ours"], imported["theirs"], "", "", None),
+        row(
+            f"cores other processes kept busy during the run, on average (verdicts only below {BUSY})",
+            f"{found['others']:.2f} of {os.cpu_count()}",
+            "",
+            "",
+            "",
+            None,
+        ),
+        compare(
+            f"cold start to first render (median of {runs})",
+            cold["ours"]["rendered"],
+            cold["theirs"]["rendered"],
+            False,
+        ),
+        compare(
+            f"cold start until the map and the timeline are drawn (median of {runs})",
+            cold["ours"]["drawn"],
+            cold["theirs"]["drawn"],
+            True,
+        ),
+        compare(
+            f"cold start until the map's picture is final: land and any finer geometry drawn (a screenshot every "
+            f"{shots} ms)",
+            cold["ours"]["final"],
+            cold["theirs"]["final"],
+            False,
+        ),
+        compare(
+            f"filter change, the 2019 program (median rerun of {reruns}, a fresh process per round; {runs} rounds)",
+            rerun["ours"],
+            rerun["theirs"],
+            True,
+            milliseconds=True,
+        ),
+    ]
+
+
 def changes_rows(sizes: list[int]) -> list[str]:
     """Comparing two versions of a program (what a publish and the What changed view compute), 1,000 against 10,000
     sessions (bench/changes.py)."""
@@ -768,8 +843,18 @@ def main() -> int:
         action="store_true",
         help="only comparing two versions of a program (1,000 and 10,000 sessions)",
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="only this tree against commit REV (a temporary worktree): cold starts (--runs) and filter reruns",
+    )
+    parser.add_argument("--ours", metavar="REV", help="with --against: commit REV stands in for this tree")
     args = parser.parse_args()
     lines = ["| figure | Kizuna | reference | ratio | budget | met |", "|---|---|---|---|---|---|"]
+    if args.against:
+        rows = partial(against_rows, rev=args.against, runs=args.runs, reruns=args.reruns, ours=args.ours)
+        print("\n".join([*lines, *in_chromium(rows)]))
+        return 0
     if args.publish_only:
         print("\n".join([*lines, *publish_rows(max(args.sizes))]))
         return 0

@@ -48,15 +48,21 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> No
 
 
 def start(
-    script: Path = APP, port: int | None = None, env: dict[str, str] | None = None, output=subprocess.DEVNULL
+    script: Path = APP,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    output=subprocess.DEVNULL,
+    root: Path = ROOT,
 ) -> tuple[subprocess.Popen, str]:
-    """Start the dashboard as `scripts/run` does (another script: `streamlit run`); the process and its URL."""
+    """Start the dashboard as `scripts/run` does (another script: `streamlit run`); the process and its URL.
+    `root` is the checkout it runs in (another commit's worktree, bench/basemap.py): its packages are the ones
+    imported, as the working folder comes first on the path."""
     port = port or free_port()
     command = [sys.executable, "-m", "kizuna_app.serve", "--server.port", str(port)]
-    if script != APP:
+    if script != root / "app.py":
         command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
     command += ["--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=output, stderr=output)
+    process = subprocess.Popen(command, cwd=root, env={**os.environ, **(env or {})}, stdout=output, stderr=output)
     return process, f"http://127.0.0.1:{port}"
 
 

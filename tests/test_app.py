@@ -106,9 +106,11 @@ def test_the_default_view_has_the_map_timeline_agenda_and_downloads() -> None:
     assert [layer["id"] for layer in deck(at)["layers"]] == [
         "sea",
         "land",
+        "land-detail",
         "uncertainty",
         "transfers",
         "venues",
+        "places",
         "cities",
     ]
     assert len(deck_layer(at, "venues")) == 11  # 13 venues, two pairs sharing a point

@@ -17,7 +17,19 @@ from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.program.filtering import Filter
 from kizuna.views import basemap
-from kizuna.views.maps import MARKS, MAX_LISTED, ROUTE_ONLY, build_deck, clicked_session, map_legend, same_place
+from kizuna.views.maps import (
+    EARTH_M,
+    FIT_PIXELS,
+    LAND_CREDIT,
+    MARKS,
+    MAX_LISTED,
+    MIN_EXTENT_M,
+    ROUTE_ONLY,
+    build_deck,
+    clicked_session,
+    map_legend,
+    same_place,
+)
 from kizuna.views.share import kinds_facet
 
 PROGRAM = load_program(BUILT_IN_PROGRAM)
@@ -179,13 +191,13 @@ def test_the_legend_names_only_the_marks_the_view_draws(name: str) -> None:
     assert (MARKS["exact"] in legend) == ("exact" in precisions)
     assert (MARKS["halo"] in legend) == bool(layer(spec, "uncertainty")["data"])
     assert (MARKS["transfer"] in legend) == bool(layer(spec, "transfers")["data"])
-    assert legend.endswith("Land and borders: Natural Earth (public domain).")
+    assert legend.endswith(LAND_CREDIT)
 
 
 def test_a_view_of_exact_places_alone_has_no_halo_in_its_legend() -> None:
     exact = [s for s in PROGRAM.sessions if not s.is_route and venue_of(s.id).precision == "exact"]
     assert exact
-    assert map_legend(None, PROGRAM, exact) == f"{MARKS['exact']} Land and borders: Natural Earth (public domain)."
+    assert map_legend(None, PROGRAM, exact) == f"{MARKS['exact']} {LAND_CREDIT}"
 
 
 def test_without_a_view_the_legend_names_every_mark() -> None:
@@ -275,14 +287,16 @@ def test_the_tokyo_city_filter_keeps_both_transfers_so_the_view_spans_both_citie
     assert [c["name"] for c in layer(spec, "cities")["data"]] == ["Tokyo", "Shimonoseki"]
 
 
-def test_a_single_point_view_is_capped_at_street_level() -> None:
-    assert deck_json(FILTERS["one-session"])["initialViewState"]["zoom"] == 12
+def test_a_single_point_view_keeps_the_least_extent_across_a_phones_map() -> None:
+    view = deck_json(FILTERS["one-session"])["initialViewState"]
+    across = FIT_PIXELS[0] / (512 * 2 ** view["zoom"]) * EARTH_M * math.cos(math.radians(view["latitude"]))
+    assert MIN_EXTENT_M * 0.99 <= across <= MIN_EXTENT_M * 1.01
 
 
 def test_no_shown_session_falls_back_to_a_view_of_japan() -> None:
     spec = deck_json(FILTERS["nothing"])
     assert spec["initialViewState"] == {"latitude": 36.2, "longitude": 138.2, "zoom": 4}
-    assert all(not item["data"] for item in spec["layers"] if item["id"] not in {"sea", "land"})
+    assert all(not item["data"] for item in spec["layers"] if item["id"] not in {"sea", "land", "land-detail"})
 
 
 def countries_csv() -> list[dict]:

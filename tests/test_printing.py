@@ -25,7 +25,7 @@ from kizuna.program.dates import day_range, long_day
 from kizuna.program.filtering import Filter
 from kizuna.program.languages import in_language
 from kizuna.publishing.programs import PROGRAMS_ENV
-from kizuna.views.maps import MARKS, ROUTE_ONLY
+from kizuna.views.maps import LAND_CREDIT, MARKS, ROUTE_ONLY
 from kizuna.views.share import View, share_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,7 +163,7 @@ def test_the_printed_legend_names_only_the_marks_on_its_map(tmp_path: Path, opti
     text = text_of(printed(tmp_path, *options))
     assert {mark for mark, legend in MARKS.items() if legend in text} == marks
     assert (ROUTE_ONLY in text) == ("transfer" in marks)
-    assert "Land and borders: Natural Earth (public domain)." in text
+    assert LAND_CREDIT in text
 
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", (595, 842)), ("a6", (298, 420))])

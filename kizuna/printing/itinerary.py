@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date
@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+import pydeck as pdk
 import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -33,13 +34,19 @@ from kizuna.views.maps import (
     COAST,
     LAND_TINTS,
     LOGISTICS_COLOUR,
+    MIN_EXTENT_M,
+    PLACE_SIZE,
     ROUTE_ONLY,
     SEA,
     city_labels,
     halos,
     location_note,
+    lon_lat,
     map_legend,
     mercator,
+    metres_per_mercator,
+    place_labels,
+    placed,
     point_note,
     rgb,
     session_colour,
@@ -55,7 +62,6 @@ PLACEHOLDERS = "\ufffd□"  # for a character no font has, the first one the fon
 INVISIBLE = frozenset({"Cc", "Cn", "Co", "Cs", "Me", "Mn", "Sk"})  # left out when no font has them: skin tones…
 Colour = tuple[int, int, int]
 INK, MUTED, CANCELLED, CHANGED = (17, 24, 39), (75, 85, 99), (185, 28, 28), (180, 83, 9)
-EARTH_M = 40_075_016.686  # the equator's length: one Mercator unit
 NOTHING = N_("No sessions match this view.")
 MIN_MODULE = 0.4 / 25.4 * 72  # 0.4 mm: the smallest QR module a phone camera reads from paper, in points
 
@@ -389,15 +395,18 @@ class Ring(NamedTuple):
 @lru_cache(maxsize=1)
 def land() -> tuple[Ring, ...]:
     """The basemap's land as rings in Mercator units, read once per process."""
-    rings = []
-    for feature in json.loads(basemap.GEOMETRY.read_text(encoding="utf-8"))["features"]:
+    return tuple(rings_of(json.loads(basemap.GEOMETRY.read_text(encoding="utf-8"))["features"]))
+
+
+def rings_of(features) -> Iterator[Ring]:
+    for feature in features:
         tint = feature["properties"].get("tint", len(LAND_TINTS) - 1)
-        for polygon in feature["geometry"]["coordinates"]:
+        geometry = feature["geometry"]
+        for polygon in geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]:
             for number, ring in enumerate(polygon):
                 points = tuple(mercator(lon, max(min(lat, 85.0), -85.0)) for lon, lat in ring)
                 xs, ys = [p[0] for p in points], [p[1] for p in points]
-                rings.append(Ring(tint, number > 0, points, (min(xs), min(ys), max(xs), max(ys))))
-    return tuple(rings)
+                yield Ring(tint, number > 0, points, (min(xs), min(ys), max(xs), max(ys)))
 
 
 @dataclass(frozen=True)
@@ -415,39 +424,55 @@ class Frame:
     def at(self, point: Sequence[float]) -> tuple[float, float]:
         return self.x + (point[0] - self.west) * self.scale, self.y + (point[1] - self.north) * self.scale
 
+    def view(self) -> pdk.ViewState:
+        """The web map's view of the same place at the same scale (a point a pixel), for the rules both share."""
+        lon, lat = lon_lat(self.west + self.width / 2 / self.scale, self.north + self.height / 2 / self.scale)
+        return pdk.ViewState(latitude=lat, longitude=lon, zoom=math.log2(self.scale / 512))
+
+    def box(self) -> tuple[float, float, float, float]:
+        """West, south, east, north in degrees."""
+        west, north = lon_lat(self.west, self.north)
+        east, south = lon_lat(self.west + self.width / self.scale, self.north + self.height / self.scale)
+        return west, south, east, north
+
     def shows(self, box: tuple[float, float, float, float]) -> bool:
         east, south = self.west + self.width / self.scale, self.north + self.height / self.scale
         return box[0] < east and box[2] > self.west and box[1] < south and box[3] > self.north
 
 
-MIN_SPAN = 0.0004  # Mercator units (about 16 km): the least a map shows around a single place
 PADDING = 0.12
+MAX_PLACES_PRINTED = 6
 
 
 def frame_for(positions: Sequence[Sequence[float]], x: float, y: float, width: float, height: float) -> Frame:
     """The frame fitting every position (longitude, latitude) with a margin, north up, centred."""
     points = [mercator(lon, lat) for lon, lat in positions]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
-    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * width / height, MIN_SPAN) * (1 + 2 * PADDING)
-    scale = width / span
     centre_x, centre_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    least = MIN_EXTENT_M / metres_per_mercator(lon_lat(centre_x, centre_y)[1])
+    span = max(max(xs) - min(xs), (max(ys) - min(ys)) * width / height, least / (1 + 2 * PADDING)) * (1 + 2 * PADDING)
+    scale = width / span
     return Frame(x, y, width, height, centre_x - width / 2 / scale, centre_y - height / 2 / scale, scale)
 
 
 def overview_map(pdf: Itinerary, program: Program, sessions: Sequence[Session]) -> None:
     """Land, sea, transfer lines, halos and markers as on the dashboard's map, as vectors, with its legend."""
     points, lines = venue_points(program, sessions), transfer_lines(program, sessions)
-    labels = city_labels(program, sessions)
     positions = [p["position"] for p in points] + [end for line in lines for end in (line["from"], line["to"])]
     if not positions:  # transfers whose destination the program does not give: nothing to place
         return
     frame = frame_for(positions, pdf.l_margin, pdf.y, pdf.epw, pdf.layout.map_height)
+    view = frame.view()
+    taken: list[tuple] = []
+    labels = placed(city_labels(program, sessions), pdf.layout.small, view.zoom, taken)
+    around = placed(place_labels(program, view), PLACE_SIZE, view.zoom, taken, limit=MAX_PLACES_PRINTED)
     with pdf.local_context(), pdf.rect_clip(frame.x, frame.y, frame.width, frame.height):  # state kept, restored
         pdf.set_fill_color(*SEA[:3])
         pdf.rect(frame.x, frame.y, frame.width, frame.height, style="F")
         draw_land(pdf, frame)
         draw_marks(pdf, program, sessions, frame, points, lines)
-        draw_labels(pdf, frame, labels)
+        draw_labels(pdf, frame, around, MUTED)
+        draw_labels(pdf, frame, labels, INK)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.5)
     pdf.rect(frame.x, frame.y, frame.width, frame.height)
@@ -457,11 +482,20 @@ def overview_map(pdf: Itinerary, program: Program, sessions: Sequence[Session]) 
 
 
 def draw_land(pdf: Itinerary, frame: Frame) -> None:
-    """The rings the frame shows, thinned to what the page can show (a point every half point or more)."""
+    """The rings the frame shows, thinned to what the page can show (a point every half point or more); from the
+    zoom the map fetches Japan's detail at, its tiles over them, as on screen."""
     pdf.set_draw_color(*COAST[:3])
     pdf.set_line_width(0.3)
-    for ring in land():
+    zoom, _ = basemap.detail_tiles()
+    rings = land()
+    if frame.view().zoom >= zoom - 1:
+        rings += tuple(rings_of(basemap.detail_features(*frame.box())))
+    for ring in rings:
         if not frame.shows(ring.box):
+            continue
+        if ring.tint < 0:  # a detail tile's own sea, over the coarser land
+            pdf.set_fill_color(*SEA[:3])
+            pdf.polygon([frame.at(point) for point in ring.points], style="F")
             continue
         kept = [frame.at(ring.points[0])]
         for point in ring.points[1:]:
@@ -482,13 +516,13 @@ def draw_marks(
     for line in lines:
         pdf.line(*frame.at(mercator(*line["from"])), *frame.at(mercator(*line["to"])))
     pdf.set_line_width(0.6)
-    for halo in halos(program, sessions):
+    for halo in halos(program, sessions, min(frame.width, frame.height) / frame.scale):
         lon, lat = halo["position"]
-        radius = max(halo["radius"] / (EARTH_M * math.cos(math.radians(lat))) * frame.scale, dot * 2)
+        radius = max(halo["radius"] / metres_per_mercator(lat) * frame.scale, dot * 2)
         pdf.set_draw_color(*halo["colour"][:3])
         pdf.set_fill_color(*halo["fill"][:3])
         with pdf.local_context(fill_opacity=halo["fill"][3] / 255):
-            pdf.circle(*frame.at(mercator(lon, lat)), radius, style="DF")
+            pdf.circle(*frame.at(mercator(lon, lat)), radius, style="DF" if halo["fill"][3] else "D")
     pdf.set_draw_color(255, 255, 255)
     pdf.set_line_width(dot * 0.35)
     for point in points:
@@ -496,14 +530,15 @@ def draw_marks(
         pdf.circle(*frame.at(mercator(*point["position"])), dot, style="DF")
 
 
-def draw_labels(pdf: Itinerary, frame: Frame, labels: list[dict]) -> None:
-    """City names under their points, kept inside the frame."""
+def draw_labels(pdf: Itinerary, frame: Frame, labels: list[dict], colour: Colour) -> None:
+    """Names centred where `placed` put them beside their points, kept inside the frame."""
     size = pdf.layout.small
     pdf.set_font_size(size)
-    pdf.set_text_color(*INK)
+    pdf.set_text_color(*colour)
     for label in labels:
         text = pdf.printable(label["name"])
         x, y = frame.at(mercator(*label["position"]))
+        dx, dy = label["offset"]
         width = pdf.get_string_width(text)
-        x = min(max(x - width / 2, frame.x + 2), frame.x + frame.width - width - 2)
-        pdf.text(x, min(y + pdf.layout.dot * 2 + size, frame.y + frame.height - 3), text)
+        x = min(max(x + dx - width / 2, frame.x + 2), frame.x + frame.width - width - 2)
+        pdf.text(x, min(max(y + dy + size * 0.35, frame.y + size), frame.y + frame.height - 3), text)

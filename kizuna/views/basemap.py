@@ -1,39 +1,125 @@
-"""The map's own basemap: Natural Earth land and borders shipped with the package, served as one static file.
+"""The map's own basemap: land and borders shipped with the package, served as static files from the dashboard.
 
-The browser fetches the file once by URL (its name changes with its content, so it can be cached for good);
-no tile server, style or font from elsewhere is involved. See basemap.md beside this file for the source.
+Two parts, both fetched by the browser by URL and cached, never from another host (see basemap.md for sources):
+- the world (`basemap.geojson`): every country, coarse far from Japan, sent with the first view;
+- Japan's detail (`basemap-japan.zip`): OpenStreetMap land in web-Mercator tiles of one zoom level, unpacked into
+  the static folder; the map's tile layer fetches a tile only when the view reaches it at that zoom or closer.
+Each part's address carries a hash of its bytes, so new geometry is a new address, never a stale cached copy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import math
+import re
+import shutil
+import zipfile
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from kizuna.files import update_file
 
 GEOMETRY = Path(__file__).with_name("basemap.geojson")
+DETAIL = Path(__file__).with_name("basemap-japan.zip")
+PLACES = Path(__file__).with_name("places.json")
 FOLDER = "basemap"  # under the static folder, served at /app/static/basemap/
+TILE = re.compile(r"(\d+)/(\d+)/(\d+)\.json")
+
+
+def hashed(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)
 def file_name() -> str:
-    """'basemap-<hash of its bytes>.geojson': a new geometry is a new address, never a stale cached copy."""
-    return f"basemap-{hashlib.sha256(GEOMETRY.read_bytes()).hexdigest()[:12]}.geojson"
+    """'basemap-<hash of its bytes>.geojson'."""
+    return f"basemap-{hashed(GEOMETRY)}.geojson"
+
+
+@lru_cache(maxsize=1)
+def detail_folder() -> str:
+    """'japan-<hash of the tiles>': the folder the tiles are unpacked into."""
+    return f"japan-{hashed(DETAIL)}"
 
 
 def url() -> str:
-    """The file's address relative to the page, so it works on any host and under any path prefix."""
+    """The world file's address relative to the page, so it works on any host and under any path prefix."""
     return f"app/static/{FOLDER}/{file_name()}"
 
 
+def detail_url() -> str:
+    """The detail tiles' address template, as deck.gl's tile layer fills it in."""
+    return f"app/static/{FOLDER}/{detail_folder()}/{{z}}/{{x}}/{{y}}.json"
+
+
+@lru_cache(maxsize=1)
+def detail_tiles() -> tuple[int, tuple[int, int, int, int]]:
+    """The tiles' zoom and the first and last column and row they cover."""
+    found = [tuple(map(int, TILE.fullmatch(name).groups())) for name in zipfile.ZipFile(DETAIL).namelist()]
+    zoom = found[0][0]
+    xs, ys = [x for _, x, _ in found], [y for _, _, y in found]
+    return zoom, (min(xs), min(ys), max(xs), max(ys))
+
+
+def tile_corner(x: float, y: float, zoom: int) -> tuple[float, float]:
+    """Longitude and latitude of a web-Mercator tile's north-west corner."""
+    n = 2**zoom
+    return x / n * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+
+
+def detail_extent() -> list[float]:
+    """West, south, east, north of the detail tiles, so the tile layer asks for none outside them."""
+    zoom, (x0, y0, x1, y1) = detail_tiles()
+    (west, north), (east, south) = tile_corner(x0, y0, zoom), tile_corner(x1 + 1, y1 + 1, zoom)
+    return [west, south, east, north]
+
+
+def detail_features(west: float, south: float, east: float, north: float) -> Iterator[dict]:
+    """The detail tiles' features within a box of longitudes and latitudes, tile by tile (for the printout)."""
+    zoom, (x0, y0, x1, y1) = detail_tiles()
+    n = 2**zoom
+
+    def column(lon: float) -> int:
+        return math.floor((lon + 180) / 360 * n)
+
+    def row(lat: float) -> int:
+        y = math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+        return math.floor((1 - y / math.pi) / 2 * n)
+
+    with zipfile.ZipFile(DETAIL) as archive:
+        for x in range(max(column(west), x0), min(column(east), x1) + 1):
+            for y in range(max(row(north), y0), min(row(south), y1) + 1):
+                yield from json.loads(archive.read(f"{zoom}/{x}/{y}.json"))["features"]
+
+
+@lru_cache(maxsize=1)
+def places() -> tuple[dict, ...]:
+    """Japan's cities (name, name_ja, lon, lat, population), most populous first."""
+    return tuple(json.loads(PLACES.read_text(encoding="utf-8")))
+
+
 def write_basemap(static: Path) -> Path:
-    """Put the geometry in the static folder (atomically), dropping older versions of it."""
+    """Put the world file and the unpacked detail tiles in the static folder, dropping older versions of them.
+
+    The tiles are unpacked into a temporary folder and renamed into place, so a page never sees half of them.
+    """
     target = static / FOLDER
     target.mkdir(parents=True, exist_ok=True)
     path = target / file_name()
     update_file(path, GEOMETRY.read_bytes())
-    for old in target.glob("basemap-*.geojson"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    tiles = target / detail_folder()
+    if not tiles.is_dir():
+        unpacking = target / f".{detail_folder()}-{id(tiles)}"
+        shutil.rmtree(unpacking, ignore_errors=True)
+        with zipfile.ZipFile(DETAIL) as archive:
+            archive.extractall(unpacking)
+        try:
+            unpacking.rename(tiles)
+        except OSError:  # another process unpacked them first
+            shutil.rmtree(unpacking, ignore_errors=True)
+    for old in target.iterdir():
+        if old not in (path, tiles) and (old.name.startswith("basemap-") or old.name.startswith("japan-")):
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     return path

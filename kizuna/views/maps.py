@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from kizuna.config import TileStyle
-from kizuna.i18n import N_, visitors
+from kizuna.i18n import N_, language, visitors
 from kizuna.program.dates import short_moment
 from kizuna.program.model import Program, Session, Venue
 from kizuna.program.text import channels
@@ -35,7 +36,17 @@ CONFIDENCE_LABELS = {
 }
 MAX_LISTED = 5  # sessions named in one marker's tooltip
 FIT_PIXELS = (260, 340)  # what the first view must fit: a phone's map less room for labels
+LABEL_PIXELS = (820, 520)  # the widest map a page shows: where names around the view are looked for
+EARTH_M = 40_075_016.686  # the equator's length: one Mercator unit
+MIN_EXTENT_M = 25_000  # the least a fitted view shows across a phone's map, so a coast or a neighbour is in it
+HALO_SHARE = 0.4  # a halo wider than this share of the fitted map's shorter side is drawn as a ring only
+PLACES_FROM_ZOOM = 6  # names of the cities around the venues from this zoom in (the whole country needs none)
+MAX_PLACES = 8
 ROUTE_ONLY = N_("Route only: from city to city, not the way travelled.")  # shown translated: _(ROUTE_ONLY)
+LAND_CREDIT = N_(
+    "Land and borders: Natural Earth (public domain). Japan's coast: © OpenStreetMap contributors (ODbL). "
+    "Place names: GeoNames (CC BY 4.0)."
+)  # whose geography the map draws (basemap.md), shown translated
 MARKS = {  # the map's legend, one entry per kind of mark (shown translated)
     "exact": N_("Filled dot: exact place."),
     "halo": N_("Ring with a halo: approximate; the halo shows how far off it may be."),
@@ -138,8 +149,19 @@ def venue_points(program: Program, sessions: Sequence[Session], marks: Mapping[s
     ]
 
 
-def halos(program: Program, sessions: Sequence[Session]) -> list[dict]:
-    """A translucent disc per shown venue whose point is not exact, as large as the point may be off."""
+def metres_per_mercator(lat: float) -> float:
+    return EARTH_M * math.cos(math.radians(lat))
+
+
+def outlined(radius_m: float, lat: float, span: float | None) -> bool:
+    """Whether a halo is wider than HALO_SHARE of a map whose shorter side is `span` Mercator units: then only its
+    ring is drawn, so it never hides the map."""
+    return span is not None and 2 * radius_m / metres_per_mercator(lat) > HALO_SHARE * span
+
+
+def halos(program: Program, sessions: Sequence[Session], span: float | None = None) -> list[dict]:
+    """A translucent disc per shown venue whose point is not exact, as large as the point may be off; a ring alone
+    where the disc would fill much of a map whose shorter side is `span` Mercator units."""
     shown = {s.venue_id: s for s in reversed(sessions) if not s.is_route}  # first session per venue
     rows = []
     for venue_id, session in sorted(shown.items()):
@@ -150,7 +172,7 @@ def halos(program: Program, sessions: Sequence[Session]) -> list[dict]:
                 {
                     "position": [venue.lon, venue.lat],
                     "radius": venue.radius_m,
-                    "fill": rgb(colour, 60),
+                    "fill": rgb(colour, 0 if outlined(venue.radius_m, venue.lat, span) else 60),
                     "colour": rgb(colour),
                 }
             )
@@ -182,6 +204,53 @@ def city_labels(program: Program, sessions: Sequence[Session]) -> list[dict]:
     ]
 
 
+def place_labels(program: Program, view: pdk.ViewState) -> list[dict]:
+    """The most populous cities (basemap.places) a wide map of the view shows, other than the program's own, in the
+    reader's language where the data has it: context around the venues."""
+    if view.zoom < PLACES_FROM_ZOOM:
+        return []
+    centre_x, centre_y = mercator(view.longitude, view.latitude)
+    half_x, half_y = (pixels / 2 / (512 * 2**view.zoom) for pixels in LABEL_PIXELS)
+    own = {name.casefold() for city in program.cities.values() for name in (city.name, city.name_ja) if name}
+    japanese = language() == "ja"
+    found = []
+    for place in basemap.places():
+        x, y = mercator(place["lon"], place["lat"])
+        if abs(x - centre_x) > half_x or abs(y - centre_y) > half_y:
+            continue
+        if place["name"].casefold() in own or place["name_ja"].casefold() in own:
+            continue
+        name = place["name_ja"] if japanese and place["name_ja"] else place["name"]
+        found.append({"position": [place["lon"], place["lat"]], "name": name})
+        if len(found) == MAX_PLACES * 3:  # most populous first: enough to place MAX_PLACES around collisions
+            break
+    return found
+
+
+def text_width(text: str, size: float) -> float:
+    """A label's width in pixels, near enough to keep labels apart: wide characters a square, others 0.6 of it."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in text)
+
+
+def placed(rows: Sequence[dict], size: float, zoom: float, taken: list[tuple], limit: int | None = None) -> list[dict]:
+    """The labels that can be drawn at the fitted zoom without overlapping one drawn before (`taken`, boxes in
+    pixels, which grows): each under its point, else above, right or left of it, else left out. The row gains the
+    chosen pixel offset."""
+    kept = []
+    for row in rows:
+        x, y = (value * 512 * 2**zoom for value in mercator(*row["position"]))
+        width, height = text_width(row["name"], size) + 4, size + 2
+        for dx, dy in ((0, 9 + height / 2), (0, -(9 + height / 2)), (9 + width / 2, 0), (-(9 + width / 2), 0)):
+            box = (x + dx - width / 2, y + dy - height / 2, x + dx + width / 2, y + dy + height / 2)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+                taken.append(box)
+                kept.append({**row, "offset": [round(dx, 1), round(dy, 1)]})
+                break
+        if limit is not None and len(kept) == limit:
+            break
+    return kept
+
+
 def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     """The participants' home capitals, each linked to the city where the program starts."""
     if not program.countries or not program.sessions:
@@ -190,17 +259,32 @@ def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     # Translators: a participant's country and its capital on the map: 'Cambodia: Phnom Penh'.
     capital = _("{country}: {capital}")
     capitals = [
-        {"position": [c.lon, c.lat], "name": c.country, "label": capital.format(country=c.country, capital=c.capital)}
+        {
+            "position": [facing(c.lon, hub.lon), c.lat],
+            "name": c.country,
+            "label": capital.format(country=c.country, capital=c.capital),
+        }
         for c in program.countries
     ]
     links = [{"from": item["position"], "to": [hub.lon, hub.lat], "label": item["label"]} for item in capitals]
     return capitals, links
 
 
+def facing(lon: float, towards: float) -> float:
+    """The longitude, a turn east or west if need be, on the side of the globe nearer `towards`: a line from Japan
+    to Tonga crosses the Pacific, not the whole world."""
+    return lon + 360 * round((towards - lon) / 360)
+
+
 def mercator(lon: float, lat: float) -> tuple[float, float]:
     """Web-Mercator coordinates, the world being 1 × 1 (deck.gl draws it 512 px wide at zoom 0)."""
     y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
     return (lon + 180) / 360, (1 - y / math.pi) / 2
+
+
+def lon_lat(x: float, y: float) -> tuple[float, float]:
+    """`mercator` undone."""
+    return x * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
 
 
 def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
@@ -212,9 +296,15 @@ def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
     (west, north), (east, south) = mercator(min(lons), max(lats)), mercator(max(lons), min(lats))
     width, height = FIT_PIXELS
     spans = [width / (512 * (east - west)) if east > west else 2**12, height / (512 * (south - north or 1e-9))]
-    zoom = math.log2(min(spans))
     centre_lat, centre_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
-    return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=round(min(max(zoom, 1), 12), 2))
+    least = math.log2(width / (512 * MIN_EXTENT_M / metres_per_mercator(centre_lat)))
+    zoom = min(math.log2(min(spans)), least)
+    return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=round(max(zoom, 1), 2))
+
+
+def shorter_side(view: pdk.ViewState) -> float:
+    """The fitted map's shorter side in Mercator units (a phone's, the smallest map)."""
+    return min(FIT_PIXELS) / (512 * 2**view.zoom)
 
 
 class CompactDeck(pdk.Deck):
@@ -241,13 +331,20 @@ def build_deck(
     """
     points = venue_points(program, sessions, marks)
     lines = transfer_lines(program, sessions, marks)
-    base = basemap_layers(tiles) if bundled else []
+    capitals, links = home_links(program) if show_home else ([], [])
+    positions = [p["position"] for p in points] + [end for line in lines for end in (line["from"], line["to"])]
+    view = fit_view(positions + [c["position"] for c in capitals])
+    taken: list[tuple] = []
+    cities = placed(city_labels(program, sessions), CITY_SIZE, view.zoom, taken)
+    capitals_named = placed(capitals, PLACE_SIZE, view.zoom, taken)
+    around = placed(place_labels(program, view), PLACE_SIZE, view.zoom, taken, limit=MAX_PLACES)
     layers = [
-        *base,
+        *(basemap_layers(tiles) if bundled else []),
+        *(home_layers(capitals, links, capitals_named) if show_home else []),
         pdk.Layer(
             "ScatterplotLayer",
             id="uncertainty",
-            data=halos(program, sessions),
+            data=halos(program, sessions, shorter_side(view)),
             get_position="position",
             get_radius="radius",
             radius_units=pdk.types.String("meters"),
@@ -281,18 +378,8 @@ def build_deck(
             pickable=True,
             auto_highlight=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            id="cities",
-            data=(cities := city_labels(program, sessions)),
-            get_position="position",
-            get_text="name",
-            get_size=15,
-            get_color=[17, 24, 39, 255],
-            get_alignment_baseline=pdk.types.String("top"),
-            get_pixel_offset=[0, 14],
-            **characters(cities),
-        ),
+        text_layer("places", around, PLACE_SIZE, PLACE_INK),
+        text_layer("cities", cities, CITY_SIZE, INK),
     ]
     if open_session:
         layers.append(
@@ -309,16 +396,35 @@ def build_deck(
                 line_width_min_pixels=3,
             )
         )
-    positions = [p["position"] for p in points] + [line["from"] for line in lines] + [line["to"] for line in lines]
-    if show_home:
-        capitals, links = home_links(program)
-        layers[len(base) : len(base)] = home_layers(capitals, links)  # over the basemap, under the program's layers
-        positions += [c["position"] for c in capitals]
+    across = any(not -180 <= c["position"][0] <= 180 for c in capitals)
     return CompactDeck(
         layers=layers,
-        initial_view_state=fit_view(positions),
+        initial_view_state=view,
+        # past ±180° (a line to Tonga over the Pacific) the world is drawn again there
+        views=[pdk.View(type="MapView", controller=True, repeat=across)] if across else None,
         tooltip={"text": "{label}"},  # "text", never "html": deck.gl sets it as the tooltip's innerText
         **map_style(tiles),
+    )
+
+
+INK = [17, 24, 39, 255]
+PLACE_INK = [75, 85, 99, 255]
+CITY_SIZE = 15
+PLACE_SIZE = 12
+
+
+def text_layer(name: str, rows: list[dict], size: int, colour: list[int]) -> pdk.Layer:
+    """Names centred at their point moved by their pixel offset (`placed`), unboxed."""
+    return pdk.Layer(
+        "TextLayer",
+        id=name,
+        data=rows,
+        get_position="position",
+        get_text="name",
+        get_size=size,
+        get_color=colour,
+        get_pixel_offset="offset",
+        **characters(rows),
     )
 
 
@@ -335,7 +441,7 @@ def map_legend(
     lie under them."""
     shown = MARKS.keys() if program is None or sessions is None else marks_drawn(program, sessions)
     parts = [_(text) for mark, text in MARKS.items() if mark in shown]
-    parts.append(_("Land and borders: Natural Earth (public domain)."))
+    parts.append(_(LAND_CREDIT))
     return " ".join([*parts, tiles.attribution] if tiles else parts)
 
 
@@ -371,16 +477,22 @@ def basemap_layers(tiles: TileStyle | None = None) -> list[pdk.Layer]:
     if tiles:
         coast = {"get_line_color": COAST, "line_width_min_pixels": 1}
         return [pdk.Layer("GeoJsonLayer", id="land", data=basemap.url(), filled=False, **coast)]
-    tints = " : ".join(f"properties.tint === {n} ? {colour}" for n, colour in enumerate(LAND_TINTS[:-1]))
+    colours = [(-1, SEA), *enumerate(LAND_TINTS[:-1])]  # a detail tile's own sea is tint -1
+    tints = " : ".join(f"properties.tint === {n} ? {colour}" for n, colour in colours)
+    fill = {"filled": True, "stroked": False, "get_fill_color": f"{tints} : {LAND_TINTS[-1]}"}
+    zoom, _ = basemap.detail_tiles()
     return [
         pdk.Layer("SolidPolygonLayer", id="sea", data=[{"polygon": WORLD}], get_polygon="polygon", get_fill_color=SEA),
+        pdk.Layer("GeoJsonLayer", id="land", data=basemap.url(), **fill),
+        # Japan's coast in detail: each tile its square of sea and every land in it, fetched only from `zoom` in
         pdk.Layer(
-            "GeoJsonLayer",
-            id="land",
-            data=basemap.url(),
-            filled=True,
-            stroked=False,
-            get_fill_color=f"{tints} : {LAND_TINTS[-1]}",
+            "TileLayer",
+            id="land-detail",
+            data=basemap.detail_url(),
+            min_zoom=zoom,
+            max_zoom=zoom,
+            extent=basemap.detail_extent(),
+            **fill,
         ),
     ]
 
@@ -393,7 +505,8 @@ def open_session_marker(program: Program, session_id: str) -> list[dict]:
     return [{"position": [venue.lon, venue.lat]}]
 
 
-def home_layers(capitals: list[dict], links: list[dict]) -> list[pdk.Layer]:
+def home_layers(capitals: list[dict], links: list[dict], named: list[dict]) -> list[pdk.Layer]:
+    """Lines from each capital to the program, its dot, and the names that fit (every one is in the dot's tooltip)."""
     grey = [107, 114, 128, 160]
     return [
         pdk.Layer(
@@ -416,17 +529,7 @@ def home_layers(capitals: list[dict], links: list[dict]) -> list[pdk.Layer]:
             get_fill_color=[55, 65, 81, 255],
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            id="home-names",
-            data=capitals,
-            get_position="position",
-            get_text="name",
-            get_size=12,
-            get_color=[55, 65, 81, 255],
-            get_pixel_offset=[0, 14],
-            **characters(capitals),
-        ),
+        text_layer("home-names", named, PLACE_SIZE, [55, 65, 81, 255]),
     ]
 
 

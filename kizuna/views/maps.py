@@ -492,6 +492,7 @@ def basemap_layers(tiles: TileStyle | None = None) -> list[pdk.Layer]:
             min_zoom=zoom,
             max_zoom=zoom,
             extent=basemap.detail_extent(),
+            visible_min_zoom=zoom - 0.5,  # deck.gl asks for tile zoom round(view zoom): none at all further out
             **fill,
         ),
     ]

@@ -60,8 +60,13 @@ def test_loading_filtering_clicking_and_downloading_ask_only_the_dashboards_host
     wait_ready(page)
     tokyo = PROGRAM.venues["jnto-head-office"]
     shown = Filter.of(themes=["tourism-promotion"]).apply(PROGRAM)
+    settled_map(page)
     x, y = marker_pixel(page, PROGRAM, shown, tokyo.lon, tokyo.lat)
     page.mouse.click(x, y)
+    card = page.get_by_role("dialog")  # the marker's session card, then back to the view to download it
+    expect(card.get_by_role("heading", name=PROGRAM.sessions_by_id["visit-jnto"].title)).to_be_visible()
+    card.get_by_role("button", name="Close", exact=True).last.click()
+    expect(card).to_have_count(0)
     wait_ready(page)
     with page.expect_download():
         page.get_by_role("button", name="Download this view (.ics)").click()

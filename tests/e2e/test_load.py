@@ -159,7 +159,7 @@ def test_a_first_visit_gets_the_scripts_gzipped_and_a_repeat_visit_takes_them_fr
     deck = next(response for response in first.fetched.values() if f"/{DECK_GL}." in response.url)
     assert (deck.status, deck.encoding) == (200, "gzip")
     assert deck.wire < deck.body / 3, f"{deck.wire:,} bytes on the wire for {deck.body:,}"
-    assert first.wire <= 2_500_000 + 0.2 * 263_102  # the world basemap may grow by a fifth of its size before it
+    assert first.wire <= 2_500_000
     bundles = [response for response in repeat.fetched.values() if urlsplit(response.url).path.startswith("/static/")]
     assert len(bundles) > 50
     assert [response.url for response in bundles if not response.cached and response.status != 304] == []

@@ -13,6 +13,7 @@ import pytest
 from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.i18n import speaking
+from kizuna.views import basemap
 from kizuna.views.maps import (
     EARTH_M,
     FIT_PIXELS,
@@ -167,3 +168,13 @@ def test_a_capital_across_the_pacific_is_drawn_on_the_side_facing_japan() -> Non
 
 def test_no_capital_past_the_antimeridian_draws_the_world_once() -> None:
     assert "views" not in spec(show_home=True) or not spec(show_home=True)["views"]
+
+
+def test_the_detail_tiles_are_asked_for_only_from_their_zoom_and_within_their_extent() -> None:
+    """With an extent, deck.gl fetches every tile in view below the min zoom: visibleMinZoom stops it."""
+    detail = layer(spec(), "land-detail")
+    zoom, _ = basemap.detail_tiles()
+    assert (detail["minZoom"], detail["maxZoom"], detail["visibleMinZoom"]) == (zoom, zoom, zoom - 0.5)
+    assert detail["extent"] == basemap.detail_extent()
+    assert detail["data"] == basemap.detail_url()
+    assert spec()["initialViewState"]["zoom"] < zoom - 0.5  # so the whole program's view fetches none

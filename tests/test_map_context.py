@@ -21,7 +21,6 @@ from kizuna.views.maps import (
     MAX_PLACES,
     MIN_EXTENT_M,
     build_deck,
-    facing,
     fit_view,
     mercator,
     placed,
@@ -155,19 +154,16 @@ def test_placement_keeps_labels_apart_for_any_crowd() -> None:
         )
 
 
-def test_a_capital_across_the_pacific_is_drawn_on_the_side_facing_japan() -> None:
-    assert facing(-175.2, 139.7) == pytest.approx(184.8)
-    assert facing(-77.0, 139.7) == 283.0  # Washington: over the Pacific, as the shorter way from Tokyo goes
-    assert facing(12.5, 139.7) == 12.5
+def test_guests_from_every_continent_fit_a_desktop_map_at_the_fitted_zoom() -> None:
+    """A world-wide home view zooms out as far as the whole world (zoom 0), so a desktop's 820 px map shows every
+    capital; a phone's narrower map shows the part around the program and pans to the rest."""
     deck = spec(WORLDWIDE, show_home=True)
-    hub = WORLDWIDE.cities[WORLDWIDE.sessions[0].city]
-    for link in layer(deck, "home-links")["data"]:
-        assert abs(link["from"][0] - hub.lon) <= 180
-    assert deck["views"][0]["repeat"] is True
-
-
-def test_no_capital_past_the_antimeridian_draws_the_world_once() -> None:
-    assert "views" not in spec(show_home=True) or not spec(show_home=True)["views"]
+    view = deck["initialViewState"]
+    centre_x, _ = mercator(view["longitude"], view["latitude"])
+    half = 820 / 2 / (512 * 2 ** view["zoom"])
+    for row in layer(deck, "home-capitals")["data"]:
+        x, _ = mercator(*row["position"])
+        assert abs(x - centre_x) < half, row["name"]
 
 
 def test_the_detail_tiles_are_asked_for_only_from_their_zoom_and_within_their_extent() -> None:

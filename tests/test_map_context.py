@@ -13,6 +13,7 @@ import pytest
 from kizuna.checks.loading import load_program
 from kizuna.config import BUILT_IN_PROGRAM
 from kizuna.i18n import speaking
+from kizuna.program.languages import in_language
 from kizuna.views import basemap
 from kizuna.views.maps import (
     EARTH_M,
@@ -81,10 +82,12 @@ def test_a_close_view_names_cities_around_the_venue_but_not_the_programs_own() -
     assert "Kawasaki" in names
 
 
-def test_names_around_are_in_japanese_for_a_japanese_reader() -> None:
+def test_names_around_are_in_japanese_for_a_japanese_reader_and_never_the_programs_city_again() -> None:
     with speaking("ja"):
-        deck = spec(session_ids=["visit-shinjuku-multicultural-plaza"])
+        deck = spec(in_language(PROGRAM, "ja"), session_ids=["visit-shinjuku-multicultural-plaza"])
     names = [row["name"] for row in layer(deck, "places")["data"]]
+    assert "東京都" not in names
+    assert "東京" not in names
     assert names
     assert all(any("\u3040" <= c <= "\u9fff" for c in name) for name in names), names
 

@@ -211,20 +211,25 @@ def place_labels(program: Program, view: pdk.ViewState) -> list[dict]:
         return []
     centre_x, centre_y = mercator(view.longitude, view.latitude)
     half_x, half_y = (pixels / 2 / (512 * 2**view.zoom) for pixels in LABEL_PIXELS)
-    own = {name.casefold() for city in program.cities.values() for name in (city.name, city.name_ja) if name}
+    own = {bare(name) for city in program.cities.values() for name in (city.name, city.name_ja) if name}
     japanese = language() == "ja"
     found = []
     for place in basemap.places():
         x, y = mercator(place["lon"], place["lat"])
         if abs(x - centre_x) > half_x or abs(y - centre_y) > half_y:
             continue
-        if place["name"].casefold() in own or place["name_ja"].casefold() in own:
+        if bare(place["name"]) in own or (place["name_ja"] and bare(place["name_ja"]) in own):
             continue
         name = place["name_ja"] if japanese and place["name_ja"] else place["name"]
         found.append({"position": [place["lon"], place["lat"]], "name": name})
         if len(found) == MAX_PLACES * 3:  # most populous first: enough to place MAX_PLACES around collisions
             break
     return found
+
+
+def bare(name: str) -> str:
+    """A place's name without case or the Japanese suffix of its kind (東京都 and 東京, 下関市 and 下関 are one)."""
+    return name.casefold().rstrip("都道府県市区町村")
 
 
 def text_width(text: str, size: float) -> float:

@@ -19,6 +19,7 @@ from kizuna.views.maps import (
     EARTH_M,
     FIT_PIXELS,
     HALO_SHARE,
+    MAX_LABELLED,
     MAX_PLACES,
     MIN_EXTENT_M,
     build_deck,
@@ -177,3 +178,10 @@ def test_the_detail_tiles_are_asked_for_only_from_their_zoom_and_within_their_ex
     assert detail["extent"] == list(basemap.detail_extent())
     assert detail["data"] == basemap.detail_url()
     assert spec()["initialViewState"]["zoom"] < zoom - 0.5  # so the whole program's view fetches none
+
+
+def test_placement_tries_a_bounded_number_of_labels_however_many_a_program_lists() -> None:
+    rows = [{"position": [100 + n / 100, 10.0], "name": "N"} for n in range(20_000)]
+    taken: list[tuple] = []
+    assert len(placed(rows, 12, 14, taken)) == MAX_LABELLED  # far apart at zoom 14: each tried label fits
+    assert len(taken) == MAX_LABELLED

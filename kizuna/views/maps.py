@@ -42,6 +42,7 @@ MIN_EXTENT_M = 25_000  # the least a fitted view shows across a phone's map, so 
 HALO_SHARE = 0.4  # a halo wider than this share of the fitted map's shorter side is drawn as a ring only
 PLACES_FROM_ZOOM = 6  # names of the cities around the venues from this zoom in (the whole country needs none)
 MAX_PLACES = 8
+MAX_LABELLED = 100  # labels tried per layer, first come first placed; the rest are in the tooltips
 ROUTE_ONLY = N_("Route only: from city to city, not the way travelled.")  # shown translated: _(ROUTE_ONLY)
 LAND_CREDIT = N_(
     "Land and borders: Natural Earth (public domain). Japan's coast: © OpenStreetMap contributors (ODbL). "
@@ -242,7 +243,7 @@ def placed(rows: Sequence[dict], size: float, zoom: float, taken: list[tuple], l
     pixels, which grows): each under its point, else above, right or left of it, else left out. The row gains the
     chosen pixel offset."""
     kept = []
-    for row in rows:
+    for row in rows[:MAX_LABELLED]:  # bounded: a program may list thousands of cities or countries
         x, y = (value * 512 * 2**zoom for value in mercator(*row["position"]))
         width, height = text_width(row["name"], size) + 4, size + 2
         for dx, dy in ((0, 9 + height / 2), (0, -(9 + height / 2)), (9 + width / 2, 0), (-(9 + width / 2), 0)):

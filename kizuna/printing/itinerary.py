@@ -30,6 +30,7 @@ from kizuna.program.model import City, Program, Session
 from kizuna.program.text import clean_text, kind_label, one_line
 from kizuna.views import basemap
 from kizuna.views.agenda import by_day
+from kizuna.views.basemap import lon_lat
 from kizuna.views.maps import (
     COAST,
     LAND_TINTS,
@@ -41,7 +42,6 @@ from kizuna.views.maps import (
     city_labels,
     halos,
     location_note,
-    lon_lat,
     map_legend,
     mercator,
     metres_per_mercator,

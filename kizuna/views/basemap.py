@@ -63,17 +63,23 @@ def detail_tiles() -> tuple[int, tuple[int, int, int, int]]:
     return zoom, (min(xs), min(ys), max(xs), max(ys))
 
 
-def tile_corner(x: float, y: float, zoom: int) -> tuple[float, float]:
-    """Longitude and latitude of a web-Mercator tile's north-west corner."""
-    n = 2**zoom
-    return x / n * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+def mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web-Mercator coordinates, the world being 1 × 1 (deck.gl draws it 512 px wide at zoom 0)."""
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return (lon + 180) / 360, (1 - y / math.pi) / 2
+
+
+def lon_lat(x: float, y: float) -> tuple[float, float]:
+    """`mercator` undone."""
+    return x * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
 
 
 @lru_cache(maxsize=1)
 def detail_extent() -> tuple[float, float, float, float]:
     """West, south, east, north of the detail tiles, so the tile layer asks for none outside them."""
     zoom, (x0, y0, x1, y1) = detail_tiles()
-    (west, north), (east, south) = tile_corner(x0, y0, zoom), tile_corner(x1 + 1, y1 + 1, zoom)
+    n = 2**zoom
+    (west, north), (east, south) = lon_lat(x0 / n, y0 / n), lon_lat((x1 + 1) / n, (y1 + 1) / n)
     return west, south, east, north
 
 
@@ -83,11 +89,10 @@ def detail_features(west: float, south: float, east: float, north: float) -> Ite
     n = 2**zoom
 
     def column(lon: float) -> int:
-        return math.floor((lon + 180) / 360 * n)
+        return math.floor(mercator(lon, 0)[0] * n)
 
     def row(lat: float) -> int:
-        y = math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
-        return math.floor((1 - y / math.pi) / 2 * n)
+        return math.floor(mercator(0, max(min(lat, 85.0), -85.0))[1] * n)
 
     with zipfile.ZipFile(DETAIL) as archive:
         for x in range(max(column(west), x0), min(column(east), x1) + 1):

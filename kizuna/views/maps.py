@@ -16,6 +16,7 @@ from kizuna.program.dates import short_moment
 from kizuna.program.model import Program, Session, Venue
 from kizuna.program.text import channels
 from kizuna.views import basemap
+from kizuna.views.basemap import mercator
 
 _ = visitors.gettext
 
@@ -274,17 +275,6 @@ def home_links(program: Program) -> tuple[list[dict], list[dict]]:
     ]
     links = [{"from": item["position"], "to": [hub.lon, hub.lat], "label": item["label"]} for item in capitals]
     return capitals, links
-
-
-def mercator(lon: float, lat: float) -> tuple[float, float]:
-    """Web-Mercator coordinates, the world being 1 × 1 (deck.gl draws it 512 px wide at zoom 0)."""
-    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-    return (lon + 180) / 360, (1 - y / math.pi) / 2
-
-
-def lon_lat(x: float, y: float) -> tuple[float, float]:
-    """`mercator` undone."""
-    return x * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
 
 
 def fit_view(positions: Sequence[Sequence[float]]) -> pdk.ViewState:
